@@ -1,0 +1,8 @@
+"""webrtc-party: a serverless party mode over WebRTC data channels."""
+
+import logging
+
+__all__ = ["__version__"]
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

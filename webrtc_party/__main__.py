@@ -1,0 +1,3 @@
+from webrtc_party.cli.main import run
+
+run()
