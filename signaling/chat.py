@@ -1,0 +1,45 @@
+"""Recover a token from what chat apps and people do to pasted text.
+
+People paste tokens inside code fences, between quotes, after a label such as
+``invite:``, wrapped over several lines, with trailing chatter. ``candidate_bodies``
+finds where a token starts (its prefix) and offers the whitespace-joined runs
+that might be the token, longest first; the codec keeps the first that passes
+its checksum.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["PREFIXES", "candidate_bodies"]
+
+PREFIXES = ("wpi", "wpa")
+MAX_INPUT_CHARS = 20_000  # a Discord message is 2,000; anything far larger is not a paste
+
+# Characters chat formatting wraps a token in; removed everywhere.
+_FORMATTING = re.compile("[`\"'\u2018\u2019\u201c\u201d\u00ab\u00bb*_~|<>\\[\\]()]")
+_PREFIX = re.compile(r"(?<![0-9A-Za-z])(wp[ia])(?=[0-9A-Za-z])")
+_GROUP = re.compile(r"[0-9A-Za-z]+|\s+|[^\s0-9A-Za-z]")
+
+
+def candidate_bodies(text: str) -> list[tuple[str, str]]:
+    """Return ``(prefix, body)`` guesses, most likely first. Empty if no prefix is found.
+
+    A token may be broken over lines or spaces; trailing words may follow it. For
+    each place a prefix appears, the guesses are: the whole alphanumeric run after
+    it joined across whitespace, then with the last group dropped, and so on.
+    """
+    cleaned = _FORMATTING.sub(" ", text[:MAX_INPUT_CHARS])
+    guesses: list[tuple[str, str]] = []
+    for match in _PREFIX.finditer(cleaned):
+        prefix = match.group(1)
+        groups: list[str] = []
+        for piece in _GROUP.findall(cleaned[match.end() :]):
+            if piece.isspace():
+                continue
+            if not piece.isalnum() or not piece.isascii():
+                break  # punctuation ends the token
+            groups.append(piece)
+        for end in range(len(groups), 0, -1):
+            guesses.append((prefix, "".join(groups[:end])))
+    return guesses

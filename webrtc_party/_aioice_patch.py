@@ -1,0 +1,273 @@
+"""Narrow, version-guarded fixes to aioice 0.13.0 (used by aiortc 1.16.0).
+
+Copy-paste handshakes deliver answers minutes late. Stock aioice then fails:
+the answerer stops retransmitting its checks after ~32 s, and a check that
+arrives for a pair whose own check is in progress does not trigger an
+immediate retransmit (RFC 8445 7.3.1.4), so the answerer never learns that the
+offerer's side is finally open. See docs/late-answers.md.
+
+What this module changes, only for connections registered with ``configure``:
+- connectivity checks retransmit with a capped interval (``CHECK_RTO_MAX``)
+  until a deadline (the token's expiry), which also keeps this side's NAT
+  pinholes open while the human pastes;
+- an incoming check for a pair in progress retransmits that pair's check now;
+- host candidates follow an ``InterfacePolicy``;
+- gathering waits ``gather_timeout`` seconds for STUN/TURN (stock: 5 s).
+
+Other connections, STUN server queries, TURN and consent checks are untouched.
+Any other aioice or aiortc version is refused loudly: these hooks touch private
+names, so an untested version must not be patched silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aioice
+import aioice.ice
+import aioice.stun as stun
+import aiortc
+
+from webrtc_party.errors import UnsupportedDependencyError
+from webrtc_party.interfaces import InterfacePolicy, host_addresses
+
+__all__ = ["CHECK_RTO_MAX", "TESTED_VERSIONS", "ConnectionOptions", "configure", "install"]
+
+logger = logging.getLogger(__name__)
+
+TESTED_VERSIONS = {"aioice": "0.13.0", "aiortc": "1.16.0"}
+CHECK_RTO = 0.5
+CHECK_RTO_MAX = 5.0  # well under Linux's 30 s unreplied-UDP conntrack timeout
+
+
+@dataclass
+class ConnectionOptions:
+    policy: InterfacePolicy
+    gather_timeout: float
+    checks_until: float | None = None  # loop time; None = stock retransmissions
+
+
+_options: weakref.WeakKeyDictionary[aioice.Connection, ConnectionOptions] = (
+    weakref.WeakKeyDictionary()
+)
+_gathering: contextvars.ContextVar[ConnectionOptions | None] = contextvars.ContextVar(
+    "webrtc_party_gathering", default=None
+)
+_installed = False
+
+
+def configure(connection: aioice.Connection, options: ConnectionOptions) -> None:
+    """Apply ``options`` to one aioice connection (before it gathers)."""
+    install()
+    _options[connection] = options
+
+
+class PersistentCheck:
+    """A connectivity-check transaction that keeps retransmitting until a deadline.
+
+    Same duck type as ``aioice.stun.Transaction`` (``response_received``, ``run``).
+    """
+
+    def __init__(
+        self,
+        request: stun.Message,
+        addr: tuple[str, int],
+        protocol: aioice.ice.StunProtocol,
+        integrity_key: bytes | None,
+        until: float,
+    ) -> None:
+        self.addr = addr
+        self._request = request
+        self._protocol = protocol
+        self._key = integrity_key
+        self._until = until
+        self._rto = CHECK_RTO
+        self._timer: asyncio.TimerHandle | None = None
+        self._future: asyncio.Future[tuple[stun.Message, tuple[str, int]]] = (
+            asyncio.get_running_loop().create_future()
+        )
+
+    def response_received(self, message: stun.Message, addr: tuple[str, int]) -> None:
+        if self._future.done():
+            return
+        if self._key is not None and not message.check_message_integrity(self._key):
+            return  # unauthenticated: keep retransmitting (RFC 8489 9.1.4)
+        if message.message_class == stun.Class.RESPONSE:
+            self._future.set_result((message, addr))
+        else:
+            self._future.set_exception(stun.TransactionFailed(message))
+
+    def retransmit_now(self) -> None:
+        """Triggered check for an in-progress pair (RFC 8445 7.3.1.4)."""
+        if not self._future.done():
+            self._rto = CHECK_RTO
+            self._send()
+
+    def _send(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        loop = asyncio.get_running_loop()
+        if loop.time() >= self._until:
+            self._future.set_exception(stun.TransactionTimeout())
+            return
+        self._protocol.send_stun(self._request, self.addr)
+        delay = min(self._rto, max(0.0, self._until - loop.time()))
+        self._timer = loop.call_later(delay, self._send)
+        self._rto = min(self._rto * 2, CHECK_RTO_MAX)
+
+    async def run(self) -> tuple[stun.Message, tuple[str, int]]:
+        try:
+            self._send()
+            return await self._future
+        finally:
+            if self._timer is not None:
+                self._timer.cancel()
+
+
+def _check_version() -> None:
+    found = {"aioice": aioice.__version__, "aiortc": aiortc.__version__}
+    if found != TESTED_VERSIONS:
+        raise UnsupportedDependencyError(
+            f"webrtc-party patches aioice internals and was tested with {TESTED_VERSIONS}, "
+            f"but {found} is installed. Install the tested versions "
+            "(pip install aioice==0.13.0 aiortc==1.16.0)."
+        )
+
+
+def install() -> None:
+    """Install the hooks once. Raises ``UnsupportedDependencyError`` on other versions."""
+    global _installed
+    if _installed:
+        return
+    _check_version()
+    ice = aioice.ice
+    stock_request = ice.StunProtocol.request
+    stock_check_incoming = ice.Connection.check_incoming
+    stock_gather = ice.Connection.gather_candidates
+    stock_component = ice.Connection.get_component_candidates
+    stock_host_addresses = ice.get_host_addresses
+
+    async def request(
+        self: aioice.ice.StunProtocol,
+        request: stun.Message,
+        addr: tuple[str, int],
+        integrity_key: bytes | None = None,
+        retransmissions: int | None = None,
+    ) -> tuple[stun.Message, tuple[str, int]]:
+        opts = _options.get(self.receiver)
+        is_check = (
+            request.message_method == stun.Method.BINDING
+            and request.message_class == stun.Class.REQUEST
+            and "USERNAME" in request.attributes
+            and retransmissions is None  # consent checks pass 0
+        )
+        if opts is None or opts.checks_until is None or not is_check:
+            return await stock_request(self, request, addr, integrity_key, retransmissions)
+        if integrity_key is not None:
+            request.add_message_integrity(integrity_key)
+        check = PersistentCheck(request, addr, self, integrity_key, opts.checks_until)
+        self.transactions[request.transaction_id] = check  # type: ignore[assignment]
+        try:
+            return await check.run()
+        finally:
+            del self.transactions[request.transaction_id]
+
+    def check_incoming(
+        self: aioice.Connection,
+        message: stun.Message,
+        addr: tuple[str, int],
+        protocol: aioice.ice.StunProtocol,
+    ) -> None:
+        stock_check_incoming(self, message, addr, protocol)
+        if self in _options:
+            for transaction in list(protocol.transactions.values()):
+                if isinstance(transaction, PersistentCheck) and transaction.addr == addr:
+                    transaction.retransmit_now()
+
+    async def gather_candidates(self: aioice.Connection) -> None:
+        reset = _gathering.set(_options.get(self))
+        try:
+            await stock_gather(self)
+        finally:
+            _gathering.reset(reset)
+
+    def get_host_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
+        opts = _gathering.get()
+        if opts is None:
+            return stock_host_addresses(use_ipv4, use_ipv6)
+        return host_addresses(opts.policy, use_ipv4=use_ipv4, use_ipv6=use_ipv6)
+
+    def get_component_candidates(
+        self: aioice.Connection, component: int, addresses: list[str], timeout: float = 5
+    ) -> Awaitable[list[aioice.Candidate]]:
+        opts = _options.get(self)
+        if opts is not None:
+            timeout = opts.gather_timeout
+        return stock_component(self, component, addresses, timeout)  # type: ignore[arg-type]
+
+    patches: dict[tuple[Any, str], Callable[..., Any]] = {
+        (ice.StunProtocol, "request"): request,
+        (ice.Connection, "check_incoming"): check_incoming,
+        (ice.Connection, "gather_candidates"): gather_candidates,
+        (ice.Connection, "get_component_candidates"): get_component_candidates,
+        (ice, "get_host_addresses"): get_host_addresses,
+    }
+    for (owner, name), func in patches.items():
+        setattr(owner, name, func)
+    _installed = True
+    logger.debug("aioice %s patched for late answers", aioice.__version__)
+
+
+# -- The few private attributes the link needs, kept here beside the version guard.
+
+
+def ice_connection(pc: aiortc.RTCPeerConnection) -> aioice.Connection:
+    """The aioice connection under a peer connection's data channels."""
+    install()
+    sctp = pc.sctp
+    if sctp is None:
+        raise RuntimeError("create the data channel before asking for the ICE connection")
+    conn: aioice.Connection = sctp.transport.transport.iceGatherer._connection
+    return conn
+
+
+def set_local_credentials(conn: aioice.Connection, ufrag: str, pwd: str) -> None:
+    """Set the local ICE ufrag/pwd (aioice reads them at gather and check time)."""
+    conn._local_username = ufrag
+    conn._local_password = pwd
+
+
+def selected_pair(conn: aioice.Connection) -> tuple[aioice.Candidate, aioice.Candidate] | None:
+    """(local, remote) candidates of the nominated pair, if any."""
+    pair = conn._nominated.get(1)
+    if pair is None:
+        return None
+    return pair.local_candidate, pair.remote_candidate
+
+
+def send_stun_keepalive(conn: aioice.Connection) -> int:
+    """Refresh our NAT mappings towards the STUN server; returns how many were sent.
+
+    While an invite waits for its answer, the srflx address in it must stay
+    valid: a binding request from each host socket keeps the mapping alive. The
+    response is ignored (no transaction waits for it).
+    """
+    server = conn.stun_server
+    if server is None:
+        return 0
+    sent = 0
+    for protocol in conn._protocols:
+        local = protocol.local_candidate
+        if local.type == "host" and ":" not in local.host:
+            request = stun.Message(
+                message_method=stun.Method.BINDING, message_class=stun.Class.REQUEST
+            )
+            protocol.send_stun(request, server)
+            sent += 1
+    return sent

@@ -1,0 +1,377 @@
+"""One WebRTC link to one peer: aiortc underneath, tokens on the outside.
+
+The offerer calls ``create_invite()`` then ``accept_answer()``; the answerer calls
+``accept_invite()``. Either side then awaits ``wait_open()``, reads ``events()``
+and ``send()``s text. A link is used once: a dead link is replaced by a new one.
+
+What this adds to aiortc (see docs/link.md):
+- ICE servers always explicit; the STUN server is the first of a list to answer;
+- tokens instead of SDP, with ICE credentials derived from the DTLS fingerprint;
+- late answers connect (``_aioice_patch``), and the offerer's NAT mapping is
+  refreshed while its invite waits;
+- a connect deadline, a heartbeat that reports a vanished peer within
+  ``heartbeat_timeout`` (+ one interval), and a goodbye on clean close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+from aiortc import (
+    RTCConfiguration,
+    RTCDataChannel,
+    RTCIceServer,
+    RTCPeerConnection,
+    RTCSessionDescription,
+)
+from aiortc.rtcconfiguration import RTCIceTransportPolicy
+
+from signaling.errors import OwnTokenError, UnknownInviteError, WrongKindError
+from signaling.sdp import derive_ice_credentials, sdp_from_token, token_from_sdp
+from signaling.token import Token, TokenKind, check_fresh
+from webrtc_party import _aioice_patch as patch
+from webrtc_party.config import LinkConfig
+from webrtc_party.errors import ConnectError, LinkClosedError, LocalError
+from webrtc_party.link_events import (
+    CloseCode,
+    Closed,
+    LinkEvent,
+    LinkState,
+    Opened,
+    Path,
+    Received,
+)
+from webrtc_party.stun_probe import pick_stun_server
+
+__all__ = ["MAX_TEXT", "Link"]
+
+logger = logging.getLogger(__name__)
+MAX_TEXT = 60_000  # bytes of UTF-8; aiortc's floor for a peer's max-message-size is 64 KiB
+KEEPALIVE_INTERVAL = 15.0  # refresh the offerer's NAT mapping while the invite waits
+_ids = itertools.count(1)
+_NO_TURN_HINT = (
+    "The two networks could not reach each other directly. Configure a TURN server "
+    "(--turn, see docs/nat.md) or join through another party member."
+)
+
+
+class Link:
+    def __init__(self, config: LinkConfig, *, clock: Callable[[], float] = time.time) -> None:
+        patch.install()
+        self.config = config
+        self.id = next(_ids)
+        self._clock = clock
+        self._state = LinkState.NEW
+        self._pc: RTCPeerConnection | None = None
+        self._data: RTCDataChannel | None = None
+        self._beat: RTCDataChannel | None = None
+        self._options: patch.ConnectionOptions | None = None
+        self.local_token: Token | None = None
+        self.remote_token: Token | None = None
+        self.opened: Opened | None = None
+        self.closed: Closed | None = None
+        self.rtt_ms: float | None = None
+        self._events: asyncio.Queue[LinkEvent] = asyncio.Queue()
+        self._open_event = asyncio.Event()
+        self._closed_event = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._applied_at: float | None = None
+        self._last_heard = 0.0
+        self._seq = itertools.count()
+        self._pings: dict[int, float] = {}
+
+    def __repr__(self) -> str:
+        return f"<Link {self.id} {self._state.value}>"
+
+    @property
+    def state(self) -> LinkState:
+        return self._state
+
+    def _set_state(self, state: LinkState) -> None:
+        if state is not self._state:
+            logger.info("link %d: %s -> %s", self.id, self._state.value, state.value)
+            self._state = state
+
+    # -- setup ------------------------------------------------------------
+
+    async def _ice_servers(self) -> list[RTCIceServer]:
+        servers: list[RTCIceServer] = []
+        if self.config.stun and not self.config.relay_only:
+            answer = await pick_stun_server(self.config.stun, self.config.stun_timeout)
+            if answer is None:
+                logger.warning("link %d: no STUN server answered; host candidates only", self.id)
+            else:
+                ip, port = answer.address
+                servers.append(RTCIceServer(urls=f"stun:{ip}:{port}"))
+        turn = self.config.turn
+        if turn is not None:
+            servers.append(
+                RTCIceServer(urls=turn.url, username=turn.username, credential=turn.password)
+            )
+        return servers
+
+    async def _setup(self) -> None:
+        if self._state is not LinkState.NEW:
+            raise LocalError(f"this link is already in use ({self._state.value})")
+        self._set_state(LinkState.GATHERING)
+        policy = RTCIceTransportPolicy.RELAY if self.config.relay_only else None
+        cfg = RTCConfiguration(iceServers=await self._ice_servers())
+        if policy is not None:
+            cfg.iceTransportPolicy = policy
+        pc = self._pc = RTCPeerConnection(cfg)
+        self._data = pc.createDataChannel("party", negotiated=True, id=0, ordered=True)
+        self._beat = pc.createDataChannel(
+            "heartbeat", negotiated=True, id=1, ordered=False, maxRetransmits=0
+        )
+        conn = patch.ice_connection(pc)
+        self._options = patch.ConnectionOptions(
+            policy=self.config.interfaces, gather_timeout=self.config.gather_timeout
+        )
+        patch.configure(conn, self._options)
+        patch.set_local_credentials(conn, *derive_ice_credentials(self._own_fingerprint()))
+        self._data.on("open", self._on_open)
+        self._data.on("message", self._on_data)
+        self._data.on("close", lambda: self._close_soon(CloseCode.PEER_CLOSED, "peer closed"))
+        self._beat.on("message", self._on_beat)
+        pc.on("connectionstatechange", self._on_connection_state)
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- the handshake ----------------------------------------------------
+
+    async def create_invite(self) -> Token:
+        """Gather candidates and return the invite (offer) token."""
+        await self._setup()
+        assert self._pc is not None
+        await self._pc.setLocalDescription(await self._pc.createOffer())
+        self.local_token = token_from_sdp(
+            self._pc.localDescription.sdp,
+            kind=TokenKind.INVITE,
+            created=int(self._clock()),
+            ttl=self.config.token_ttl,
+        )
+        self._set_state(LinkState.WAITING)
+        self._spawn(self._keep_mapping_alive())
+        self._spawn(self._expire(self.local_token))
+        return self.local_token
+
+    async def accept_invite(self, invite: Token) -> Token:
+        """Answer an invite; return the answer token. Connecting starts at once."""
+        if invite.kind is not TokenKind.INVITE:
+            raise WrongKindError("This is an answer token; an invite is needed here.")
+        check_fresh(invite, self._clock())
+        await self._setup()
+        assert self._pc is not None and self._options is not None
+        if invite.fingerprint == self._own_fingerprint():
+            raise OwnTokenError("This is your own invite.")  # pragma: no cover - new cert
+        remaining = invite.expires - self._clock()
+        ttl = int(max(30, min(self.config.token_ttl, remaining)))
+        loop = asyncio.get_running_loop()
+        # Keep checking (and our NAT pinholes open) until the answer expires.
+        self._options.checks_until = loop.time() + ttl + self.config.connect_timeout
+        self.remote_token = invite
+        await self._pc.setRemoteDescription(RTCSessionDescription(sdp_from_token(invite), "offer"))
+        await self._pc.setLocalDescription(await self._pc.createAnswer())
+        self.local_token = token_from_sdp(
+            self._pc.localDescription.sdp,
+            kind=TokenKind.ANSWER,
+            created=int(self._clock()),
+            ttl=ttl,
+            invite_ref=invite.ref,
+        )
+        self._applied_at = time.perf_counter()
+        self._set_state(LinkState.CONNECTING)
+        self._spawn(self._deadline(ttl + self.config.connect_timeout, CloseCode.EXPIRED))
+        return self.local_token
+
+    async def accept_answer(self, answer: Token) -> None:
+        """Apply the friend's answer to our invite; connecting starts at once."""
+        if answer.kind is not TokenKind.ANSWER:
+            raise WrongKindError("This is an invite token; the answer to your invite is needed.")
+        invite = self.local_token
+        if self._state is not LinkState.WAITING or invite is None:
+            raise LocalError("this link is not waiting for an answer")
+        if answer.fingerprint == invite.fingerprint:
+            raise OwnTokenError("This is your own invite, not your friend's answer.")
+        if answer.invite_ref != invite.ref:
+            raise UnknownInviteError("This answer belongs to a different invite.")
+        check_fresh(answer, self._clock())
+        check_fresh(invite, self._clock(), skew=0)
+        assert self._pc is not None and self._options is not None
+        loop = asyncio.get_running_loop()
+        self._options.checks_until = loop.time() + self.config.connect_timeout
+        self.remote_token = answer
+        self._applied_at = time.perf_counter()
+        self._set_state(LinkState.CONNECTING)
+        await self._pc.setRemoteDescription(RTCSessionDescription(sdp_from_token(answer), "answer"))
+        self._spawn(self._deadline(self.config.connect_timeout, CloseCode.CONNECT_TIMEOUT))
+
+    def _own_fingerprint(self) -> bytes:
+        assert self._pc is not None and self._pc.sctp is not None
+        params = self._pc.sctp.transport.getLocalParameters()
+        sha256 = next(f for f in params.fingerprints if f.algorithm == "sha-256")
+        return bytes.fromhex(sha256.value.replace(":", ""))
+
+    # -- watchers ---------------------------------------------------------
+
+    async def _keep_mapping_alive(self) -> None:
+        assert self._pc is not None
+        conn = patch.ice_connection(self._pc)
+        while self._state is LinkState.WAITING:
+            await asyncio.sleep(KEEPALIVE_INTERVAL)
+            if self._state is LinkState.WAITING:
+                patch.send_stun_keepalive(conn)
+
+    async def _expire(self, invite: Token) -> None:
+        await asyncio.sleep(max(0.0, invite.expires - self._clock()))
+        if self._state is LinkState.WAITING:
+            await self._finish(CloseCode.EXPIRED, "the invite expired before an answer came back")
+
+    async def _deadline(self, seconds: float, code: CloseCode) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._open_event.wait()
+                return
+        if self._state is not LinkState.CLOSED and not self._open_event.is_set():
+            if code is CloseCode.CONNECT_TIMEOUT:
+                reason = f"no connection within {seconds:g} s. {_NO_TURN_HINT}"
+            else:
+                reason = "the host did not apply our answer before it expired"
+            await self._finish(code, reason)
+
+    async def _heartbeat(self) -> None:
+        interval = self.config.heartbeat_interval
+        while self._state is LinkState.OPEN:
+            now = time.perf_counter()
+            if now - self._last_heard > self.config.heartbeat_timeout:
+                silent = now - self._last_heard
+                await self._finish(CloseCode.VANISHED, f"no sign of the peer for {silent:.1f} s")
+                return
+            seq = next(self._seq)
+            self._pings[seq] = now
+            if len(self._pings) > 64:
+                self._pings.pop(min(self._pings))
+            self._send_beat(f"ping {seq}")
+            await asyncio.sleep(interval)
+
+    # -- aiortc callbacks -------------------------------------------------
+
+    def _on_open(self) -> None:
+        if self._state is LinkState.CLOSED or self._pc is None:
+            return
+        pair = patch.selected_pair(patch.ice_connection(self._pc))
+        local = remote = "?"
+        path = Path.HOST
+        if pair is not None:
+            lc, rc = pair
+            local, remote = f"{lc.type} {lc.host}:{lc.port}", f"{rc.type} {rc.host}:{rc.port}"
+            if "relay" in (lc.type, rc.type):
+                path = Path.RELAY
+            elif rc.type in ("srflx", "prflx"):
+                path = Path(rc.type)
+        started = self._applied_at if self._applied_at is not None else time.perf_counter()
+        open_ms = (time.perf_counter() - started) * 1000
+        self.opened = Opened(path, round(open_ms, 1), local, remote)
+        self._last_heard = time.perf_counter()
+        self._set_state(LinkState.OPEN)
+        self._open_event.set()
+        self._events.put_nowait(self.opened)
+        self._spawn(self._heartbeat())
+
+    def _on_data(self, message: str | bytes) -> None:
+        self._last_heard = time.perf_counter()
+        if isinstance(message, str):
+            self._events.put_nowait(Received(message))
+
+    def _send_beat(self, text: str) -> None:
+        if self._beat is not None and self._beat.readyState == "open":
+            self._beat.send(text)
+
+    def _on_beat(self, message: str | bytes) -> None:
+        now = time.perf_counter()
+        self._last_heard = now
+        if not isinstance(message, str):
+            return
+        kind, _, arg = message.partition(" ")
+        if kind == "ping":
+            self._send_beat(f"pong {arg[:20]}")
+        elif kind == "pong" and arg.isdigit():
+            sent = self._pings.pop(int(arg), None)
+            if sent is not None:
+                self.rtt_ms = round((now - sent) * 1000, 2)
+        elif kind == "bye":
+            self._close_soon(CloseCode.PEER_CLOSED, "the peer closed the link")
+
+    def _on_connection_state(self) -> None:
+        if self._pc is not None and self._pc.connectionState == "failed":
+            self._close_soon(CloseCode.FAILED, f"the connection failed. {_NO_TURN_HINT}")
+
+    def _close_soon(self, code: CloseCode, reason: str) -> None:
+        if self._state is not LinkState.CLOSED:
+            self._spawn(self._finish(code, reason))
+
+    # -- public use -------------------------------------------------------
+
+    async def wait_open(self) -> Opened:
+        """Wait until the channel is open; raise ``ConnectError`` if the link closes first."""
+        waiter = asyncio.ensure_future(self._open_event.wait())
+        closed = asyncio.ensure_future(self._closed_event.wait())
+        try:
+            await asyncio.wait({waiter, closed}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+            closed.cancel()
+        if self.opened is not None and self._state is LinkState.OPEN:
+            return self.opened
+        reason = self.closed.reason if self.closed else "closed"
+        raise ConnectError(f"could not connect: {reason}")
+
+    def send(self, text: str) -> None:
+        if self._state is not LinkState.OPEN or self._data is None:
+            raise LinkClosedError(f"the link is {self._state.value}, not open")
+        if len(text.encode()) > MAX_TEXT:
+            raise LocalError(f"message too large (over {MAX_TEXT} bytes)")
+        self._data.send(text)
+
+    async def events(self) -> AsyncIterator[LinkEvent]:
+        """Opened, Received..., then Closed (always last)."""
+        while True:
+            event = await self._events.get()
+            yield event
+            if isinstance(event, Closed):
+                return
+
+    async def close(self, reason: str = "closed locally") -> None:
+        await self._finish(CloseCode.LOCAL, reason)
+
+    async def _finish(self, code: CloseCode, reason: str) -> None:
+        if self._state is LinkState.CLOSED:
+            return
+        if code is CloseCode.LOCAL and self._state is LinkState.OPEN:
+            self._send_beat("bye")
+            await asyncio.sleep(0)  # let the goodbye leave before SCTP shuts down
+        self._set_state(LinkState.CLOSED)
+        self.closed = Closed(code, reason)
+        logger.info("link %d closed (%s): %s", self.id, code.value, reason)
+        self._closed_event.set()
+        current = asyncio.current_task()
+        others = [task for task in self._tasks if task is not current]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+        if self._pc is not None:
+            self._pc.remove_all_listeners()
+            for channel in (self._data, self._beat):
+                if channel is not None:
+                    channel.remove_all_listeners()
+            await self._pc.close()
+        self._events.put_nowait(self.closed)
