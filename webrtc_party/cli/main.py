@@ -17,6 +17,8 @@ __all__ = ["build_parser", "main", "run"]
 # sub-command sets ``command`` (a ``Command``) as its parser default.
 COMMAND_MODULES = (
     "webrtc_party.cli.token_cmd",
+    "webrtc_party.cli.node_cmd",
+    "webrtc_party.cli.doctor_cmd",
 )
 
 
@@ -37,7 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
     command: Command = args.command
     try:
         return handle_errors(command, args)

@@ -1,0 +1,99 @@
+"""The copy-paste handshake as a pure state machine (no I/O, ``now`` passed in).
+
+One paste box takes any token. ``Handshake.classify`` decides what it means:
+
+============  =======================  =======================================
+pasted        state                    result
+============  =======================  =======================================
+invite        -                        ``AnswerInvite``: make an answer for it
+invite        answered already         ``ResendAnswer``: the same answer again
+answer        matching pending invite  ``CompleteInvite``: apply it to that link
+answer        no matching invite       ``UnknownInviteError``
+our own token any                      ``OwnTokenError``
+expired, bad  any                      the codec's ``TokenError``
+============  =======================  =======================================
+
+Pending invites are forgotten when they expire, are completed, or cancelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from signaling.errors import OwnTokenError, UnknownInviteError
+from signaling.token import Token, TokenKind, check_fresh, decode_token
+
+__all__ = ["AnswerInvite", "CompleteInvite", "Handshake", "PasteAction", "ResendAnswer"]
+
+
+@dataclass(frozen=True)
+class AnswerInvite:
+    invite: Token
+
+
+@dataclass(frozen=True)
+class CompleteInvite:
+    answer: Token
+    invite: Token
+
+
+@dataclass(frozen=True)
+class ResendAnswer:
+    answer: Token
+
+
+PasteAction = AnswerInvite | CompleteInvite | ResendAnswer
+
+
+class Handshake:
+    def __init__(self) -> None:
+        self._pending: dict[bytes, Token] = {}  # invite ref -> our invite
+        self._own: dict[bytes, Token] = {}  # fingerprint -> any token we made
+        self._answered: dict[bytes, Token] = {}  # invite ref -> our answer to it
+
+    def invite_created(self, invite: Token) -> None:
+        self._pending[invite.ref] = invite
+        self._own[invite.fingerprint] = invite
+
+    def answer_created(self, answer: Token) -> None:
+        assert answer.invite_ref is not None
+        self._own[answer.fingerprint] = answer
+        self._answered[answer.invite_ref] = answer
+
+    def forget(self, token: Token) -> None:
+        """The link behind ``token`` is done (connected, closed or cancelled)."""
+        self._pending.pop(token.ref, None)
+        self._own.pop(token.fingerprint, None)
+        if token.invite_ref is not None:
+            self._answered.pop(token.invite_ref, None)
+
+    def pending(self, now: float) -> tuple[Token, ...]:
+        self.expire(now)
+        return tuple(self._pending.values())
+
+    def expire(self, now: float) -> list[Token]:
+        gone = [t for t in self._own.values() if now > t.expires]
+        for token in gone:
+            self.forget(token)
+        return gone
+
+    def classify(self, text: str, now: float) -> PasteAction:
+        token = decode_token(text, now=now)
+        if token.fingerprint in self._own:
+            mine = self._own[token.fingerprint]
+            what = "invite" if mine.kind is TokenKind.INVITE else "answer"
+            raise OwnTokenError(
+                f"This is your own {what}. Send it to your friend and paste what they send back."
+            )
+        if token.kind is TokenKind.INVITE:
+            answered = self._answered.get(token.ref)
+            return AnswerInvite(token) if answered is None else ResendAnswer(answered)
+        assert token.invite_ref is not None
+        invite = self._pending.get(token.invite_ref)
+        if invite is None:
+            raise UnknownInviteError(
+                "This answer is for an invite this app no longer has (it expired, was already "
+                "used, or came from another computer). Make a new invite."
+            )
+        check_fresh(invite, now, skew=0)
+        return CompleteInvite(token, invite)

@@ -1,0 +1,180 @@
+"""A node that holds many links: invites out, answers in, messages both ways.
+
+This is the asyncio shell around ``signaling.handshake.Handshake`` and ``Link``;
+``webrtc-party node --json`` drives it, and the party node builds on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from signaling.handshake import AnswerInvite, CompleteInvite, Handshake, ResendAnswer
+from signaling.token import Token, TokenKind, encode_token
+from webrtc_party.config import LinkConfig
+from webrtc_party.link import Link
+from webrtc_party.link_events import Closed, LinkState, Opened, Path, Received
+
+__all__ = [
+    "LinkNode",
+    "NodeEvent",
+    "PeerClosed",
+    "PeerConnected",
+    "PeerInfo",
+    "PeerMessage",
+    "TokenMade",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TokenMade:
+    kind: TokenKind
+    text: str
+    expires_at: int
+    peer: str
+
+
+@dataclass(frozen=True)
+class PeerConnected:
+    peer: str
+    path: Path
+    open_ms: float
+
+
+@dataclass(frozen=True)
+class PeerMessage:
+    peer: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PeerClosed:
+    peer: str
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PeerInfo:
+    peer: str
+    state: LinkState
+    path: Path | None
+    rtt_ms: float | None
+
+
+NodeEvent = TokenMade | PeerConnected | PeerMessage | PeerClosed
+
+
+class LinkNode:
+    def __init__(self, config: LinkConfig, *, clock: Callable[[], float] = time.time) -> None:
+        self.config = config
+        self._clock = clock
+        self._handshake = Handshake()
+        self._links: dict[str, Link] = {}
+        self._by_ref: dict[bytes, str] = {}  # our invite's ref -> peer name
+        self._by_answer: dict[bytes, str] = {}  # our answer's fingerprint -> peer name
+        self._events: asyncio.Queue[NodeEvent] = asyncio.Queue()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._count = 0
+
+    def _new_link(self) -> tuple[str, Link]:
+        self._count += 1
+        name = f"peer{self._count}"
+        link = Link(self.config, clock=self._clock)
+        self._links[name] = link
+        task = asyncio.get_running_loop().create_task(self._watch(name, link))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return name, link
+
+    def _made(self, name: str, token: Token) -> TokenMade:
+        event = TokenMade(token.kind, encode_token(token), token.expires, name)
+        self._events.put_nowait(event)
+        return event
+
+    async def invite(self) -> TokenMade:
+        """Create a link and its invite token."""
+        name, link = self._new_link()
+        try:
+            token = await link.create_invite()
+        except BaseException:
+            await link.close("could not create the invite")
+            raise
+        self._handshake.invite_created(token)
+        self._by_ref[token.ref] = name
+        return self._made(name, token)
+
+    async def accept(self, text: str) -> TokenMade | None:
+        """Accept any pasted token. An invite gives back the answer to send."""
+        action = self._handshake.classify(text, self._clock())
+        if isinstance(action, ResendAnswer):
+            name = self._by_answer[action.answer.fingerprint]
+            return self._made(name, action.answer)
+        if isinstance(action, AnswerInvite):
+            name, link = self._new_link()
+            try:
+                answer = await link.accept_invite(action.invite)
+            except BaseException:
+                await link.close("could not answer the invite")
+                raise
+            self._handshake.answer_created(answer)
+            self._by_answer[answer.fingerprint] = name
+            return self._made(name, answer)
+        assert isinstance(action, CompleteInvite)
+        name = self._by_ref[action.invite.ref]
+        self._handshake.forget(action.invite)
+        await self._links[name].accept_answer(action.answer)
+        return None
+
+    async def _watch(self, name: str, link: Link) -> None:
+        async for event in link.events():
+            if isinstance(event, Opened):
+                if link.local_token is not None:
+                    self._handshake.forget(link.local_token)
+                self._events.put_nowait(PeerConnected(name, event.path, event.open_ms))
+            elif isinstance(event, Received):
+                self._events.put_nowait(PeerMessage(name, event.text))
+            elif isinstance(event, Closed):
+                if link.local_token is not None:
+                    self._handshake.forget(link.local_token)
+                    self._by_ref.pop(link.local_token.ref, None)
+                    self._by_answer.pop(link.local_token.fingerprint, None)
+                self._links.pop(name, None)
+                self._events.put_nowait(PeerClosed(name, event.code.value, event.reason))
+
+    def send(self, text: str) -> int:
+        """Send to every open link; returns how many got it."""
+        sent = 0
+        for link in self._links.values():
+            if link.state is LinkState.OPEN:
+                link.send(text)
+                sent += 1
+        return sent
+
+    def peers(self) -> list[PeerInfo]:
+        return [
+            PeerInfo(name, link.state, link.opened.path if link.opened else None, link.rtt_ms)
+            for name, link in self._links.items()
+        ]
+
+    async def events(self) -> AsyncIterator[NodeEvent]:
+        while True:
+            yield await self._events.get()
+
+    def drain_events(self) -> list[NodeEvent]:
+        """The events queued but not yet read, without waiting."""
+        drained: list[NodeEvent] = []
+        while not self._events.empty():
+            drained.append(self._events.get_nowait())
+        return drained
+
+    async def close(self) -> None:
+        await asyncio.gather(*(link.close() for link in list(self._links.values())))
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
