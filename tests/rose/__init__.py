@@ -1,0 +1,1 @@
+"""Tests of the Rose adapter (webrtc_party.rose)."""
