@@ -1,0 +1,86 @@
+"""The party's pure protocol core: messages, signatures, gossip, introductions.
+
+Nothing here does I/O or reads a clock: every call takes ``now`` from the
+shell (``PartyNode``), which owns the data channels and the timers.
+"""
+
+from __future__ import annotations
+
+from webrtc_party.party.coalesce import Coalescer
+from webrtc_party.party.config import PartyConfig
+from webrtc_party.party.core import CAPABILITIES, PartyCore
+from webrtc_party.party.errors import (
+    FieldError,
+    IntroError,
+    MessageTooLargeError,
+    ProtocolError,
+    UnsupportedVersionError,
+)
+from webrtc_party.party.events import (
+    CloseLink,
+    CloseReason,
+    IntroAnswerReceived,
+    IntroExpired,
+    IntroNeeded,
+    IntroOfferReceived,
+    LinkIdentified,
+    LinkView,
+    MemberChange,
+    MemberChanged,
+    MemberStatus,
+    MemberView,
+    PartyEvent,
+)
+from webrtc_party.party.messages import (
+    MAX_MESSAGE_SIZE,
+    PROTOCOL_VERSION,
+    Message,
+    decode_message,
+    encode_message,
+)
+from webrtc_party.party.model import (
+    CustomMod,
+    GamePhase,
+    MemberId,
+    MemberIdentity,
+    MemberState,
+    Selection,
+    Source,
+)
+
+__all__ = [
+    "CAPABILITIES",
+    "MAX_MESSAGE_SIZE",
+    "PROTOCOL_VERSION",
+    "CloseLink",
+    "CloseReason",
+    "Coalescer",
+    "CustomMod",
+    "FieldError",
+    "GamePhase",
+    "IntroAnswerReceived",
+    "IntroError",
+    "IntroExpired",
+    "IntroNeeded",
+    "IntroOfferReceived",
+    "LinkIdentified",
+    "LinkView",
+    "MemberChange",
+    "MemberChanged",
+    "MemberId",
+    "MemberIdentity",
+    "MemberState",
+    "MemberStatus",
+    "MemberView",
+    "Message",
+    "MessageTooLargeError",
+    "PartyConfig",
+    "PartyCore",
+    "PartyEvent",
+    "ProtocolError",
+    "Selection",
+    "Source",
+    "UnsupportedVersionError",
+    "decode_message",
+    "encode_message",
+]

@@ -1,0 +1,156 @@
+"""What the core tells its shell: member views, link views and events."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from webrtc_party.party.model import GamePhase, MemberId, MemberIdentity, Selection
+
+__all__ = [
+    "CloseLink",
+    "CloseReason",
+    "IntroAnswerReceived",
+    "IntroExpired",
+    "IntroNeeded",
+    "IntroOfferReceived",
+    "LinkIdentified",
+    "LinkView",
+    "MemberChange",
+    "MemberChanged",
+    "MemberStatus",
+    "MemberView",
+    "PartyEvent",
+]
+
+
+class MemberStatus(enum.StrEnum):
+    """How a member is reached right now (see the state table in docs/protocol.md)."""
+
+    SELF = "self"
+    DIRECT = "direct"
+    RELAYED = "relayed"
+    CONNECTING = "connecting"
+    LOST = "lost"
+
+
+class MemberChange(enum.StrEnum):
+    JOINED = "joined"
+    UPDATED = "updated"
+    STATUS = "status"
+    LEFT = "left"
+
+
+class CloseReason(enum.StrEnum):
+    """Why the core asks the shell to close a link."""
+
+    ABUSE = "abuse"
+    """Too many bad, forged or rate-limited messages."""
+    VERSION = "version"
+    """The peer speaks another protocol version."""
+    IMPERSONATION = "impersonation"
+    """The peer claims a member id bound to another key, or changed identity."""
+    PARTY_FULL = "party_full"
+    SELF_LINK = "self_link"
+    """The link leads back to this member."""
+    NO_HELLO = "no_hello"
+    HEARTBEAT_TIMEOUT = "heartbeat_timeout"
+    PEER_LEFT = "peer_left"
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    """One member as this node sees it now. ``stale``: do not inject its state."""
+
+    member_id: MemberId
+    identity: MemberIdentity
+    selection: Selection | None
+    phase: GamePhase
+    seq: int
+    status: MemberStatus
+    via: MemberId | None
+    rtt: float | None
+    last_seen: float | None
+    is_local: bool
+
+    @property
+    def stale(self) -> bool:
+        return self.status not in (MemberStatus.SELF, MemberStatus.DIRECT, MemberStatus.RELAYED)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    link_id: str
+    member_id: MemberId | None
+    alive: bool
+    rtt: float | None
+    violations: int
+    closing: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MemberChanged:
+    change: MemberChange
+    member: MemberView
+
+
+@dataclass(frozen=True, slots=True)
+class LinkIdentified:
+    """The peer on ``link_id`` said hello as ``member_id``."""
+
+    link_id: str
+    member_id: MemberId
+
+
+@dataclass(frozen=True, slots=True)
+class CloseLink:
+    """The shell must close ``link_id`` (then call ``link_down``)."""
+
+    link_id: str
+    reason: CloseReason
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class IntroNeeded:
+    """Create an invite for ``target`` and pass it to ``send_intro_offer(intro_id, ...)``."""
+
+    target: MemberId
+    intro_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class IntroExpired:
+    """No link to ``target`` came of ``intro_id``: drop its half-made connection."""
+
+    target: MemberId
+    intro_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class IntroOfferReceived:
+    """``origin`` invites us: accept ``token``, then call ``send_intro_answer``."""
+
+    origin: MemberId
+    intro_id: int
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class IntroAnswerReceived:
+    """``target`` answered our invite ``intro_id``: complete the link with ``token``."""
+
+    target: MemberId
+    intro_id: int
+    token: str
+
+
+PartyEvent = (
+    MemberChanged
+    | LinkIdentified
+    | CloseLink
+    | IntroNeeded
+    | IntroExpired
+    | IntroOfferReceived
+    | IntroAnswerReceived
+)

@@ -1,0 +1,107 @@
+"""Introductions: which member invites which, retries with backoff, caps.
+
+Of two members that know each other only through the party, the one with the
+smaller member id invites. An invitation lives ``intro_timeout`` seconds; if no
+link came of it, the next try waits ``intro_backoff * 2**(attempt-1)`` seconds
+(capped). At most ``max_pending_intros`` invitations are open each way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from webrtc_party.party.config import PartyConfig
+from webrtc_party.party.events import IntroExpired, IntroNeeded
+from webrtc_party.party.model import MemberId
+
+__all__ = ["IntroScheduler", "Outgoing", "initiates"]
+
+
+def initiates(me: MemberId, other: MemberId) -> bool:
+    """True if ``me`` is the one who invites ``other`` (the smaller id invites)."""
+    return me < other
+
+
+@dataclass
+class Outgoing:
+    target: MemberId
+    intro_id: int
+    started: float
+    offered: bool = False
+    answered: bool = False
+
+
+class IntroScheduler:
+    def __init__(self, config: PartyConfig) -> None:
+        self._config = config
+        self._out: dict[MemberId, Outgoing] = {}
+        self._attempts: dict[MemberId, int] = {}
+        self._next_try: dict[MemberId, float] = {}
+        self._in: dict[tuple[MemberId, int], float] = {}
+        self._next_id = 1
+
+    def pending(self, member: MemberId) -> bool:
+        return member in self._out or any(origin == member for origin, _ in self._in)
+
+    def due(self, candidates: Iterable[MemberId], now: float) -> list[IntroNeeded]:
+        """Start invitations for ``candidates`` (members that need a direct link)."""
+        events = []
+        for target in candidates:
+            if len(self._out) >= self._config.max_pending_intros:
+                break
+            if target in self._out or now < self._next_try.get(target, now):
+                continue
+            intro = Outgoing(target, self._next_id, now)
+            self._next_id += 1
+            self._out[target] = intro
+            events.append(IntroNeeded(target, intro.intro_id))
+        return events
+
+    def expire(self, now: float) -> list[IntroExpired]:
+        timeout = self._config.intro_timeout
+        events = []
+        for target, intro in list(self._out.items()):
+            if now - intro.started >= timeout:
+                del self._out[target]
+                attempt = self._attempts[target] = self._attempts.get(target, 0) + 1
+                delay = self._config.intro_backoff * 2 ** (attempt - 1)
+                self._next_try[target] = now + min(delay, self._config.intro_backoff_max)
+                events.append(IntroExpired(target, intro.intro_id))
+        for key, started in list(self._in.items()):
+            if now - started >= timeout:
+                del self._in[key]
+        return events
+
+    def linked(self, member: MemberId) -> None:
+        """A link to ``member`` works: forget its invitations and backoff."""
+        self._out.pop(member, None)
+        self._attempts.pop(member, None)
+        self._next_try.pop(member, None)
+        for key in [k for k in self._in if k[0] == member]:
+            del self._in[key]
+
+    def forget(self, member: MemberId) -> IntroExpired | None:
+        """``member`` left: drop everything about it."""
+        intro = self._out.get(member)
+        self.linked(member)
+        return None if intro is None else IntroExpired(member, intro.intro_id)
+
+    def outgoing(self, intro_id: int) -> Outgoing | None:
+        for intro in self._out.values():
+            if intro.intro_id == intro_id:
+                return intro
+        return None
+
+    def offer_received(self, origin: MemberId, intro_id: int, now: float) -> bool:
+        """Admit an incoming invitation; False if a duplicate or over the cap."""
+        key = (origin, intro_id)
+        if key in self._in or len(self._in) >= self._config.max_pending_intros:
+            return False
+        for old in [k for k in self._in if k[0] == origin]:
+            del self._in[old]
+        self._in[key] = now
+        return True
+
+    def answer_allowed(self, origin: MemberId, intro_id: int) -> bool:
+        return self._in.pop((origin, intro_id), None) is not None

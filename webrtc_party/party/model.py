@@ -1,0 +1,235 @@
+"""What a member is and what it will inject.
+
+A ``Selection`` is the skin a member WILL inject (not what it hovers). A custom
+mod travels as a content hash and a display name, never as a path: the
+receiver looks the hash up in its own mod folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from webrtc_party.party._fields import (
+    get_b64,
+    get_int,
+    get_obj,
+    get_opt_int,
+    get_str,
+    printable,
+)
+from webrtc_party.party.errors import FieldError, ProtocolError
+
+__all__ = [
+    "KEY_SIZE",
+    "CustomMod",
+    "GamePhase",
+    "MemberId",
+    "MemberIdentity",
+    "MemberState",
+    "Selection",
+    "Source",
+    "identity_from_json",
+    "identity_to_json",
+    "state_from_json",
+    "state_to_json",
+]
+
+MemberId = str
+"""A member is named by its Riot PUUID."""
+
+KEY_SIZE = 32
+MAX_CHAMPION_ID = 9_999
+MAX_SKIN_NUMBER = 999
+MAX_SUMMONER_ID = 2**63 - 1
+MAX_MOD_NAME = 64
+_PUUID = re.compile(r"[A-Za-z0-9_-]{1,100}")
+_HASH = re.compile(r"[0-9a-f]{64}")
+_TAG = re.compile(r"[^\s#]{1,8}")
+
+
+class Source(enum.StrEnum):
+    """Why the member will inject this skin."""
+
+    PICKED = "picked"
+    CHROMA = "chroma"
+    HISTORIC = "historic"
+    RANDOM = "random"
+    CUSTOM = "custom"
+
+
+class GamePhase(enum.StrEnum):
+    """The League client's game flow phase, as far as the party cares."""
+
+    NONE = "none"
+    LOBBY = "lobby"
+    MATCHMAKING = "matchmaking"
+    CHAMP_SELECT = "champ_select"
+    GAME_START = "game_start"
+    IN_GAME = "in_game"
+    END_OF_GAME = "end_of_game"
+
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise FieldError(message)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomMod:
+    """A custom mod, matched between friends by the SHA-256 of its archive."""
+
+    content_hash: str
+    name: str
+
+    def __post_init__(self) -> None:
+        _check(bool(_HASH.fullmatch(self.content_hash)), "a mod hash is 64 lowercase hex digits")
+        _check(1 <= len(self.name) <= MAX_MOD_NAME, f"a mod name is 1..{MAX_MOD_NAME} characters")
+        _check(printable(self.name), "a mod name cannot have control characters")
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The skin a member will inject: Riot ids are champion * 1000 + number."""
+
+    champion_id: int
+    skin_id: int
+    chroma_id: int | None = None
+    custom: CustomMod | None = None
+    source: Source = Source.PICKED
+
+    def __post_init__(self) -> None:
+        _check(1 <= self.champion_id <= MAX_CHAMPION_ID, "champion id out of range")
+        base = self.champion_id * 1000
+        _check(base <= self.skin_id <= base + MAX_SKIN_NUMBER, "skin id is not of this champion")
+        if self.chroma_id is not None:
+            in_range = base < self.chroma_id <= base + MAX_SKIN_NUMBER
+            _check(in_range, "chroma id is not of this champion")
+        _check(
+            (self.custom is not None) == (self.source is Source.CUSTOM),
+            "a custom mod goes with source 'custom' and only with it",
+        )
+        _check(
+            self.source is not Source.CHROMA or self.chroma_id is not None,
+            "source 'chroma' needs a chroma id",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MemberIdentity:
+    """Who a member is in League: PUUID, summoner id and Riot ID."""
+
+    puuid: MemberId
+    summoner_id: int
+    game_name: str
+    tag_line: str
+
+    def __post_init__(self) -> None:
+        _check(bool(_PUUID.fullmatch(self.puuid)), "a PUUID is 1..100 of [A-Za-z0-9_-]")
+        _check(0 <= self.summoner_id <= MAX_SUMMONER_ID, "summoner id out of range")
+        _check(1 <= len(self.game_name) <= 32, "a game name is 1..32 characters")
+        _check(printable(self.game_name) and "#" not in self.game_name, "bad game name")
+        _check(bool(_TAG.fullmatch(self.tag_line)), "a tag line is 1..8 characters, no spaces")
+
+    @property
+    def riot_id(self) -> str:
+        return f"{self.game_name}#{self.tag_line}"
+
+
+@dataclass(frozen=True, slots=True)
+class MemberState:
+    """One signed record: who, with which key, version ``seq``, what it will inject."""
+
+    identity: MemberIdentity
+    key: bytes
+    seq: int
+    selection: Selection | None
+    phase: GamePhase
+
+    def __post_init__(self) -> None:
+        _check(len(self.key) == KEY_SIZE, "an Ed25519 public key is 32 bytes")
+        _check(0 <= self.seq < 2**53, "sequence number out of range")
+
+    @property
+    def origin(self) -> MemberId:
+        return self.identity.puuid
+
+
+def identity_to_json(ident: MemberIdentity) -> dict[str, Any]:
+    return {"puuid": ident.puuid, "summoner_id": ident.summoner_id, "riot_id": ident.riot_id}
+
+
+def identity_from_json(obj: dict[str, Any]) -> MemberIdentity:
+    riot_id = get_str(obj, "riot_id", 3, 41)
+    name, sep, tag = riot_id.rpartition("#")
+    if not sep:
+        raise ProtocolError("riot_id must be gameName#tagLine")
+    try:
+        return MemberIdentity(
+            puuid=get_str(obj, "puuid", 1, 100),
+            summoner_id=get_int(obj, "summoner_id", 0, MAX_SUMMONER_ID),
+            game_name=name,
+            tag_line=tag,
+        )
+    except FieldError as exc:
+        raise ProtocolError(f"bad member identity: {exc}") from exc
+
+
+def _selection_to_json(sel: Selection) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "champion_id": sel.champion_id,
+        "skin_id": sel.skin_id,
+        "chroma_id": sel.chroma_id,
+        "source": sel.source.value,
+        "custom": None,
+    }
+    if sel.custom is not None:
+        out["custom"] = {"hash": sel.custom.content_hash, "name": sel.custom.name}
+    return out
+
+
+def _selection_from_json(obj: dict[str, Any]) -> Selection:
+    custom = None
+    if obj.get("custom") is not None:
+        mod = get_obj(obj, "custom")
+        custom = CustomMod(get_str(mod, "hash", 64, 64), get_str(mod, "name", 1, MAX_MOD_NAME))
+    source = get_str(obj, "source", 1, 16)
+    if source not in Source._value2member_map_:
+        raise ProtocolError(f"unknown selection source {source!r}")
+    return Selection(
+        champion_id=get_int(obj, "champion_id", 1, MAX_CHAMPION_ID),
+        skin_id=get_int(obj, "skin_id", 0, 10_000_000),
+        chroma_id=get_opt_int(obj, "chroma_id", 0, 10_000_000),
+        custom=custom,
+        source=Source(source),
+    )
+
+
+def state_to_json(state: MemberState) -> dict[str, Any]:
+    return {
+        "member": identity_to_json(state.identity),
+        "key": base64.b64encode(state.key).decode("ascii"),
+        "seq": state.seq,
+        "sel": None if state.selection is None else _selection_to_json(state.selection),
+        "phase": state.phase.value,
+    }
+
+
+def state_from_json(obj: dict[str, Any]) -> MemberState:
+    phase = get_str(obj, "phase", 1, 32)
+    if phase not in GamePhase._value2member_map_:
+        raise ProtocolError(f"unknown game phase {phase!r}")
+    try:
+        sel = None if obj.get("sel") is None else _selection_from_json(get_obj(obj, "sel"))
+        return MemberState(
+            identity=identity_from_json(get_obj(obj, "member")),
+            key=get_b64(obj, "key", KEY_SIZE),
+            seq=get_int(obj, "seq"),
+            selection=sel,
+            phase=GamePhase(phase),
+        )
+    except FieldError as exc:
+        raise ProtocolError(f"bad member state: {exc}") from exc

@@ -1,0 +1,81 @@
+"""Honest member status, as a pure function of what the core has observed.
+
+| status     | condition (checked in this order)                                        |
+|------------|--------------------------------------------------------------------------|
+| direct     | a link to the member answered a heartbeat within ``alive_timeout``        |
+| relayed    | an alive neighbour's reports of the member's heartbeat kept advancing    |
+|            | within ``alive_timeout`` (``via`` = that neighbour)                      |
+| connecting | never reached yet, and first seen < ``connect_grace`` ago, or a link to  |
+|            | it is open, or an introduction is pending                                |
+| lost       | otherwise; its state is stale and must not be injected                   |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from webrtc_party.party.config import PartyConfig
+from webrtc_party.party.events import MemberStatus, MemberView
+from webrtc_party.party.links import Link
+from webrtc_party.party.messages import StateMessage
+from webrtc_party.party.model import MemberId
+from webrtc_party.party.routes import Routes
+
+__all__ = ["Status", "compute_status", "make_view"]
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    status: MemberStatus
+    via: MemberId | None = None
+    rtt: float | None = None
+    heard_at: float | None = None
+    """When the member was last heard fresh (None unless direct or relayed)."""
+
+
+def compute_status(
+    member: MemberId,
+    now: float,
+    *,
+    config: PartyConfig,
+    links: Iterable[Link],
+    alive: Collection[MemberId],
+    routes: Routes,
+    reached: bool,
+    first_seen: float,
+    intro_pending: bool,
+) -> Status:
+    timeout = config.alive_timeout
+    open_links = [lk for lk in links if lk.member == member and not lk.closing]
+    direct = [lk for lk in open_links if lk.alive(now, timeout)]
+    if direct:
+        rtts = [lk.rtt for lk in direct if lk.rtt is not None]
+        heard = max(lk.last_pong_at for lk in direct if lk.last_pong_at is not None)
+        return Status(MemberStatus.DIRECT, None, min(rtts) if rtts else None, heard)
+    route = routes.best(member, now, timeout, alive)
+    if route is not None:
+        return Status(MemberStatus.RELAYED, route[0], None, route[1].at)
+    if not reached and (
+        now - first_seen < config.connect_grace or open_links or intro_pending
+    ):
+        return Status(MemberStatus.CONNECTING)
+    return Status(MemberStatus.LOST)
+
+
+def make_view(
+    msg: StateMessage, status: Status, last_seen: float | None, is_local: bool
+) -> MemberView:
+    st = msg.state
+    return MemberView(
+        member_id=st.origin,
+        identity=st.identity,
+        selection=st.selection,
+        phase=st.phase,
+        seq=st.seq,
+        status=status.status,
+        via=status.via,
+        rtt=status.rtt,
+        last_seen=last_seen,
+        is_local=is_local,
+    )

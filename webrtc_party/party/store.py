@@ -1,0 +1,142 @@
+"""The gossip record store: newest signed state per member, goodbyes, key bindings.
+
+``offer_state`` and ``offer_leave`` decide, purely, whether a record is new,
+a duplicate, stale or bad; they never raise on peer input.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import OrderedDict
+
+from webrtc_party.party.messages import (
+    MAX_SYNC_RECORDS,
+    PROTOCOL_VERSION,
+    Leave,
+    StateMessage,
+    encode_message,
+)
+from webrtc_party.party.model import MemberId
+from webrtc_party.party.signing import KeyRing, verify_signed
+
+__all__ = ["RecordStore", "Verdict"]
+
+
+class Verdict(enum.Enum):
+    NEW = "new"
+    """A member we did not know (or that had left) is here."""
+    UPDATE = "update"
+    DUPLICATE = "duplicate"
+    STALE = "stale"
+    OWN = "own"
+    """A record of this very member (echoed back, or from an earlier run)."""
+    UNKNOWN_ORIGIN = "unknown_origin"
+    FULL = "full"
+    BAD_SIGNATURE = "bad_signature"
+    KEY_MISMATCH = "key_mismatch"
+
+    @property
+    def accepted(self) -> bool:
+        return self in (Verdict.NEW, Verdict.UPDATE)
+
+    @property
+    def is_violation(self) -> bool:
+        return self in (Verdict.BAD_SIGNATURE, Verdict.KEY_MISMATCH)
+
+
+class RecordStore:
+    """Newest state per member (self included) and recent goodbyes."""
+
+    def __init__(self, me: MemberId, max_members: int, max_tombstones: int) -> None:
+        self.me = me
+        self.keys = KeyRing()
+        self.states: dict[MemberId, StateMessage] = {}
+        self.texts: dict[MemberId, str] = {}
+        self.tombstones: OrderedDict[MemberId, Leave] = OrderedDict()
+        self._tomb_texts: dict[MemberId, str] = {}
+        self._max_members = max_members
+        self._max_tombstones = max_tombstones
+
+    def put_own(self, msg: StateMessage) -> str:
+        self.keys.bind(self.me, msg.state.key)
+        self.states[self.me] = msg
+        text = self.texts[self.me] = encode_message(msg)
+        return text
+
+    def offer_state(self, msg: StateMessage) -> Verdict:
+        state = msg.state
+        origin = state.origin
+        if not verify_signed(msg, state.key):
+            return Verdict.BAD_SIGNATURE
+        if not self.keys.admits(origin, state.key):
+            return Verdict.KEY_MISMATCH
+        if origin == self.me:
+            return Verdict.OWN
+        tomb = self.tombstones.get(origin)
+        if tomb is not None and state.seq < tomb.seq:
+            return Verdict.STALE
+        current = self.states.get(origin)
+        if current is not None:
+            if state.seq == current.state.seq:
+                return Verdict.DUPLICATE
+            if state.seq < current.state.seq:
+                return Verdict.STALE
+        elif len(self.states) >= self._max_members:
+            return Verdict.FULL
+        self.keys.bind(origin, state.key)
+        self.states[origin] = msg
+        self.texts[origin] = encode_message(msg)
+        if tomb is not None:
+            del self.tombstones[origin]
+            del self._tomb_texts[origin]
+        return Verdict.UPDATE if current is not None else Verdict.NEW
+
+    def offer_leave(self, msg: Leave) -> Verdict:
+        key = self.keys.get(msg.origin)
+        if key is None:
+            return Verdict.UNKNOWN_ORIGIN
+        if not verify_signed(msg, key):
+            return Verdict.BAD_SIGNATURE
+        if msg.origin == self.me:
+            return Verdict.OWN
+        tomb = self.tombstones.get(msg.origin)
+        if tomb is not None and msg.seq <= tomb.seq:
+            return Verdict.DUPLICATE
+        current = self.states.get(msg.origin)
+        if current is not None and current.state.seq >= msg.seq:
+            return Verdict.STALE
+        self.states.pop(msg.origin, None)
+        self.texts.pop(msg.origin, None)
+        self.tombstones[msg.origin] = msg
+        self.tombstones.move_to_end(msg.origin)
+        self._tomb_texts[msg.origin] = encode_message(msg)
+        while len(self.tombstones) > self._max_tombstones:
+            gone, _ = self.tombstones.popitem(last=False)
+            del self._tomb_texts[gone]
+        return Verdict.NEW
+
+    def record_texts(self) -> list[str]:
+        """Every record as its encoded message text, for a full sync."""
+        return [*self.texts.values(), *self._tomb_texts.values()]
+
+    def sync_texts(self, max_size: int) -> list[str]:
+        """Full-sync messages carrying every record, each within ``max_size`` bytes."""
+        limit = max_size - 64
+        out: list[str] = []
+        chunk: list[str] = []
+        size = 0
+        for text in self.record_texts():
+            length = len(text.encode()) + 1
+            if chunk and (size + length > limit or len(chunk) >= MAX_SYNC_RECORDS):
+                out.append(_sync_text(chunk))
+                chunk, size = [], 0
+            chunk.append(text)
+            size += length
+        if chunk:
+            out.append(_sync_text(chunk))
+        return out
+
+
+def _sync_text(records: list[str]) -> str:
+    joined = ",".join(records)
+    return f'{{"type":"sync","v":{PROTOCOL_VERSION},"records":[{joined}]}}'
