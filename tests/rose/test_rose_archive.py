@@ -48,9 +48,14 @@ def test_extracts_a_real_mod(tmp_path: Path) -> None:
         "C:evil.txt",
         "WAD\\..\\..\\evil.txt",
         "file.txt:stream",
+        "WAD/CON",
+        "WAD/aux.txt",
+        "WAD/com1.wad",
+        "WAD/trailing.",
+        "WAD/trailing ",
     ],
 )
-def test_traversal_and_absolute_members_reject_the_whole_archive(tmp_path: Path, name: str) -> None:
+def test_unsafe_member_names_reject_the_whole_archive(tmp_path: Path, name: str) -> None:
     members = {**mod_payload("bad"), name: b"owned"}
     archive = make_zip(tmp_path / "skins" / "bad.zip", members)
     dest = tmp_path / "mods" / "out"
@@ -59,6 +64,11 @@ def test_traversal_and_absolute_members_reject_the_whole_archive(tmp_path: Path,
         extract_archive(archive, dest)
     assert files_under(dest) == set()  # checked before a byte is written
     assert not any(p.name == "evil.txt" for p in tmp_path.rglob("*"))
+
+
+@pytest.mark.parametrize("name", ["WAD/Ahri.wad.client", "./META/info.json", "a/.hidden", "CONx"])
+def test_ordinary_member_names_pass(name: str) -> None:
+    assert check_member_name(name).parts[-1] == name.split("/")[-1]
 
 
 def test_zip_bomb_total_size(tmp_path: Path) -> None:

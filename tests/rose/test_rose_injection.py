@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from webrtc_party.rose import (
     ArchiveLimits,
@@ -18,7 +20,7 @@ from webrtc_party.rose import (
     TeamView,
     content_hash,
 )
-from webrtc_party.rose.ownership import LEDGER_NAME
+from webrtc_party.rose.ownership import LEDGER_NAME, OwnedFolders
 from webrtc_party.rose.planning import mod_folder_name
 
 from .rose_kit import AHRI, JINX, LEE, FakeRoseInjector, RoseTree, make_zip, read_payload, skin
@@ -346,3 +348,49 @@ def test_concurrent_calls_are_serialised(tree: RoseTree, injector: FakeRoseInjec
     assert results == [expected] * 4
     assert payload_of(injector, "a", JINX) == "payload of chroma 222010"
     assert folders(injector) == set(expected)
+
+
+def test_half_extracted_folder_from_a_crash_is_removed(
+    tree: RoseTree, injector: FakeRoseInjector
+) -> None:
+    name = mod_folder_name("gone", JINX)
+    OwnedFolders(injector.mods_dir).claim(name)
+    (injector.mods_dir / name / "WAD").mkdir(parents=True)  # the crash left this behind
+    hook, _ = make_hook(tree, Game(TeamView.classic(ME, AHRI), []))
+    assert hook.prepare_party_mods(injector) == []
+    assert hook.last_report.removed_leftovers == (name,)
+    assert folders(injector) == set()
+
+
+def test_from_rose_data_dir(tree: RoseTree, injector: FakeRoseInjector) -> None:
+    game = Game(TeamView.classic(ME, AHRI, {"jinx": JINX}), [skin("jinx", JINX, 222002, 222010)])
+    hook = PartyInjectionHook.from_rose_data_dir(tree.skins.parent, game.get_team, game.get_skins)
+    assert hook.prepare_party_mods(injector) == [mod_folder_name("jinx", JINX)]
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    puuid=st.text(min_size=1, max_size=40),
+    name=st.text(max_size=40),
+    mod_name=st.text(max_size=40),
+)
+def test_random_member_names_never_escape_the_mods_dir(
+    tree: RoseTree, injector: FakeRoseInjector, puuid: str, name: str, mod_name: str
+) -> None:
+    before = {p for p in tree.base.rglob("*") if not p.is_relative_to(injector.mods_dir)}
+    ref = CustomModRef("34" * 32, mod_name)
+    game = Game(
+        TeamView.classic(ME, AHRI, {puuid: JINX}),
+        [skin(puuid, JINX, 222002, name=name, custom=ref)],
+    )
+    hook, _ = make_hook(tree, game)
+    names = hook.prepare_party_mods(injector) if puuid != ME else []
+    after = {p for p in tree.base.rglob("*") if not p.is_relative_to(injector.mods_dir)}
+    assert after == before
+    for entry in injector.mods_dir.iterdir():
+        assert entry.name in {*names, LEDGER_NAME}
+    hook.cleanup(injector)

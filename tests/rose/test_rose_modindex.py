@@ -81,6 +81,9 @@ def test_index_caches_hashes_until_a_file_changes(tmp_path: Path) -> None:
     entries = index.scan()
     assert index.hashes_computed == 4
     assert {e.content_hash for e in entries} == {content_hash(path), content_hash(folder)}
+    path.unlink()
+    assert [e.path for e in index.scan()] == [folder]
+    assert index.hashes_computed == 4
 
 
 def test_links_are_never_indexed(tmp_path: Path) -> None:

@@ -35,6 +35,11 @@ log = logging.getLogger(__name__)
 
 _CHUNK = 1 << 16
 _MiB = 1 << 20
+# Names Windows maps to devices whatever the extension, and so must never be written.
+_DEVICE_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{kind}{n}" for kind in ("COM", "LPT") for n in "0123456789\u00b9\u00b2\u00b3"]
+)
 
 
 class ArchiveRejectedError(LocalError):
@@ -73,7 +78,8 @@ def check_member_name(name: str) -> PurePosixPath:
     """Validate one archive member name and return it as a relative path.
 
     Backslashes count as separators (Windows would treat them so). Rejects empty names,
-    absolute and drive-letter paths, ``..`` components, NUL and ``:`` (alternate data streams).
+    absolute and drive-letter paths, ``..`` components, NUL and ``:`` (alternate data streams),
+    and components Windows would alter or map to a device (trailing dot or space, ``CON``...).
     """
     if not name or "\x00" in name:
         raise ArchiveRejectedError("archive member with an empty or NUL-containing name")
@@ -85,6 +91,9 @@ def check_member_name(name: str) -> PurePosixPath:
         raise ArchiveRejectedError(f"archive member escapes its folder: {name!r}")
     if not parts:
         raise ArchiveRejectedError(f"archive member with no usable name: {name!r}")
+    for part in parts:
+        if part[-1] in ". " or part.split(".")[0].rstrip(" ").upper() in _DEVICE_NAMES:
+            raise ArchiveRejectedError(f"archive member name Windows cannot hold: {name!r}")
     return PurePosixPath(*parts)
 
 

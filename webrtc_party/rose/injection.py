@@ -18,7 +18,7 @@ import shutil
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from webrtc_party.rose.archive import (
     DEFAULT_LIMITS,
@@ -82,6 +82,18 @@ class PartyInjectionHook:
         self._lock = threading.Lock()
         self._last_report = InjectionReport()
 
+    @classmethod
+    def from_rose_data_dir(
+        cls,
+        data_dir: Path,
+        team: TeamProvider,
+        party: PartyProvider,
+        **options: Any,
+    ) -> PartyInjectionHook:
+        """A hook for Rose's data folder (``%LOCALAPPDATA%\\Rose``): ``skins`` and
+        ``mods/skins`` below it. ``options`` are the keyword options of the constructor."""
+        return cls(data_dir / "skins", data_dir / "mods" / "skins", team, party, **options)
+
     @property
     def last_report(self) -> InjectionReport:
         """The report of the latest preparation (empty before the first game)."""
@@ -103,18 +115,19 @@ class PartyInjectionHook:
 
         Prepares the friends' mods and, if there are any, hands their names to ``run_overlay``
         (Rose's mkoverlay + runoverlay). ``overlay_ok`` in the report tells how that went.
+        Never raises.
         """
-        report = self.prepare(injector)
+        report = self._build_report(injector)
         names = report.mod_names
-        if not names:
-            log.info("party-only injection: no friend's skin to inject")
-            return report
-        try:
-            ok = bool(run_overlay(names))
-        except Exception:
-            log.exception("party-only injection: the overlay runner failed")
-            ok = False
-        report = dataclasses.replace(report, overlay_ok=ok)
+        if names:
+            try:
+                ok = bool(run_overlay(names))
+            except Exception:
+                log.exception("[party-hook] party-only injection: the overlay runner failed")
+                ok = False
+            report = dataclasses.replace(report, overlay_ok=ok)
+        else:
+            log.info("[party-hook] party-only injection: no friend's skin to inject")
         self._publish(report)
         return report
 
@@ -125,16 +138,19 @@ class PartyInjectionHook:
 
     def prepare(self, injector: RoseInjector) -> InjectionReport:
         """Do the work of :meth:`prepare_party_mods` and return the full report."""
-        with self._lock:
-            try:
-                report = self._prepare_locked(Path(injector.mods_dir))
-            except Exception:
-                log.exception("party mods could not be prepared; injecting none")
-                report = InjectionReport()
+        report = self._build_report(injector)
         self._publish(report)
         return report
 
     # -- internals ----------------------------------------------------------------------
+
+    def _build_report(self, injector: RoseInjector) -> InjectionReport:
+        with self._lock:
+            try:
+                return self._prepare_locked(Path(injector.mods_dir))
+            except Exception:
+                log.exception("[party-hook] party mods could not be prepared; injecting none")
+                return InjectionReport()
 
     def _publish(self, report: InjectionReport) -> None:
         self._last_report = report
@@ -142,19 +158,19 @@ class PartyInjectionHook:
             try:
                 self._on_report(report)
             except Exception:
-                log.exception("the injection report listener failed")
+                log.exception("[party-hook] the injection report listener failed")
 
     def _prepare_locked(self, mods_dir: Path) -> InjectionReport:
         mods_dir.mkdir(parents=True, exist_ok=True)
         owned = OwnedFolders(mods_dir)
         removed = tuple(owned.remove_all())
         if removed:
-            log.info("removed %d party mod folder(s) left from the previous game", len(removed))
+            log.info("[party-hook] removed %d party mod folder(s) left over", len(removed))
         try:
             team = self._team()
             skins = list(self._party())
         except Exception:
-            log.exception("the team or party provider failed; injecting no party mods")
+            log.exception("[party-hook] the team or party provider failed; no party mods")
             return InjectionReport(removed_leftovers=removed)
 
         outcomes: list[MemberOutcome] = []
@@ -165,16 +181,17 @@ class PartyInjectionHook:
             try:
                 outcome = self._resolve(decision, mods_dir, owned)
             except Exception as exc:
-                log.exception("party mod for %s failed", decision.mod_name)
+                log.exception("[party-hook] party mod %s failed", decision.mod_name)
                 outcome = MemberOutcome(decision.skin, MemberStatus.REJECTED, f"failed: {exc}")
             outcomes.append(outcome)
         for outcome in outcomes:
+            # %r: names come from peers, and must not forge log lines
             log.info(
-                "party member %s champion %d: %s%s",
-                outcome.skin.display_name or "?",
+                "[party-hook] member %r champion %d: %s %r",
+                outcome.skin.display_name,
                 outcome.skin.champion_id,
                 outcome.status.value,
-                f" ({outcome.detail})" if outcome.detail else "",
+                outcome.detail,
             )
         return InjectionReport(tuple(outcomes), removed_leftovers=removed)
 

@@ -173,10 +173,18 @@ class CustomModIndex:
                 continue
             if skin_dir.is_symlink() or not skin_dir.is_dir():
                 continue
-            for entry in sorted(skin_dir.iterdir()):
+            try:
+                entries = sorted(skin_dir.iterdir())
+            except OSError as exc:
+                log.info("custom mods of skin %d not readable: %s", skin_id, exc)
+                continue
+            for entry in entries:
                 indexed = self._index_entry(entry, skin_id)
                 if indexed is not None:
                     found.append(indexed)
+        if champion_id is None:  # a full scan: forget mods that are gone
+            seen = {str(e.path) for e in found}
+            self._cache = {k: v for k, v in self._cache.items() if k[0] in seen}
         return found
 
     def _index_entry(self, entry: Path, skin_id: int) -> IndexedMod | None:
