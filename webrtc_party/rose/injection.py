@@ -77,7 +77,9 @@ class PartyInjectionHook:
         self._team = team
         self._party = party
         self._limits = limits
-        self._index = mod_index or CustomModIndex(custom_mods_root, limits)
+        self._index = (
+            mod_index if mod_index is not None else CustomModIndex(custom_mods_root, limits)
+        )
         self._on_report = on_report
         self._lock = threading.Lock()
         self._last_report = InjectionReport()
