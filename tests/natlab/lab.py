@@ -23,6 +23,7 @@ import atexit
 import enum
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "EXPECTED_BEHAVIOUR",
     "GATEWAY_IP",
     "HOSTS",
     "ROUTERS",
@@ -45,6 +47,7 @@ __all__ = [
     "NatMode",
     "missing_prerequisites",
     "nat_ruleset",
+    "parse_natdiscovery",
 ]
 
 log = logging.getLogger(__name__)
@@ -141,6 +144,23 @@ table ip natlab {{
 """
 
 
+# what RFC 5780 discovery (coturn's turnutils_natdiscovery) must report for each mode
+EXPECTED_BEHAVIOUR = {
+    NatMode.PRC: ("endpoint independent", "address and port dependent"),
+    NatMode.SYM: ("address and port dependent", "address and port dependent"),
+    NatMode.FULL: ("endpoint independent", "endpoint independent"),
+    NatMode.ARC: ("endpoint independent", "address dependent"),
+}
+
+
+def parse_natdiscovery(text: str) -> tuple[str | None, str | None]:
+    """(mapping, filtering) from turnutils_natdiscovery's report, lower case."""
+    found = dict.fromkeys(("mapping", "filtering"), None)
+    for m in re.finditer(r"NAT with (.+?) (Mapping|Filtering)!", text):
+        found[m.group(2).lower()] = m.group(1).lower()
+    return found["mapping"], found["filtering"]
+
+
 def _coturn_config(state: Path) -> str:
     return "\n".join([
         f"listening-ip={STUN_IP}",
@@ -173,11 +193,15 @@ def _coturn_config(state: Path) -> str:
 class NatLab:
     """Build, drive and tear down the lab. Use ``with NatLab() as lab:`` or ``up()``/``down()``."""
 
+    _count = 0
+
     def __init__(self, prefix: str | None = None) -> None:
-        self.prefix = prefix or f"wpnl{os.getpid()}"
+        NatLab._count += 1
+        self.prefix = prefix or f"wpnl{os.getpid()}n{NatLab._count}"
         self.state = Path(tempfile.mkdtemp(prefix=f"{self.prefix}-"))
         self.modes: dict[str, NatMode] = {}
         self.isolated = False
+        self.verified: dict[NatMode, tuple[str | None, str | None]] = {}
         self._namespaces: list[str] = []
         self._popen: list[subprocess.Popen[Any]] = []
         self._aproc: list[asyncio.subprocess.Process] = []
@@ -333,23 +357,68 @@ class NatLab:
                          "isolated", "on" if on else "off"])
         self.isolated = on
 
+    def netem_available(self) -> bool:
+        """Whether the kernel has sch_netem (minimal VM kernels often lack it)."""
+        res = self.sh(["tc", "-n", self.ns("wan"), "qdisc", "add", "dev", "br0", "root",
+                       "netem", "delay", "1ms"], check=False)
+        self.sh(["tc", "-n", self.ns("wan"), "qdisc", "del", "dev", "br0", "root"], check=False)
+        return res.returncode == 0
+
     def set_netem(self, router: str, delay_ms: float = 0.0, loss_pct: float = 0.0) -> None:
-        """Latency and loss on a router's WAN side (both zero: remove)."""
+        """Latency and loss on a router's WAN side (both zero: remove).
+
+        Delay needs the kernel's netem qdisc (``LabError`` without it); loss falls back to an
+        nftables random drop when netem is missing.
+        """
+        self.sh(["tc", "-n", self.ns(router), "qdisc", "del", "dev", "wan0", "root"],
+                check=False)
+        self.exec_in(router, ["nft", "delete", "table", "ip", "impair"], check=False)
         if not delay_ms and not loss_pct:
-            self.sh(["tc", "-n", self.ns(router), "qdisc", "del", "dev", "wan0", "root"],
-                    check=False)
             return
-        self.sh(["tc", "-n", self.ns(router), "qdisc", "replace", "dev", "wan0", "root",
-                 "netem", "delay", f"{delay_ms}ms", "loss", f"{loss_pct}%"])
+        res = self.sh(["tc", "-n", self.ns(router), "qdisc", "replace", "dev", "wan0", "root",
+                       "netem", "delay", f"{delay_ms}ms", "loss", f"{loss_pct}%"], check=False)
+        if res.returncode == 0:
+            return
+        if delay_ms:
+            raise LabError(f"tc netem unavailable (kernel without sch_netem): {res.stderr.strip()}")
+        per_mille = min(1000, round(loss_pct * 10))
+        chance = "" if per_mille == 1000 else f"numgen random mod 1000 < {per_mille} "
+        self.exec_in(router, ["nft", "-f", "-"], input_text=(
+            "table ip impair {\n chain wanfilter {\n  type filter hook forward priority -20;\n"
+            f'  iifname "wan0" {chance}drop\n'
+            f'  oifname "wan0" {chance}drop\n }}\n}}\n'))
 
     def set_wan_blackhole(self, router: str, on: bool) -> None:
         """Make a router drop everything on its WAN side (a peer that vanishes)."""
-        table = "table ip blackhole { chain fwd { type filter hook forward priority -10; " \
-                'iifname "wan0" drop; oifname "wan0" drop; } }'
-        if on:
-            self.exec_in(router, ["nft", "-f", "-"], input_text=table)
-        else:
-            self.exec_in(router, ["nft", "delete", "table", "ip", "blackhole"], check=False)
+        self.set_netem(router, loss_pct=100.0 if on else 0.0)
+
+    # -- verification ---------------------------------------------------------------------
+    def discover(self, host: str) -> subprocess.Popen[str]:
+        """Start RFC 5780 discovery (mapping + filtering) from ``host`` against coturn."""
+        return self.run_in(host, ["turnutils_natdiscovery", "-m", "-f", STUN_IP],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def verify_modes(self) -> dict[NatMode, tuple[str | None, str | None]]:
+        """Set each mode on both routers (two at a time) and check what discovery reports.
+
+        Raises ``LabError`` naming the mode whose router does not behave as claimed.
+        """
+        seen: dict[NatMode, tuple[str | None, str | None]] = {}
+        modes = list(NatMode)
+        for ma, mb in zip(modes[::2], modes[1::2], strict=True):
+            self.set_nat("ra", ma)
+            self.set_nat("rb", mb)
+            procs = {ma: self.discover(DMZ_HOST["ra"]), mb: self.discover(DMZ_HOST["rb"])}
+            for mode, proc in procs.items():
+                out, _ = proc.communicate(timeout=60)
+                seen[mode] = parse_natdiscovery(out)
+                if seen[mode] != EXPECTED_BEHAVIOUR[mode]:
+                    raise LabError(f"router mode {mode} is broken: RFC 5780 discovery says "
+                                   f"mapping={seen[mode][0]}, filtering={seen[mode][1]}, "
+                                   f"expected {EXPECTED_BEHAVIOUR[mode]}; output:\n{out}")
+        self.set_nat("ra", NatMode.PRC)
+        self.set_nat("rb", NatMode.PRC)
+        return seen
 
     # -- teardown -------------------------------------------------------------------------
     def _live_pids(self) -> list[int]:
