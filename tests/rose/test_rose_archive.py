@@ -207,3 +207,36 @@ def test_random_archives_never_write_outside(
         pass
     outside = {p for p in base.rglob("*") if p.is_file()} - {archive}
     assert all(p.is_relative_to(dest) for p in outside)
+
+
+def _patch_declared_size(archive: Path, declared: int) -> None:
+    """Make the archive's only member claim ``declared`` uncompressed bytes (headers lie)."""
+    data = bytearray(archive.read_bytes())
+    local = data.index(b"PK\x03\x04")
+    central = data.index(b"PK\x01\x02")
+    data[local + 22 : local + 26] = declared.to_bytes(4, "little")
+    data[central + 24 : central + 28] = declared.to_bytes(4, "little")
+    archive.write_bytes(bytes(data))
+
+
+def test_member_inflating_past_its_declared_size(tmp_path: Path) -> None:
+    archive = make_zip(tmp_path / "liar.zip", {"WAD/zeros": bytes(2 << 20)})
+    _patch_declared_size(archive, 10)  # passes the total-size check on its word...
+    dest = tmp_path / "out"
+    dest.mkdir()
+    with pytest.raises(ArchiveRejectedError):
+        extract_archive(archive, dest, ArchiveLimits(max_total_bytes=1 << 20))
+    written = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
+    assert written <= 10  # ...and never writes more than it declared
+
+
+def test_corrupt_deflate_stream(tmp_path: Path) -> None:
+    archive = make_zip(tmp_path / "bad.zip", {"WAD/data": os.urandom(1) * 5000})
+    data = bytearray(archive.read_bytes())
+    start = data.index(b"WAD/data") + len(b"WAD/data")
+    data[start : start + 8] = b"\xff" * 8  # garble the start of the compressed stream
+    archive.write_bytes(bytes(data))
+    dest = tmp_path / "out"
+    dest.mkdir()
+    with pytest.raises(ArchiveRejectedError):
+        extract_archive(archive, dest)

@@ -15,6 +15,7 @@ import os
 import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -164,7 +165,13 @@ def extract_archive(archive_path: Path, dest: Path, limits: ArchiveLimits = DEFA
                     total += _copy_bounded(src, target, allowed)
                 if total > limits.max_total_bytes:
                     raise ArchiveRejectedError("archive unpacks past the size limit")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        NotImplementedError,
+        EOFError,
+    ) as exc:
         raise ArchiveRejectedError(f"{archive_path.name} is not a usable archive: {exc}") from exc
     except (FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
         raise ArchiveRejectedError(f"{archive_path.name} has clashing member names") from exc
