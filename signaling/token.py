@@ -37,6 +37,7 @@ __all__ = [
     "FORMAT_VERSION",
     "MAX_CANDIDATES",
     "MAX_CLOCK_SKEW",
+    "MAX_TTL",
     "CandidateType",
     "IPAddress",
     "SetupRole",
@@ -51,7 +52,7 @@ __all__ = [
 
 FORMAT_VERSION = 1
 DEFAULT_TTL = 600  # seconds: the minutes a human takes to paste over Discord
-MAX_TTL = 24 * 3600
+MAX_TTL = 0xFFFF  # u16 seconds, about 18 hours
 MAX_CANDIDATES = 8
 MAX_CLOCK_SKEW = 120  # seconds two honest clocks may disagree
 _HEADER = struct.Struct(">BBIH32s")

@@ -51,6 +51,7 @@ class ConnectionOptions:
     policy: InterfacePolicy
     gather_timeout: float
     checks_until: float | None = None  # loop time; None = stock retransmissions
+    late_answers: bool = True  # False: stock check behaviour (for comparisons)
 
 
 _options: weakref.WeakKeyDictionary[aioice.Connection, ConnectionOptions] = (
@@ -167,7 +168,7 @@ def install() -> None:
             and "USERNAME" in request.attributes
             and retransmissions is None  # consent checks pass 0
         )
-        if opts is None or opts.checks_until is None or not is_check:
+        if opts is None or not opts.late_answers or opts.checks_until is None or not is_check:
             return await stock_request(self, request, addr, integrity_key, retransmissions)
         if integrity_key is not None:
             request.add_message_integrity(integrity_key)
@@ -185,7 +186,8 @@ def install() -> None:
         protocol: aioice.ice.StunProtocol,
     ) -> None:
         stock_check_incoming(self, message, addr, protocol)
-        if self in _options:
+        opts = _options.get(self)
+        if opts is not None and opts.late_answers:
             for transaction in list(protocol.transactions.values()):
                 if isinstance(transaction, PersistentCheck) and transaction.addr == addr:
                     transaction.retransmit_now()

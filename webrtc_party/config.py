@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from signaling.token import MAX_TTL
 from webrtc_party.errors import ConfigError
 from webrtc_party.interfaces import InterfacePolicy
 
@@ -82,12 +83,13 @@ class LinkConfig:
     heartbeat_interval: float = 1.0
     heartbeat_timeout: float = 5.0  # silent this long -> the peer is gone
     interfaces: InterfacePolicy = field(default_factory=InterfacePolicy)
+    late_answer_fix: bool = True  # False only to measure stock aioice side by side
 
     def __post_init__(self) -> None:
         if self.relay_only and self.turn is None:
             raise ConfigError("--relay-only needs a TURN server (--turn)")
-        if not 30 <= self.token_ttl <= 24 * 3600:
-            raise ConfigError("the token lifetime must be between 30 s and 24 h")
+        if not 30 <= self.token_ttl <= MAX_TTL:
+            raise ConfigError(f"the token lifetime must be between 30 and {MAX_TTL} seconds")
         if self.heartbeat_timeout <= self.heartbeat_interval:
             raise ConfigError("the heartbeat timeout must be longer than its interval")
         if self.turn is not None and self.turn.scheme == "stun":

@@ -131,7 +131,9 @@ class Link:
         )
         conn = patch.ice_connection(pc)
         self._options = patch.ConnectionOptions(
-            policy=self.config.interfaces, gather_timeout=self.config.gather_timeout
+            policy=self.config.interfaces,
+            gather_timeout=self.config.gather_timeout,
+            late_answers=self.config.late_answer_fix,
         )
         patch.configure(conn, self._options)
         patch.set_local_credentials(conn, *derive_ice_credentials(self._own_fingerprint()))

@@ -1,0 +1,96 @@
+"""Real aiortc links on loopback: open, talk, notice a vanished peer, close."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from signaling.errors import OwnTokenError, UnknownInviteError
+from signaling.token import decode_token, encode_token
+from tests.helpers import BlackHole, loopback_config
+from webrtc_party.config import LinkConfig
+from webrtc_party.errors import ConnectError, LinkClosedError
+from webrtc_party.link import Link
+from webrtc_party.link_events import CloseCode, Closed, LinkState, Path, Received
+
+
+async def pair(config: LinkConfig | None = None) -> tuple[Link, Link]:
+    config = config or loopback_config()
+    host, guest = Link(config), Link(config)
+    invite = decode_token(encode_token(await host.create_invite()), now=time.time())
+    answer = await guest.accept_invite(invite)
+    await host.accept_answer(decode_token(encode_token(answer), now=time.time()))
+    await asyncio.wait_for(asyncio.gather(host.wait_open(), guest.wait_open()), 10)
+    return host, guest
+
+
+async def next_event(link: Link, kind: type) -> object:
+    async with asyncio.timeout(10):
+        async for event in link.events():
+            if isinstance(event, kind):
+                return event
+    raise AssertionError(f"no {kind.__name__}")
+
+
+async def test_link_opens_talks_and_closes_on_both_ends() -> None:
+    host, guest = await pair()
+    assert host.opened is not None and host.opened.path is Path.HOST
+    assert host.opened.remote.startswith("host 127.0.0.1:")
+    host.send("hello")
+    assert await next_event(guest, Received) == Received("hello")
+    guest.send("x" * 50_000)
+    assert await next_event(host, Received) == Received("x" * 50_000)
+    await asyncio.sleep(1.2)
+    assert host.rtt_ms is not None and guest.rtt_ms is not None
+    await host.close()
+    closed = await next_event(guest, Closed)
+    assert isinstance(closed, Closed) and closed.code is CloseCode.PEER_CLOSED
+    assert host.state is LinkState.CLOSED and guest.state is LinkState.CLOSED
+    with pytest.raises(LinkClosedError):
+        host.send("too late")
+
+
+async def test_vanished_peer_is_reported_within_six_seconds() -> None:
+    host, guest = await pair()
+    BlackHole(guest, inbound=True, outbound=True)  # the guest's network dies
+    started = time.monotonic()
+    closed = await next_event(host, Closed)
+    took = time.monotonic() - started
+    assert isinstance(closed, Closed) and closed.code is CloseCode.VANISHED
+    assert took < 6.5, f"vanish noticed after {took:.1f} s"
+    await guest.close()
+
+
+async def test_unreachable_peer_fails_at_the_connect_deadline_with_advice() -> None:
+    config = loopback_config(connect_timeout=2.0)
+    host, guest = Link(config), Link(config)
+    invite = await host.create_invite()
+    answer = await guest.accept_invite(invite)
+    BlackHole(guest, inbound=True, outbound=True)
+    await host.accept_answer(answer)
+    started = time.monotonic()
+    with pytest.raises(ConnectError, match="TURN"):
+        await host.wait_open()
+    assert time.monotonic() - started < 4
+    assert host.closed is not None and host.closed.code is CloseCode.CONNECT_TIMEOUT
+    await guest.close()
+
+
+async def test_wrong_answers_are_refused() -> None:
+    config = loopback_config()
+    host, other, guest = Link(config), Link(config), Link(config)
+    invite = await host.create_invite()
+    other_invite = await other.create_invite()
+    answer_to_other = await guest.accept_invite(other_invite)
+    with pytest.raises(UnknownInviteError):
+        await host.accept_answer(answer_to_other)
+    with pytest.raises(OwnTokenError):
+        await host.accept_answer(
+            type(invite)(
+                **{**invite.__dict__, "kind": answer_to_other.kind, "invite_ref": invite.ref}
+            )
+        )
+    for link in (host, other, guest):
+        await link.close()

@@ -1,0 +1,202 @@
+"""The token codec: round trips, sizes, chat damage, and every specific error."""
+
+from __future__ import annotations
+
+import ipaddress
+import zlib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from signaling.base62 import b62decode, b62encode
+from signaling.errors import (
+    DamagedTokenError,
+    ExpiredTokenError,
+    FutureTokenError,
+    NotATokenError,
+    NoUsableCandidatesError,
+    TokenError,
+    TooManyCandidatesError,
+    UnsupportedVersionError,
+    WrongKindError,
+)
+from signaling.token import (
+    MAX_CANDIDATES,
+    MAX_TTL,
+    CandidateType,
+    SetupRole,
+    Token,
+    TokenCandidate,
+    TokenKind,
+    decode_token,
+    encode_token,
+    parse_token,
+)
+
+NOW = 1_790_000_000
+ipv4 = st.builds(ipaddress.IPv4Address, st.integers(0x01000000, 0xDFFFFFFF))
+ipv6 = st.builds(ipaddress.IPv6Address, st.integers(1 << 120, (1 << 128) - 1))
+candidates = st.builds(
+    TokenCandidate, st.sampled_from(CandidateType), ipv4 | ipv6, st.integers(1, 65535)
+)
+
+
+@st.composite
+def tokens(draw: st.DrawFn) -> Token:
+    kind = draw(st.sampled_from(TokenKind))
+    cands = draw(st.lists(candidates, min_size=1, max_size=MAX_CANDIDATES))
+    if not any(c.usable for c in cands):
+        cands[0] = TokenCandidate(CandidateType.HOST, ipaddress.IPv4Address("192.0.2.1"), 9)
+    return Token(
+        kind=kind,
+        created=draw(st.integers(0, 2**32 - 1)),
+        ttl=draw(st.integers(1, MAX_TTL)),
+        fingerprint=draw(st.binary(min_size=32, max_size=32)),
+        setup=draw(st.sampled_from(SetupRole)),
+        candidates=tuple(cands),
+        invite_ref=draw(st.binary(min_size=4, max_size=4)) if kind is TokenKind.ANSWER else None,
+    )
+
+
+def make(kind: TokenKind = TokenKind.INVITE, n: int = 2, created: int = NOW, v6: int = 0) -> Token:
+    cands = [
+        TokenCandidate(CandidateType.HOST, ipaddress.IPv4Address(f"192.168.1.{10 + i}"), 50000 + i)
+        for i in range(n - v6)
+    ] + [
+        TokenCandidate(CandidateType.SRFLX, ipaddress.IPv6Address(f"2001:db8::{i + 1}"), 40000 + i)
+        for i in range(v6)
+    ]
+    return Token(
+        kind=kind,
+        created=created,
+        ttl=600,
+        fingerprint=bytes(range(7, 39)),
+        setup=SetupRole.ACTPASS if kind is TokenKind.INVITE else SetupRole.ACTIVE,
+        candidates=tuple(cands),
+        invite_ref=b"\x01\x02\x03\x04" if kind is TokenKind.ANSWER else None,
+    )
+
+
+@given(tokens())
+@settings(max_examples=300)
+def test_round_trip(token: Token) -> None:
+    text = encode_token(token)
+    assert parse_token(text) == token
+    assert text[:3] == token.kind.prefix
+
+
+@given(tokens())
+def test_text_is_discord_safe(token: Token) -> None:
+    text = encode_token(token)
+    assert text.isascii() and text.isalnum()
+    assert not set(text) & set("*_~|`")
+
+
+@given(st.binary(min_size=1, max_size=200).filter(lambda b: b[0] != 0))
+def test_base62_round_trip(data: bytes) -> None:
+    assert b62decode(b62encode(data)) == data
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=400)
+def test_random_text_raises_only_token_errors(text: str) -> None:
+    with pytest.raises(TokenError):
+        parse_token(text)
+
+
+@given(
+    st.binary(min_size=1, max_size=120).filter(lambda b: b[0] != 0), st.sampled_from(["wpi", "wpa"])
+)
+@settings(max_examples=400)
+def test_random_bodies_raise_only_token_errors(body: bytes, prefix: str) -> None:
+    try:
+        parse_token(prefix + b62encode(body))
+    except TokenError:
+        return
+    # Only a body with a valid CRC can decode; random bytes essentially never do.
+    assert zlib.crc32(body[:-4]) == int.from_bytes(body[-4:], "big")
+
+
+def test_invite_with_two_ipv4_candidates_is_short() -> None:
+    assert len(encode_token(make(n=2))) <= 100
+    assert len(encode_token(make(TokenKind.ANSWER, n=2))) <= 110
+    assert len(encode_token(make(n=MAX_CANDIDATES, v6=4))) < 2000  # one Discord message
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        "  {t}  ",
+        "```\n{t}\n```",
+        "`{t}`",
+        '"{t}"',
+        "\u201c{t}\u201d",
+        "token: {t}",
+        "Invite - {t} thanks!",
+        "here {a}\n{b}\nok",
+        "{a} {b}",
+        "> {t}",
+        "||{t}||",
+        "**{t}**",
+    ],
+)
+def test_decoding_survives_chat(wrap: str) -> None:
+    token = make()
+    text = encode_token(token)
+    half = len(text) // 2
+    pasted = wrap.format(t=text, a=text[:half], b=text[half:])
+    assert decode_token(pasted, now=NOW) == token
+
+
+def err(text: str, **kw: object) -> TokenError:
+    with pytest.raises(TokenError) as info:
+        decode_token(text, now=kw.pop("now", NOW), **kw)  # type: ignore[arg-type]
+    return info.value
+
+
+def test_errors_are_specific() -> None:
+    text = encode_token(make())
+    assert isinstance(err("hello there"), NotATokenError)
+    flipped = text[:20] + ("A" if text[20] != "A" else "B") + text[21:]
+    assert isinstance(err(flipped), DamagedTokenError)
+    assert isinstance(err(text[:-3]), DamagedTokenError)
+    assert isinstance(err(text[:10]), DamagedTokenError)
+    expired = err(text, now=NOW + 600 + 5 * 60)
+    assert isinstance(expired, ExpiredTokenError) and "5 minutes ago" in str(expired)
+    future = err(text, now=NOW - 3600)
+    assert isinstance(future, FutureTokenError) and "future" in str(future)
+    assert decode_token(text, now=NOW - 60) == make()  # small skew tolerated
+    wrong = err(text, expect=TokenKind.ANSWER)
+    assert isinstance(wrong, WrongKindError) and "invite" in str(wrong)
+    wrong = err(encode_token(make(TokenKind.ANSWER)), expect=TokenKind.INVITE)
+    assert isinstance(wrong, WrongKindError) and "answer" in str(wrong)
+
+
+def _raw(payload: bytes) -> bytes:
+    return payload + zlib.crc32(payload).to_bytes(4, "big")
+
+
+def _header(version: int = 1, count: int = 1) -> bytes:
+    return (
+        bytes([version, 0])
+        + NOW.to_bytes(4, "big")
+        + (600).to_bytes(2, "big")
+        + bytes(32)
+        + bytes([count])
+    )
+
+
+def test_structural_errors() -> None:
+    one = bytes([0]) + bytes([192, 0, 2, 1]) + (5000).to_bytes(2, "big")
+    assert isinstance(
+        err("wpi" + b62encode(_raw(_header(version=2) + one))), UnsupportedVersionError
+    )
+    many = _header(count=MAX_CANDIDATES + 1) + one * (MAX_CANDIDATES + 1)
+    assert isinstance(err("wpi" + b62encode(_raw(many))), TooManyCandidatesError)
+    unusable = bytes([0]) + bytes([0, 0, 0, 0]) + (5000).to_bytes(2, "big")
+    assert isinstance(err("wpi" + b62encode(_raw(_header() + unusable))), NoUsableCandidatesError)
+    assert isinstance(err("wpi" + b62encode(_raw(_header(count=0)))), NoUsableCandidatesError)
+    assert isinstance(err("wpa" + b62encode(_raw(_header() + one))), DamagedTokenError)
+    assert isinstance(err("wpi" + b62encode(_raw(_header() + one + b"x"))), DamagedTokenError)
+    assert parse_token("wpi" + b62encode(_raw(_header() + one))).candidates[0].port == 5000
