@@ -1,0 +1,319 @@
+"""The party core, driven synchronously through the simulated ``Network``."""
+
+from __future__ import annotations
+
+import json
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from webrtc_party.party import (
+    CloseLink,
+    CloseReason,
+    GamePhase,
+    IntroNeeded,
+    LinkIdentified,
+    MemberChange,
+    MemberChanged,
+    MemberState,
+    MemberStatus,
+    PartyConfig,
+    PartyCore,
+    Selection,
+    Source,
+)
+from webrtc_party.party.messages import StateMessage, encode_message
+from webrtc_party.party.signing import public_key_bytes, sign_state
+
+from .network import Network, make_identity
+
+P = [make_identity(i).puuid for i in range(10)]
+
+
+def _closes(net: Network, name: str, reason: CloseReason) -> list[CloseLink]:
+    return [e for e in net.events[name] if isinstance(e, CloseLink) and e.reason is reason]
+
+
+def test_pair_shares_selection_and_reports_direct_with_rtt() -> None:
+    net = Network(2)
+    net.connect(P[0], P[1])
+    net.run(1)
+    net.cores[P[0]].set_selection(Selection(103, 103002, source=Source.HISTORIC), net.now)
+    net.run(1)
+    view = {v.member_id: v for v in net.cores[P[1]].members(net.now)}[P[0]]
+    assert view.selection == Selection(103, 103002, source=Source.HISTORIC)
+    assert view.status is MemberStatus.DIRECT and not view.stale
+    assert view.rtt is not None and 0 < view.rtt < 1
+    assert view.last_seen is not None and net.now - view.last_seen < 3
+
+
+def test_chain_of_five_becomes_a_full_mesh_from_four_handshakes() -> None:
+    net = Network(5)
+    net.chain()
+    net.run(10)
+    assert net.manual_links == 4
+    assert len(net.direct_pairs()) == 10
+    for name in net.names:
+        statuses = {v.member_id: v.status for v in net.cores[name].members(net.now)}
+        assert statuses.pop(name) is MemberStatus.SELF
+        assert set(statuses.values()) == {MemberStatus.DIRECT}
+
+
+def test_chain_of_five_converges_over_relays_and_says_via_whom() -> None:
+    net = Network(5, auto_intro=False)
+    net.chain()
+    net.run(8)
+    for i, name in enumerate(net.names):
+        net.cores[name].set_selection(Selection(i + 1, (i + 1) * 1000 + 3), net.now)
+    net.run(2)
+    assert net.converged()
+    assert len(net.cores[P[0]].members(net.now)) == 5
+    assert net.status(P[0], P[4]) == (MemberStatus.RELAYED, P[1])
+    assert net.status(P[4], P[0]) == (MemberStatus.RELAYED, P[3])
+    assert net.status(P[2], P[3]) == (MemberStatus.DIRECT, None)
+
+
+def test_unlinkable_pair_stays_relayed_through_a_member_who_reaches_both() -> None:
+    net = Network(3)
+    net.unlinkable.add(frozenset((P[0], P[2])))
+    net.chain()
+    net.run(40)
+    assert net.status(P[0], P[2]) == (MemberStatus.RELAYED, P[1])
+    assert net.status(P[2], P[0]) == (MemberStatus.RELAYED, P[1])
+    net.cores[P[2]].set_selection(Selection(7, 7001), net.now)
+    net.run(1)
+    assert net.converged()
+
+
+def _forge(net: Network, relay: str, to: str, text: str) -> None:
+    link = net.links_between(relay, to)[0]
+    net.cores[to].receive(link, text, net.now)
+    net.cores[to].data_to_send()
+
+
+def _violations(net: Network, name: str, peer: str) -> int:
+    link = net.links_between(name, peer)[0]
+    return next(lv.violations for lv in net.cores[name].links(net.now) if lv.link_id == link)
+
+
+def test_a_relay_cannot_alter_forge_or_replay_a_state() -> None:
+    net = Network(3, auto_intro=False)
+    net.chain()
+    net.run(3)
+    net.cores[P[0]].set_selection(Selection(1, 1001), net.now)
+    net.run(1)
+    genuine = net.cores[P[1]]._store.states[P[0]]
+    before = net.views(P[2])
+    # 1. altered body, original signature
+    body = json.loads(genuine.body)
+    body["sel"]["skin_id"] = 1009
+    altered = StateMessage(genuine.state, json.dumps(body, sort_keys=True), genuine.sig)
+    _forge(net, P[1], P[2], encode_message(altered))
+    # 2. same identity, signed by another key, higher seq
+    thief = Ed25519PrivateKey.generate()
+    fake = MemberState(make_identity(0), public_key_bytes(thief), genuine.state.seq + 5,
+                       Selection(1, 1009), GamePhase.LOBBY)
+    _forge(net, P[1], P[2], encode_message(sign_state(fake, thief)))
+    # 3. garbage signature
+    unsigned = json.loads(encode_message(genuine))
+    unsigned["sig"] = "A" * 86 + "=="
+    _forge(net, P[1], P[2], json.dumps(unsigned))
+    assert net.views(P[2]) == before
+    assert _violations(net, P[2], P[1]) == 3
+    # 4. a replay of an older genuine state is ignored, not counted
+    net.cores[P[0]].set_selection(Selection(1, 1002), net.now)
+    net.run(1)
+    _forge(net, P[1], P[2], encode_message(genuine))
+    assert net.views(P[2])[P[0]][1] == Selection(1, 1002)
+    assert _violations(net, P[2], P[1]) == 3
+
+
+def test_a_link_that_keeps_forging_is_closed_and_the_node_survives() -> None:
+    net = Network(2)
+    net.connect(P[0], P[1])
+    net.run(2)
+    link = net.links_between(P[0], P[1])[0]
+    core = net.cores[P[1]]
+    for junk in ["", "null", "[]", '{"type":1}', '{"type":"state","v":1}', "\ud800", "{" * 5000]:
+        core.receive(link, junk, net.now)
+    for _ in range(5):
+        core.receive(link, '{"type":"pong","v":1,"id":-1}', net.now)
+    assert [e.reason for e in core.events_received() if isinstance(e, CloseLink)] == [
+        CloseReason.ABUSE
+    ]
+    core.receive(link, "more junk after close", net.now)
+    assert core.events_received() == []
+
+
+def test_rate_limit_per_link() -> None:
+    net = Network(2, config=PartyConfig(rate=10, burst=20, max_violations=5))
+    net.connect(P[0], P[1])
+    net.run(2)
+    link = net.links_between(P[0], P[1])[0]
+    core = net.cores[P[1]]
+    core.data_to_send()
+    for i in range(20):
+        core.receive(link, f'{{"type":"ping","v":1,"id":{i},"beats":[]}}', net.now)
+    assert len(core.data_to_send()) == 20
+    assert not [e for e in core.events_received() if isinstance(e, CloseLink)]
+    for i in range(5):
+        core.receive(link, f'{{"type":"ping","v":1,"id":{i},"beats":[]}}', net.now)
+    assert core.data_to_send() == []
+    assert [e.reason for e in core.events_received() if isinstance(e, CloseLink)] == [
+        CloseReason.ABUSE
+    ]
+
+
+def test_member_limit() -> None:
+    net = Network(4, config=PartyConfig(max_members=3))
+    net.connect(P[0], P[1])
+    net.connect(P[1], P[2])
+    net.run(5)
+    net.connect(P[2], P[3])
+    net.run(15)
+    assert _closes(net, P[2], CloseReason.PARTY_FULL)
+    for name in P[:3]:
+        assert {v.member_id for v in net.cores[name].members(net.now)} == set(P[:3])
+
+
+def test_three_games_in_a_row_without_a_new_handshake() -> None:
+    net = Network(5)
+    net.chain()
+    net.run(10)
+    links_before = set(net.links)
+    identified = sum(isinstance(e, LinkIdentified) for evs in net.events.values() for e in evs)
+    phases = [GamePhase.LOBBY, GamePhase.CHAMP_SELECT, GamePhase.IN_GAME,
+              GamePhase.END_OF_GAME, GamePhase.LOBBY]
+    for game in range(3):
+        for phase in phases:
+            for i, name in enumerate(net.names):
+                core = net.cores[name]
+                core.set_phase(phase, net.now)
+                if phase is GamePhase.CHAMP_SELECT:
+                    core.set_selection(Selection(i + 1, (i + 1) * 1000 + game), net.now)
+            net.run(30 if phase is GamePhase.IN_GAME else 5)
+            assert net.converged()
+            view = net.views(P[0])
+            assert {v[2] for v in view.values()} == {phase}
+        assert net.views(P[3])[P[1]][1] == Selection(2, 2000 + game)
+    assert set(net.links) == links_before and net.manual_links == 4
+    again = sum(isinstance(e, LinkIdentified) for evs in net.events.values() for e in evs)
+    assert again == identified
+
+
+def test_leave_says_goodbye_and_a_member_can_rejoin() -> None:
+    net = Network(4)
+    net.chain()
+    net.run(10)
+    net.cores[P[3]].leave(net.now)
+    net._flush(P[3])
+    net.run(1)
+    for name in P[:3]:
+        assert P[3] not in {v.member_id for v in net.cores[name].members(net.now)}
+        assert any(isinstance(e, MemberChanged) and e.change is MemberChange.LEFT
+                   and e.member.member_id == P[3] for e in net.events[name])
+    assert net.cores[P[3]].closed
+    assert not [lid for lid, ends in net.links.items() if P[3] in ends]  # closed: PEER_LEFT
+    net.remove(P[3])
+    assert net.converged()
+    # a new run of the same member (same key, later incarnation) joins through member 1
+    net.add(P[3], index=3, incarnation=10_000)
+    net.connect(P[1], P[3])
+    net.run(15)
+    assert net.converged()
+    assert net.status(P[0], P[3]) == (MemberStatus.DIRECT, None)
+    assert any(isinstance(e, MemberChanged) and e.change is MemberChange.JOINED
+               and e.member.member_id == P[3] for e in net.events[P[0]])
+
+
+def test_unreachable_member_becomes_lost_and_stale() -> None:
+    net = Network(3, auto_intro=False)
+    net.chain()
+    net.run(6)
+    assert net.status(P[0], P[2]) == (MemberStatus.RELAYED, P[1])
+    net.remove(P[1])
+    net.run(net.config.alive_timeout + net.config.ping_interval + 0.5)
+    views = {v.member_id: v for v in net.cores[P[0]].members(net.now)}
+    assert views[P[1]].status is MemberStatus.LOST and views[P[1]].stale
+    assert views[P[2]].status is MemberStatus.LOST and views[P[2]].stale
+    net.run(net.config.dead_timeout)
+    assert _closes(net, P[0], CloseReason.HEARTBEAT_TIMEOUT)
+
+
+def test_a_dead_direct_link_is_remade_through_an_introduction() -> None:
+    net = Network(3)
+    net.chain()
+    net.run(10)
+    (old,) = net.links_between(P[0], P[2])
+    net.blocked.add(old)
+    net.run(net.config.alive_timeout + net.config.ping_interval)
+    assert net.status(P[0], P[2]) == (MemberStatus.RELAYED, P[1])
+    net.run(net.config.dead_timeout + 5)
+    new = net.links_between(P[0], P[2])
+    assert new and old not in new
+    assert net.status(P[0], P[2]) == (MemberStatus.DIRECT, None)
+
+
+def test_pending_introductions_are_capped_and_back_off() -> None:
+    cfg = PartyConfig(max_pending_intros=2, intro_timeout=10, intro_backoff=20)
+    net = Network(5, auto_intro=False, config=cfg)
+    net.star(P[4])
+    net.run(6)
+    needed = [e for e in net.events[P[0]] if isinstance(e, IntroNeeded)]
+    assert len(needed) == 2
+    net.run(12)
+    again = [e for e in net.events[P[0]] if isinstance(e, IntroNeeded)]
+    assert [e.target for e in again[2:]] == [P[3]][: len(again) - 2] or len(again) <= 4
+    first_targets = {e.target for e in needed}
+    later = [e for e in again[2:] if e.target in first_targets]
+    assert later == []
+    net.run(20)
+    retried = [e for e in net.events[P[0]] if isinstance(e, IntroNeeded)
+               and e.target in first_targets]
+    assert len(retried) == 4
+
+
+def test_impersonation_self_link_and_version_are_refused() -> None:
+    net = Network(3)
+    net.chain()
+    net.run(10)
+    thief = Ed25519PrivateKey.generate()
+    fake = PartyCore(make_identity(1), thief, now=net.now)
+    lid = "evil"
+    target = net.cores[P[0]]
+    target.link_up(lid, net.now)
+    fake.link_up(lid, net.now)
+    for _, text in fake.data_to_send():
+        target.receive(lid, text, net.now)
+    assert [e.reason for e in target.events_received() if isinstance(e, CloseLink)] == [
+        CloseReason.IMPERSONATION
+    ]
+    me = PartyCore(make_identity(0), net.keys[P[0]], now=net.now)
+    target.link_up("loop", net.now)
+    me.link_up("loop", net.now)
+    for _, text in me.data_to_send():
+        target.receive("loop", text, net.now)
+    assert [e.reason for e in target.events_received() if isinstance(e, CloseLink)] == [
+        CloseReason.SELF_LINK
+    ]
+    target.link_up("old", net.now)
+    hello = json.loads(fake._hello_text)
+    hello["v"] = 2
+    target.receive("old", json.dumps(hello), net.now)
+    assert [e.reason for e in target.events_received() if isinstance(e, CloseLink)] == [
+        CloseReason.VERSION
+    ]
+
+
+def test_carousel_scrolling_is_coalesced_and_the_latest_wins() -> None:
+    net = Network(2)
+    net.connect(P[0], P[1])
+    net.run(3)
+    core = net.cores[P[0]]
+    seq_before = core.members(net.now)[0].seq
+    for i in range(60):  # 3 s at 20 changes/s
+        core.set_selection(Selection(1, 1000 + i % 30), net.now)
+        net.step(0.05)
+    net.run(1)
+    sent = core.members(net.now)[0].seq - seq_before
+    assert sent <= 3 / net.config.settle + 2
+    assert net.views(P[1])[P[0]][1] == Selection(1, 1000 + 59 % 30)
