@@ -18,6 +18,7 @@ __all__ = ["build_parser", "main", "run"]
 COMMAND_MODULES = (
     "webrtc_party.cli.token_cmd",
     "webrtc_party.cli.node_cmd",
+    "webrtc_party.cli.handshake_cmd",
     "webrtc_party.cli.doctor_cmd",
 )
 

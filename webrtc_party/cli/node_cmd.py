@@ -11,6 +11,7 @@ from typing import Any
 from signaling.errors import TokenError
 from webrtc_party.cli.common import EXIT_OK, run_async
 from webrtc_party.cli.options import add_link_options, link_config
+from webrtc_party.cli.stdin import StdinLines
 from webrtc_party.errors import PartyError
 from webrtc_party.linknode import (
     LinkNode,
@@ -122,12 +123,12 @@ async def _node(args: argparse.Namespace) -> int:
             out(event_json(event))
 
     forwarder = loop.create_task(forward())
+    stdin = StdinLines()
     out({"event": "ready", "help": HELP})
     try:
         while True:
-            # A thread reads stdin: works for pipes and terminals on every OS.
-            line = await loop.run_in_executor(None, sys.stdin.readline)
-            if not line or not await _handle(node, line, out):
+            line = await stdin.line()
+            if line is None or not await _handle(node, line, out):
                 break
     finally:
         await node.close()

@@ -1,0 +1,47 @@
+"""Lines from stdin for asyncio, read by a daemon thread (works for pipes and terminals).
+
+An executor thread blocked in ``readline`` would keep the interpreter from
+exiting; a daemon thread does not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+
+__all__ = ["StdinLines"]
+
+
+class StdinLines:
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+
+        def pump() -> None:
+            for line in sys.stdin:
+                loop.call_soon_threadsafe(self._queue.put_nowait, line)
+            loop.call_soon_threadsafe(self._queue.put_nowait, None)
+
+        threading.Thread(target=pump, name="stdin", daemon=True).start()
+
+    async def line(self) -> str | None:
+        """The next line, or None at end of input."""
+        return await self._queue.get()
+
+    async def chunk(self, settle: float = 0.15) -> str | None:
+        """A line plus any lines that follow within ``settle`` s (one multi-line paste)."""
+        first = await self._queue.get()
+        if first is None:
+            return None
+        lines = [first]
+        while True:
+            try:
+                nxt = await asyncio.wait_for(self._queue.get(), settle)
+            except TimeoutError:
+                break
+            if nxt is None:
+                self._queue.put_nowait(None)
+                break
+            lines.append(nxt)
+        return "".join(lines)
