@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from tests.lcu.conftest import RECORDING
 from webrtc_party.lcu.state import ChampSelectEnded, GameEnded, GameStarted, LeagueState
 from webrtc_party.lcu.tracker import Tracker, TrackerEvent
 from webrtc_party.lcu.wamp import decode_event
+
+from .helpers import RECORDING
 
 EXPECTED: dict[str, Any] = json.loads((RECORDING / "expected.json").read_text())
 LINES = (RECORDING / "recording.jsonl").read_text().splitlines()
