@@ -13,7 +13,7 @@ import json
 import logging
 import ssl
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -333,7 +333,7 @@ class LeagueWatcher:
         self.connections = 0
         self.bad_frames = 0
 
-    async def updates(self) -> AsyncIterator[LeagueUpdate]:
+    async def updates(self) -> AsyncGenerator[LeagueUpdate, None]:
         down_since: float | None = None
         delay = 0.05
         while True:
@@ -372,7 +372,9 @@ class LeagueWatcher:
                 delay = min(delay * 2, 2.0)
 
 
-async def watch_league(lockfile: Path | None = None, **options: Any) -> AsyncIterator[LeagueState]:
+async def watch_league(
+    lockfile: Path | None = None, **options: Any
+) -> AsyncGenerator[LeagueState, None]:
     """``async for state in watch_league(lockfile=...)``: every changed ``LeagueState``."""
     async for update in LeagueWatcher(lockfile, **options).updates():
         yield update.state
