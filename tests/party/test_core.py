@@ -10,6 +10,7 @@ from webrtc_party.party import (
     CloseLink,
     CloseReason,
     GamePhase,
+    IntroExpired,
     IntroNeeded,
     LinkIdentified,
     MemberChange,
@@ -258,18 +259,19 @@ def test_pending_introductions_are_capped_and_back_off() -> None:
     net = Network(5, auto_intro=False, config=cfg)
     net.star(P[4])
     net.run(6)
-    needed = [e for e in net.events[P[0]] if isinstance(e, IntroNeeded)]
-    assert len(needed) == 2
+    needed = [e.target for e in net.events[P[0]] if isinstance(e, IntroNeeded)]
+    assert needed == [P[1], P[2]]  # P[3] waits: two pending is the cap
     net.run(12)
-    again = [e for e in net.events[P[0]] if isinstance(e, IntroNeeded)]
-    assert [e.target for e in again[2:]] == [P[3]][: len(again) - 2] or len(again) <= 4
-    first_targets = {e.target for e in needed}
-    later = [e for e in again[2:] if e.target in first_targets]
-    assert later == []
+    needed = [e.target for e in net.events[P[0]] if isinstance(e, IntroNeeded)]
+    expired = [e.target for e in net.events[P[0]] if isinstance(e, IntroExpired)]
+    assert needed == [P[1], P[2], P[3]] and expired == [P[1], P[2]]
     net.run(20)
-    retried = [e for e in net.events[P[0]] if isinstance(e, IntroNeeded)
-               and e.target in first_targets]
-    assert len(retried) == 4
+    needed = [e.target for e in net.events[P[0]] if isinstance(e, IntroNeeded)]
+    assert needed == [P[1], P[2], P[3], P[1], P[2]]  # retried after the 20 s backoff
+    pending = 0
+    for event in net.events[P[0]]:
+        pending += isinstance(event, IntroNeeded) - isinstance(event, IntroExpired)
+        assert pending <= 2
 
 
 def test_impersonation_self_link_and_version_are_refused() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from webrtc_party.party.coalesce import Coalescer
 from webrtc_party.party.config import PartyConfig
-from webrtc_party.party.core import CAPABILITIES, PartyCore
+from webrtc_party.party.core import PartyCore
 from webrtc_party.party.errors import (
     FieldError,
     IntroError,
@@ -31,6 +31,7 @@ from webrtc_party.party.events import (
     MemberView,
     PartyEvent,
 )
+from webrtc_party.party.gossip import CAPABILITIES
 from webrtc_party.party.messages import (
     MAX_MESSAGE_SIZE,
     PROTOCOL_VERSION,

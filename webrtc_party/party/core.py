@@ -10,33 +10,19 @@ shell to close it.
 
 from __future__ import annotations
 
-import logging
-from collections import OrderedDict
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-from webrtc_party import __version__
-from webrtc_party.party.coalesce import Coalescer
-from webrtc_party.party.config import PartyConfig
 from webrtc_party.party.errors import ProtocolError
 from webrtc_party.party.events import (
-    CloseLink,
-    CloseReason,
     IntroAnswerReceived,
     IntroOfferReceived,
-    LinkIdentified,
     LinkView,
-    MemberChange,
-    MemberChanged,
     MemberStatus,
     MemberView,
     PartyEvent,
 )
-from webrtc_party.party.intro import IntroScheduler, initiates
-from webrtc_party.party.links import Link
+from webrtc_party.party.gossip import GossipCore, Wanted
+from webrtc_party.party.intro import initiates
+from webrtc_party.party.links import Link, intro_next_hops
 from webrtc_party.party.messages import (
-    PROTOCOL_VERSION,
-    Beat,
     Hello,
     Intro,
     IntroKind,
@@ -49,71 +35,15 @@ from webrtc_party.party.messages import (
     decode_message,
     encode_message,
 )
-from webrtc_party.party.model import GamePhase, MemberId, MemberIdentity, MemberState, Selection
+from webrtc_party.party.model import GamePhase, MemberId, Selection
 from webrtc_party.party.ratelimit import TokenBucket
-from webrtc_party.party.routes import Routes
-from webrtc_party.party.signing import (
-    public_key_bytes,
-    sign_intro,
-    sign_leave,
-    sign_state,
-    verify_signed,
-)
-from webrtc_party.party.status import Status, compute_status, make_view
-from webrtc_party.party.store import RecordStore, Verdict
+from webrtc_party.party.signing import sign_intro, sign_leave, verify_signed
 
-__all__ = ["CAPABILITIES", "PartyCore"]
-
-logger = logging.getLogger(__name__)
-
-CAPABILITIES = ("gossip/1", "intro/1")
-_SEEN_INTROS = 256
-_Wanted = tuple[Selection | None, GamePhase]
+__all__ = ["PartyCore"]
 
 
-class PartyCore:
+class PartyCore(GossipCore):
     """One member's view of the party. Every method takes the shell's ``now`` (seconds)."""
-
-    def __init__(
-        self,
-        identity: MemberIdentity,
-        private_key: Ed25519PrivateKey,
-        *,
-        now: float,
-        incarnation: int = 0,
-        config: PartyConfig | None = None,
-        app_version: str = __version__,
-    ) -> None:
-        """``incarnation``: a number larger than at any earlier run (wall-clock ms)."""
-        self.config = cfg = config or PartyConfig()
-        self.me: MemberId = identity.puuid
-        self._identity = identity
-        self._key = private_key
-        self._public = public_key_bytes(private_key)
-        self._incarnation = incarnation
-        self._beat = 0
-        self._next_beat_at = now
-        self._store = RecordStore(self.me, cfg.max_members, cfg.max_tombstones)
-        self._routes = Routes(self.me)
-        self._intros = IntroScheduler(cfg)
-        self._links: dict[str, Link] = {}
-        self._out: list[tuple[str, str]] = []
-        self._events: list[PartyEvent] = []
-        self._first_seen: dict[MemberId, float] = {}
-        self._last_seen: dict[MemberId, float] = {}
-        self._reached: set[MemberId] = set()
-        self._shown: dict[MemberId, tuple[MemberStatus, MemberId | None]] = {}
-        self._seen_intros: OrderedDict[tuple[str, MemberId, int], None] = OrderedDict()
-        self._coalescer: Coalescer[_Wanted] = Coalescer(cfg.settle)
-        self._wanted: _Wanted = (None, GamePhase.NONE)
-        self._seq = incarnation
-        self._closed = False
-        self._coalescer.offer(self._wanted, now)
-        self._own_text = self._store.put_own(sign_state(self._own_state(), private_key))
-        hello = Hello(PROTOCOL_VERSION, app_version, CAPABILITIES, identity, self._public)
-        self._hello_text = encode_message(hello)
-
-    # ------------------------------------------------------------------ shell API
 
     def link_up(self, link_id: str, now: float) -> None:
         """A data channel opened; the core says hello on it."""
@@ -231,41 +161,12 @@ class PartyCore:
     def closed(self) -> bool:
         return self._closed
 
-    # ------------------------------------------------------------------ internals
-
-    def _own_state(self) -> MemberState:
-        sel, phase = self._wanted
-        return MemberState(self._identity, self._public, self._seq, sel, phase)
-
-    def _want(self, wanted: _Wanted, now: float) -> None:
+    def _want(self, wanted: Wanted, now: float) -> None:
         if self._closed:
             return
         self._wanted = wanted
         if self._coalescer.offer(wanted, now) is not None:
             self._publish(now)
-
-    def _publish(self, now: float) -> None:
-        self._seq += 1
-        self._own_text = self._store.put_own(sign_state(self._own_state(), self._key))
-        for link in self._links.values():
-            if not link.closing:
-                self._out.append((link.link_id, self._own_text))
-
-    def _send(self, link: Link, msg: Message) -> None:
-        self._out.append((link.link_id, encode_message(msg)))
-
-    def _close(self, link: Link, reason: CloseReason, detail: str) -> None:
-        if link.closing:
-            return
-        logger.info("party %s: closing link %s: %s (%s)", self.me[:8], link.link_id, reason, detail)
-        link.closing = True
-        self._events.append(CloseLink(link.link_id, reason, detail))
-
-    def _violation(self, link: Link, detail: str) -> None:
-        link.violations += 1
-        logger.debug("party %s: link %s: %s", self.me[:8], link.link_id, detail)
-        if link.violations >= self.config.max_violations:
-            self._close(link, CloseReason.ABUSE, detail)
 
     def _dispatch(self, link: Link, msg: Message, now: float) -> None:
         match msg:
@@ -291,72 +192,6 @@ class PartyCore:
             case Intro():
                 self._on_intro(link, msg, now)
 
-    def _on_hello(self, link: Link, hello: Hello, now: float) -> None:
-        member = hello.identity.puuid
-        if hello.version != PROTOCOL_VERSION:
-            self._close(link, CloseReason.VERSION, f"peer speaks version {hello.version}")
-        elif member == self.me:
-            self._close(link, CloseReason.SELF_LINK, "the link leads back to this member")
-        elif link.member is not None and link.member != member:
-            self._close(link, CloseReason.IMPERSONATION, "the peer changed its identity")
-        elif not self._store.keys.admits(member, hello.key):
-            self._close(link, CloseReason.IMPERSONATION, "key differs from the member's bound key")
-        elif member not in self._store.states and self._full():
-            self._close(link, CloseReason.PARTY_FULL, "the party is full")
-        elif link.member is None:
-            link.member, link.identified_at = member, now
-            self._first_seen.setdefault(member, now)
-            self._events.append(LinkIdentified(link.link_id, member))
-            self._send_sync(link)
-            link.next_sync_at = now + self.config.sync_interval
-            self._send_ping(link, now)
-
-    def _full(self) -> bool:
-        return len(self._store.states) >= self.config.max_members
-
-    def _on_state(self, link: Link, msg: StateMessage, now: float) -> None:
-        verdict = self._store.offer_state(msg)
-        origin = msg.state.origin
-        if verdict.is_violation:
-            self._violation(link, f"state of {origin[:8]}: {verdict.value}")
-        elif verdict is Verdict.OWN and msg.state.seq >= self._seq:
-            self._seq = msg.state.seq
-            self._publish(now)
-        elif verdict.accepted:
-            text = self._store.texts[origin]
-            self._relay(text, link, origin)
-            self._first_seen.setdefault(origin, now)
-            change = MemberChange.JOINED if verdict is Verdict.NEW else MemberChange.UPDATED
-            self._events.append(MemberChanged(change, self._view(origin, now)))
-
-    def _on_leave(self, link: Link, msg: Leave, now: float) -> None:
-        last = self._store.states.get(msg.origin)
-        verdict = self._store.offer_leave(msg)
-        if verdict.is_violation:
-            self._violation(link, f"goodbye of {msg.origin[:8]}: {verdict.value}")
-        if not verdict.accepted:
-            return
-        self._relay(encode_message(msg), link, msg.origin)
-        if last is not None:
-            seen = self._last_seen.get(msg.origin)
-            view = make_view(last, Status(MemberStatus.LOST), seen, False)
-            self._events.append(MemberChanged(MemberChange.LEFT, view))
-        expired = self._intros.forget(msg.origin)
-        if expired is not None:
-            self._events.append(expired)
-        self._routes.forget(msg.origin)
-        for name in (self._first_seen, self._last_seen, self._shown):
-            name.pop(msg.origin, None)
-        self._reached.discard(msg.origin)
-        for other in self._links.values():
-            if other.member == msg.origin:
-                self._close(other, CloseReason.PEER_LEFT, "the member left the party")
-
-    def _relay(self, text: str, source: Link | None, origin: MemberId) -> None:
-        for link in self._links.values():
-            if link is not source and not link.closing and link.member != origin:
-                self._out.append((link.link_id, text))
-
     def _on_intro(self, link: Link, msg: Intro, now: float) -> None:
         key = self._store.keys.get(msg.origin)
         if key is None or msg.origin == self.me:
@@ -379,67 +214,18 @@ class PartyCore:
                 self._events.append(IntroAnswerReceived(msg.origin, msg.intro_id, msg.token))
 
     def _route_intro(self, msg: Intro, source: Link | None, now: float) -> None:
-        seen = (msg.kind.value, msg.origin, msg.intro_id)
-        if seen in self._seen_intros or msg.hops >= min(self.config.max_members, 32):
+        if msg.hops >= self.config.max_members:
             return
-        self._seen_intros[seen] = None
-        while len(self._seen_intros) > _SEEN_INTROS:
-            self._seen_intros.popitem(last=False)
+        if not self._intros.first_sight(msg.kind.value, msg.origin, msg.intro_id):
+            return
         text = encode_message(
             Intro(msg.kind, msg.origin, msg.target, msg.intro_id, msg.token, msg.hops + 1,
                   msg.body, msg.sig)
         )
         timeout = self.config.alive_timeout
-        direct = [lk for lk in self._links.values() if lk.member == msg.target]
-        targets = [lk for lk in direct if lk.alive(now, timeout)] or [
-            lk for lk in self._links.values()
-            if lk is not source and lk.member is not None and not lk.closing
-        ]
+        targets = intro_next_hops(self._links.values(), msg.target, source, now, timeout)
         for lk in targets:
             self._out.append((lk.link_id, text))
-
-    def _tick_link(self, link: Link, now: float) -> None:
-        cfg = self.config
-        if link.member is None:
-            if now - link.opened_at >= cfg.hello_timeout:
-                self._close(link, CloseReason.NO_HELLO, "the peer never said hello")
-                return
-        last = link.last_pong_at if link.last_pong_at is not None else link.identified_at
-        if last is not None and now - last >= cfg.dead_timeout:
-            self._close(link, CloseReason.HEARTBEAT_TIMEOUT, "no heartbeat answered")
-            return
-        if not link.got_ping and now - link.hello_sent_at >= cfg.hello_retry:
-            link.hello_sent_at = now
-            self._out.append((link.link_id, self._hello_text))
-        if link.member is None:
-            return
-        if now >= link.next_ping_at:
-            self._send_ping(link, now)
-        if now >= link.next_sync_at:
-            link.next_sync_at = now + cfg.sync_interval
-            self._send_sync(link)
-
-    def _send_ping(self, link: Link, now: float) -> None:
-        link.next_ping_at = now + self.config.ping_interval
-        alive = self._alive_members(now)
-        beats = [Beat(self.me, self._incarnation, self._beat, 0)]
-        beats += [b for b in self._routes.advertise(now, self.config.alive_timeout, alive)
-                  if b.member != link.member][:31]
-        self._send(link, Ping(link.new_ping(now), tuple(beats)))
-
-    def _send_sync(self, link: Link) -> None:
-        for text in self._store.sync_texts(self.config.max_message_size):
-            self._out.append((link.link_id, text))
-
-    def _alive_members(self, now: float) -> set[MemberId]:
-        timeout = self.config.alive_timeout
-        return {
-            lk.member for lk in self._links.values()
-            if lk.member is not None and lk.alive(now, timeout)
-        }
-
-    def _direct(self, member: MemberId, now: float) -> bool:
-        return member in self._alive_members(now)
 
     def _intro_candidates(self, now: float) -> list[MemberId]:
         linked = {lk.member for lk in self._links.values() if not lk.closing}
@@ -450,40 +236,3 @@ class PartyCore:
             if self._status(member, now).status is MemberStatus.RELAYED:
                 out.append(member)
         return out
-
-    def _status(self, member: MemberId, now: float, alive: set[MemberId] | None = None) -> Status:
-        if member == self.me:
-            return Status(MemberStatus.SELF, heard_at=now)
-        status = compute_status(
-            member,
-            now,
-            config=self.config,
-            links=self._links.values(),
-            alive=self._alive_members(now) if alive is None else alive,
-            routes=self._routes,
-            reached=member in self._reached,
-            first_seen=self._first_seen.get(member, now),
-            intro_pending=self._intros.pending(member),
-        )
-        if status.heard_at is not None:
-            self._reached.add(member)
-            self._last_seen[member] = status.heard_at
-        return status
-
-    def _view(self, member: MemberId, now: float, status: Status | None = None) -> MemberView:
-        status = self._status(member, now) if status is None else status
-        msg = self._store.states[member]
-        return make_view(msg, status, self._last_seen.get(member), member == self.me)
-
-    def _refresh(self, now: float) -> None:
-        """Emit a STATUS event for every member whose status or path changed."""
-        alive = self._alive_members(now)
-        for member in self._store.states:
-            if member == self.me:
-                continue
-            status = self._status(member, now, alive)
-            if self._shown.get(member) != (status.status, status.via):
-                self._shown[member] = (status.status, status.via)
-                view = self._view(member, now, status)
-                self._events.append(MemberChanged(MemberChange.STATUS, view))
-

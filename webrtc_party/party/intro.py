@@ -8,6 +8,7 @@ link came of it, the next try waits ``intro_backoff * 2**(attempt-1)`` seconds
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from webrtc_party.party.events import IntroExpired, IntroNeeded
 from webrtc_party.party.model import MemberId
 
 __all__ = ["IntroScheduler", "Outgoing", "initiates"]
+
+SEEN_LIMIT = 256
 
 
 def initiates(me: MemberId, other: MemberId) -> bool:
@@ -40,6 +43,17 @@ class IntroScheduler:
         self._next_try: dict[MemberId, float] = {}
         self._in: dict[tuple[MemberId, int], float] = {}
         self._next_id = 1
+        self._seen: OrderedDict[tuple[str, MemberId, int], None] = OrderedDict()
+
+    def first_sight(self, kind: str, origin: MemberId, intro_id: int) -> bool:
+        """True the first time an introduction message passes through this member."""
+        key = (kind, origin, intro_id)
+        if key in self._seen:
+            return False
+        self._seen[key] = None
+        while len(self._seen) > SEEN_LIMIT:
+            self._seen.popitem(last=False)
+        return True
 
     def pending(self, member: MemberId) -> bool:
         return member in self._out or any(origin == member for origin, _ in self._in)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from webrtc_party.party.config import PartyConfig
+from webrtc_party.party.events import CloseReason
+from webrtc_party.party.messages import PROTOCOL_VERSION, Hello
 from webrtc_party.party.model import MemberId
 from webrtc_party.party.ratelimit import TokenBucket
+from webrtc_party.party.signing import KeyRing
 
-__all__ = ["Link"]
+__all__ = ["Link", "hello_refusal", "intro_next_hops", "timeout_refusal"]
 
 MAX_OUTSTANDING_PINGS = 4
 RTT_WEIGHT = 0.25
@@ -52,3 +57,42 @@ class Link:
         self.rtt = sample if self.rtt is None else self.rtt + RTT_WEIGHT * (sample - self.rtt)
         self.last_pong_at = now
         return True
+
+
+def hello_refusal(
+    link: Link, hello: Hello, me: MemberId, keys: KeyRing, known: bool, full: bool
+) -> tuple[CloseReason, str] | None:
+    """Why a hello must close ``link``, or None if the peer may be who it says."""
+    member = hello.identity.puuid
+    if hello.version != PROTOCOL_VERSION:
+        return CloseReason.VERSION, f"peer speaks protocol version {hello.version}"
+    if member == me:
+        return CloseReason.SELF_LINK, "the link leads back to this member"
+    if link.member is not None and link.member != member:
+        return CloseReason.IMPERSONATION, "the peer changed its identity"
+    if not keys.admits(member, hello.key):
+        return CloseReason.IMPERSONATION, "the key differs from the member's bound key"
+    if not known and full:
+        return CloseReason.PARTY_FULL, "the party is full"
+    return None
+
+
+def timeout_refusal(link: Link, now: float, config: PartyConfig) -> tuple[CloseReason, str] | None:
+    """Why ``link`` must be closed for silence, or None."""
+    if link.member is None and now - link.opened_at >= config.hello_timeout:
+        return CloseReason.NO_HELLO, "the peer never said hello"
+    last = link.last_pong_at if link.last_pong_at is not None else link.identified_at
+    if last is not None and now - last >= config.dead_timeout:
+        return CloseReason.HEARTBEAT_TIMEOUT, "no heartbeat answered"
+    return None
+
+
+def intro_next_hops(
+    links: Iterable[Link], target: MemberId, source: Link | None, now: float, timeout: float
+) -> list[Link]:
+    """Where to send an introduction: the target's alive link, else every other member."""
+    links = list(links)
+    direct = [lk for lk in links if lk.member == target and lk.alive(now, timeout)]
+    return direct or [
+        lk for lk in links if lk is not source and lk.member is not None and not lk.closing
+    ]

@@ -22,7 +22,7 @@ from webrtc_party.party.messages import StateMessage
 from webrtc_party.party.model import MemberId
 from webrtc_party.party.routes import Routes
 
-__all__ = ["Status", "compute_status", "make_view"]
+__all__ = ["Status", "Watcher", "compute_status", "make_view"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +79,56 @@ def make_view(
         last_seen=last_seen,
         is_local=is_local,
     )
+
+
+class Watcher:
+    """What the core remembers per member to judge and report its status."""
+
+    def __init__(self, config: PartyConfig) -> None:
+        self._config = config
+        self.first_seen: dict[MemberId, float] = {}
+        self.last_seen: dict[MemberId, float] = {}
+        self._reached: set[MemberId] = set()
+        self._shown: dict[MemberId, tuple[MemberStatus, MemberId | None]] = {}
+
+    def seen(self, member: MemberId, now: float) -> None:
+        self.first_seen.setdefault(member, now)
+
+    def status(
+        self,
+        member: MemberId,
+        now: float,
+        *,
+        links: Iterable[Link],
+        alive: Collection[MemberId],
+        routes: Routes,
+        intro_pending: bool,
+    ) -> Status:
+        status = compute_status(
+            member,
+            now,
+            config=self._config,
+            links=links,
+            alive=alive,
+            routes=routes,
+            reached=member in self._reached,
+            first_seen=self.first_seen.get(member, now),
+            intro_pending=intro_pending,
+        )
+        if status.heard_at is not None:
+            self._reached.add(member)
+            self.last_seen[member] = status.heard_at
+        return status
+
+    def changed(self, member: MemberId, status: Status) -> bool:
+        """True (once) when ``member``'s status or path differs from the last report."""
+        shown = (status.status, status.via)
+        if self._shown.get(member) == shown:
+            return False
+        self._shown[member] = shown
+        return True
+
+    def forget(self, member: MemberId) -> None:
+        for table in (self.first_seen, self.last_seen, self._shown):
+            table.pop(member, None)
+        self._reached.discard(member)

@@ -1,0 +1,82 @@
+"""Convergence of the gossip over random connected graphs with loss, duplication, reordering."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from webrtc_party.party import MemberStatus, Selection
+
+from .network import Network
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> tuple[int, list[tuple[int, int]]]:
+    """A random connected graph: a random spanning tree plus a few extra edges."""
+    n = draw(st.integers(2, 6))
+    edges = {(draw(st.integers(0, i - 1)), i) for i in range(1, n)}
+    for _ in range(draw(st.integers(0, 3))):
+        a, b = sorted(draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True)))
+        edges.add((a, b))
+    return n, sorted(edges)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    graph=graphs(),
+    loss=st.floats(0, 0.3),
+    dup=st.floats(0, 0.3),
+    jitter=st.floats(0, 0.5),
+    seed=st.integers(0, 2**32 - 1),
+    changes=st.lists(st.tuples(st.integers(0, 5), st.integers(1, 200)), max_size=12),
+)
+def test_states_converge_on_any_connected_graph(
+    graph: tuple[int, list[tuple[int, int]]],
+    loss: float,
+    dup: float,
+    jitter: float,
+    seed: int,
+    changes: list[tuple[int, int]],
+) -> None:
+    n, edges = graph
+    net = Network(n, seed=seed, loss=loss, dup=dup, jitter=jitter, auto_intro=False)
+    names = net.names
+    for a, b in edges:
+        net.connect(names[a], names[b])
+    for who, champion in changes:
+        name = names[who % n]
+        net.cores[name].set_selection(Selection(champion, champion * 1000 + 1), net.now)
+        net.step(0.1)
+    # anti-entropy (full sync every sync_interval) repairs every loss
+    net.run(4 * net.config.sync_interval, dt=0.1)
+    assert net.converged()
+    last: dict[str, Selection] = {}
+    for who, champion in changes:
+        last[names[who % n]] = Selection(champion, champion * 1000 + 1)
+    view = net.views(names[0])
+    assert set(view) == set(names)
+    for name, sel in last.items():
+        assert view[name][1] == sel
+
+
+@settings(max_examples=15, deadline=None)
+@given(graph=graphs(), seed=st.integers(0, 2**32 - 1))
+def test_without_loss_every_member_is_reached_and_status_is_honest(
+    graph: tuple[int, list[tuple[int, int]]], seed: int
+) -> None:
+    n, edges = graph
+    net = Network(n, seed=seed, jitter=0.05, auto_intro=False)
+    names = net.names
+    for a, b in edges:
+        net.connect(names[a], names[b])
+    net.run(12, dt=0.1)
+    neighbours = {(names[a], names[b]) for a, b in edges} | {(names[b], names[a]) for a, b in edges}
+    for me in names:
+        for view in net.cores[me].members(net.now):
+            if view.member_id == me:
+                continue
+            if (me, view.member_id) in neighbours:
+                assert view.status is MemberStatus.DIRECT
+            else:
+                assert view.status is MemberStatus.RELAYED
+                assert (me, view.via) in neighbours

@@ -1,0 +1,242 @@
+"""The gossip half of the party core: records, links, heartbeats and status.
+
+``GossipCore`` holds the state and the internal handlers; ``PartyCore`` (core.py)
+adds the methods the shell calls and the routing of introductions.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from webrtc_party import __version__
+from webrtc_party.party.coalesce import Coalescer
+from webrtc_party.party.config import PartyConfig
+from webrtc_party.party.events import (
+    CloseLink,
+    CloseReason,
+    LinkIdentified,
+    MemberChange,
+    MemberChanged,
+    MemberStatus,
+    MemberView,
+    PartyEvent,
+)
+from webrtc_party.party.intro import IntroScheduler
+from webrtc_party.party.links import Link, hello_refusal, timeout_refusal
+from webrtc_party.party.messages import (
+    PROTOCOL_VERSION,
+    Beat,
+    Hello,
+    Leave,
+    Message,
+    Ping,
+    StateMessage,
+    encode_message,
+)
+from webrtc_party.party.model import GamePhase, MemberId, MemberIdentity, MemberState, Selection
+from webrtc_party.party.routes import Routes
+from webrtc_party.party.signing import (
+    public_key_bytes,
+    sign_state,
+)
+from webrtc_party.party.status import Status, Watcher, make_view
+from webrtc_party.party.store import RecordStore, Verdict
+
+__all__ = ["CAPABILITIES", "GossipCore", "Wanted"]
+
+logger = logging.getLogger(__name__)
+
+CAPABILITIES = ("gossip/1", "intro/1")
+Wanted = tuple[Selection | None, GamePhase]
+
+
+class GossipCore:
+    """State, links and status of one member; ``PartyCore`` adds the shell API."""
+
+    def __init__(
+        self,
+        identity: MemberIdentity,
+        private_key: Ed25519PrivateKey,
+        *,
+        now: float,
+        incarnation: int = 0,
+        config: PartyConfig | None = None,
+        app_version: str = __version__,
+    ) -> None:
+        """``incarnation``: a number larger than at any earlier run (wall-clock ms)."""
+        self.config = cfg = config or PartyConfig()
+        self.me: MemberId = identity.puuid
+        self._identity = identity
+        self._key = private_key
+        self._public = public_key_bytes(private_key)
+        self._incarnation = incarnation
+        self._beat = 0
+        self._next_beat_at = now
+        self._store = RecordStore(self.me, cfg.max_members, cfg.max_tombstones)
+        self._routes = Routes(self.me)
+        self._intros = IntroScheduler(cfg)
+        self._links: dict[str, Link] = {}
+        self._out: list[tuple[str, str]] = []
+        self._events: list[PartyEvent] = []
+        self._watch = Watcher(cfg)
+        self._coalescer: Coalescer[Wanted] = Coalescer(cfg.settle)
+        self._wanted: Wanted = (None, GamePhase.NONE)
+        self._seq = incarnation
+        self._closed = False
+        self._coalescer.offer(self._wanted, now)
+        self._own_text = self._store.put_own(sign_state(self._own_state(), private_key))
+        hello = Hello(PROTOCOL_VERSION, app_version, CAPABILITIES, identity, self._public)
+        self._hello_text = encode_message(hello)
+
+    def _own_state(self) -> MemberState:
+        sel, phase = self._wanted
+        return MemberState(self._identity, self._public, self._seq, sel, phase)
+
+    def _publish(self, now: float) -> None:
+        self._seq += 1
+        self._own_text = self._store.put_own(sign_state(self._own_state(), self._key))
+        for link in self._links.values():
+            if not link.closing:
+                self._out.append((link.link_id, self._own_text))
+
+    def _send(self, link: Link, msg: Message) -> None:
+        self._out.append((link.link_id, encode_message(msg)))
+
+    def _close(self, link: Link, reason: CloseReason, detail: str) -> None:
+        if link.closing:
+            return
+        logger.info("party %s: closing link %s: %s (%s)", self.me[:8], link.link_id, reason, detail)
+        link.closing = True
+        self._events.append(CloseLink(link.link_id, reason, detail))
+
+    def _violation(self, link: Link, detail: str) -> None:
+        link.violations += 1
+        logger.debug("party %s: link %s: %s", self.me[:8], link.link_id, detail)
+        if link.violations >= self.config.max_violations:
+            self._close(link, CloseReason.ABUSE, detail)
+
+    def _on_hello(self, link: Link, hello: Hello, now: float) -> None:
+        member = hello.identity.puuid
+        known = member in self._store.states
+        refusal = hello_refusal(link, hello, self.me, self._store.keys, known, self._full())
+        if refusal is not None:
+            self._close(link, *refusal)
+        elif link.member is None:
+            link.member, link.identified_at = member, now
+            self._watch.seen(member, now)
+            self._events.append(LinkIdentified(link.link_id, member))
+            self._send_sync(link)
+            link.next_sync_at = now + self.config.sync_interval
+            self._send_ping(link, now)
+
+    def _full(self) -> bool:
+        return len(self._store.states) >= self.config.max_members
+
+    def _on_state(self, link: Link, msg: StateMessage, now: float) -> None:
+        verdict = self._store.offer_state(msg)
+        origin = msg.state.origin
+        if verdict.is_violation:
+            self._violation(link, f"state of {origin[:8]}: {verdict.value}")
+        elif verdict is Verdict.OWN and msg.state.seq > self._seq:
+            self._seq = msg.state.seq
+            self._publish(now)
+        elif verdict.accepted:
+            text = self._store.texts[origin]
+            self._relay(text, link, origin)
+            self._watch.seen(origin, now)
+            change = MemberChange.JOINED if verdict is Verdict.NEW else MemberChange.UPDATED
+            self._events.append(MemberChanged(change, self._view(origin, now)))
+
+    def _on_leave(self, link: Link, msg: Leave, now: float) -> None:
+        last = self._store.states.get(msg.origin)
+        verdict = self._store.offer_leave(msg)
+        if verdict.is_violation:
+            self._violation(link, f"goodbye of {msg.origin[:8]}: {verdict.value}")
+        if not verdict.accepted:
+            return
+        self._relay(encode_message(msg), link, msg.origin)
+        if last is not None:
+            seen = self._watch.last_seen.get(msg.origin)
+            view = make_view(last, Status(MemberStatus.LOST), seen, False)
+            self._events.append(MemberChanged(MemberChange.LEFT, view))
+        expired = self._intros.forget(msg.origin)
+        if expired is not None:
+            self._events.append(expired)
+        self._routes.forget(msg.origin)
+        self._watch.forget(msg.origin)
+        for other in self._links.values():
+            if other.member == msg.origin:
+                self._close(other, CloseReason.PEER_LEFT, "the member left the party")
+
+    def _relay(self, text: str, source: Link | None, origin: MemberId) -> None:
+        for link in self._links.values():
+            if link is not source and not link.closing and link.member != origin:
+                self._out.append((link.link_id, text))
+
+    def _tick_link(self, link: Link, now: float) -> None:
+        cfg = self.config
+        refusal = timeout_refusal(link, now, cfg)
+        if refusal is not None:
+            self._close(link, *refusal)
+            return
+        if not link.got_ping and now - link.hello_sent_at >= cfg.hello_retry:
+            link.hello_sent_at = now
+            self._out.append((link.link_id, self._hello_text))
+        if link.member is None:
+            return
+        if now >= link.next_ping_at:
+            self._send_ping(link, now)
+        if now >= link.next_sync_at:
+            link.next_sync_at = now + cfg.sync_interval
+            self._send_sync(link)
+
+    def _send_ping(self, link: Link, now: float) -> None:
+        link.next_ping_at = now + self.config.ping_interval
+        alive = self._alive_members(now)
+        beats = [Beat(self.me, self._incarnation, self._beat, 0)]
+        beats += [b for b in self._routes.advertise(now, self.config.alive_timeout, alive)
+                  if b.member != link.member][:31]
+        self._send(link, Ping(link.new_ping(now), tuple(beats)))
+
+    def _send_sync(self, link: Link) -> None:
+        for text in self._store.sync_texts(self.config.max_message_size):
+            self._out.append((link.link_id, text))
+
+    def _alive_members(self, now: float) -> set[MemberId]:
+        timeout = self.config.alive_timeout
+        return {
+            lk.member for lk in self._links.values()
+            if lk.member is not None and lk.alive(now, timeout)
+        }
+
+    def _direct(self, member: MemberId, now: float) -> bool:
+        return member in self._alive_members(now)
+
+    def _status(self, member: MemberId, now: float, alive: set[MemberId] | None = None) -> Status:
+        if member == self.me:
+            return Status(MemberStatus.SELF, heard_at=now)
+        return self._watch.status(
+            member,
+            now,
+            links=self._links.values(),
+            alive=self._alive_members(now) if alive is None else alive,
+            routes=self._routes,
+            intro_pending=self._intros.pending(member),
+        )
+
+    def _view(self, member: MemberId, now: float, status: Status | None = None) -> MemberView:
+        status = self._status(member, now) if status is None else status
+        msg = self._store.states[member]
+        return make_view(msg, status, self._watch.last_seen.get(member), member == self.me)
+
+    def _refresh(self, now: float) -> None:
+        """Emit a STATUS event for every member whose status or path changed."""
+        alive = self._alive_members(now)
+        for member in self._store.states:
+            if member != self.me:
+                status = self._status(member, now, alive)
+                if self._watch.changed(member, status):
+                    view = self._view(member, now, status)
+                    self._events.append(MemberChanged(MemberChange.STATUS, view))
