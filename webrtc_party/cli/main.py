@@ -17,6 +17,7 @@ __all__ = ["build_parser", "main", "run"]
 # sub-command sets ``command`` (a ``Command``) as its parser default.
 COMMAND_MODULES = (
     "webrtc_party.cli.token_cmd",
+    "webrtc_party.cli.lcu_cmd",
     "webrtc_party.cli.node_cmd",
     "webrtc_party.cli.handshake_cmd",
     "webrtc_party.cli.doctor_cmd",

@@ -31,12 +31,12 @@ URI_PHASE = "/lol-gameflow/v1/gameflow-phase"
 URI_CS = "/lol-champ-select/v1/session"
 URI_SKIN = "/lol-champ-select/v1/skin-selector-info"
 URI_CAROUSEL = "/lol-champ-select/v1/skin-carousel-skins"
-# Order in which changes are announced (the real client: session, then phase).
+# Order in which changes are announced (as recorded: comms before lobby, session before phase).
 RESOURCE_ORDER = (
     URI_SUMMONER,
+    URI_COMMS,
     URI_LOBBY,
     URI_MEMBERS,
-    URI_COMMS,
     URI_SESSION,
     URI_PHASE,
     URI_CS,
