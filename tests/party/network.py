@@ -68,6 +68,8 @@ class Network:
         self.blocked: set[str] = set()
         self.unlinkable: set[frozenset[str]] = set()
         self.manual_links = 0
+        self.sent_states = 0
+        """State messages put on the wire (full syncs not counted)."""
         self._queue: list[_Packet] = []
         self._order = 0
         self._link_seq = 0
@@ -167,6 +169,7 @@ class Network:
         if ends is None or link_id in self.blocked:
             return
         dst = ends[1] if ends[0] == src else ends[0]
+        self.sent_states += text.startswith('{"type":"state"')
         copies = 0 if self.rng.random() < self.loss else 1
         if copies and self.rng.random() < self.dup:
             copies = 2

@@ -73,6 +73,18 @@ def test_chain_of_five_converges_over_relays_and_says_via_whom() -> None:
     assert net.status(P[2], P[3]) == (MemberStatus.DIRECT, None)
 
 
+def test_a_change_in_a_full_mesh_costs_one_message_per_other_member() -> None:
+    net = Network(5)
+    net.chain()
+    net.run(12)
+    assert len(net.direct_pairs()) == 10
+    before = net.sent_states
+    net.cores[P[2]].set_selection(Selection(99, 99001), net.now)
+    net.run(0.5)
+    assert net.converged()
+    assert net.sent_states - before == 4  # no relays: everyone heard the origin itself
+
+
 def test_unlinkable_pair_stays_relayed_through_a_member_who_reaches_both() -> None:
     net = Network(3)
     net.unlinkable.add(frozenset((P[0], P[2])))
@@ -104,9 +116,10 @@ def test_a_relay_cannot_alter_forge_or_replay_a_state() -> None:
     net.run(1)
     genuine = net.cores[P[1]]._store.states[P[0]]
     before = net.views(P[2])
-    # 1. altered body, original signature
+    # 1. altered body (made newer so it would win), original signature
     body = json.loads(genuine.body)
     body["sel"]["skin_id"] = 1009
+    body["seq"] += 1
     altered = StateMessage(genuine.state, json.dumps(body, sort_keys=True), genuine.sig)
     _forge(net, P[1], P[2], encode_message(altered))
     # 2. same identity, signed by another key, higher seq
@@ -114,12 +127,19 @@ def test_a_relay_cannot_alter_forge_or_replay_a_state() -> None:
     fake = MemberState(make_identity(0), public_key_bytes(thief), genuine.state.seq + 5,
                        Selection(1, 1009), GamePhase.LOBBY)
     _forge(net, P[1], P[2], encode_message(sign_state(fake, thief)))
-    # 3. garbage signature
-    unsigned = json.loads(encode_message(genuine))
-    unsigned["sig"] = "A" * 86 + "=="
+    # 3. a newer state with a garbage signature
+    body = json.loads(genuine.body)
+    body["seq"] += 1
+    unsigned = {"type": "state", "v": 1, "body": json.dumps(body), "sig": "A" * 86 + "=="}
     _forge(net, P[1], P[2], json.dumps(unsigned))
     assert net.views(P[2]) == before
     assert _violations(net, P[2], P[1]) == 3
+    # an altered copy of a version already held is a duplicate: ignored, never used
+    body = json.loads(genuine.body)
+    body["sel"]["skin_id"] = 1009
+    same_seq = {"type": "state", "v": 1, "body": json.dumps(body), "sig": "A" * 86 + "=="}
+    _forge(net, P[1], P[2], json.dumps(same_seq))
+    assert net.views(P[2]) == before
     # 4. a replay of an older genuine state is ignored, not counted
     net.cores[P[0]].set_selection(Selection(1, 1002), net.now)
     net.run(1)

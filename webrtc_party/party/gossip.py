@@ -143,8 +143,9 @@ class GossipCore:
             self._seq = msg.state.seq
             self._publish(now)
         elif verdict.accepted:
-            text = self._store.texts[origin]
-            self._relay(text, link, origin)
+            # Neighbours with their own live link to the origin got it from the origin.
+            skip = self._routes.adjacent(origin, now, self.config.alive_timeout)
+            self._relay(self._store.texts[origin], link, origin, skip)
             self._watch.seen(origin, now)
             change = MemberChange.JOINED if verdict is Verdict.NEW else MemberChange.UPDATED
             self._events.append(MemberChanged(change, self._view(origin, now)))
@@ -170,10 +171,15 @@ class GossipCore:
             if other.member == msg.origin:
                 self._close(other, CloseReason.PEER_LEFT, "the member left the party")
 
-    def _relay(self, text: str, source: Link | None, origin: MemberId) -> None:
+    def _relay(
+        self, text: str, source: Link | None, origin: MemberId, skip: set[MemberId] | None = None
+    ) -> None:
         for link in self._links.values():
-            if link is not source and not link.closing and link.member != origin:
-                self._out.append((link.link_id, text))
+            if link is source or link.closing or link.member == origin:
+                continue
+            if skip and link.member in skip:
+                continue
+            self._out.append((link.link_id, text))
 
     def _tick_link(self, link: Link, now: float) -> None:
         cfg = self.config

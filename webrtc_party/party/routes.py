@@ -72,6 +72,14 @@ class Routes:
                 out.append(Beat(member, newest.incarnation, newest.beat, newest.hops))
         return out
 
+    def adjacent(self, member: MemberId, now: float, timeout: float) -> set[MemberId]:
+        """Neighbours that recently reported a direct link (one hop) to ``member``."""
+        return {
+            neighbour
+            for neighbour, route in self._table.get(member, {}).items()
+            if route.hops == 2 and now - route.at <= timeout
+        }
+
     def forget(self, member: MemberId) -> None:
         self._table.pop(member, None)
         for per in self._table.values():

@@ -64,24 +64,22 @@ class RecordStore:
         return text
 
     def offer_state(self, msg: StateMessage) -> Verdict:
+        """Judge a state; the signature is checked only if the state would be used."""
         state = msg.state
         origin = state.origin
+        current = self.states.get(origin)
+        if current is not None and state.seq <= current.state.seq:
+            return Verdict.DUPLICATE if state.seq == current.state.seq else Verdict.STALE
+        tomb = self.tombstones.get(origin)
+        if tomb is not None and state.seq <= tomb.seq:
+            return Verdict.STALE
         if not verify_signed(msg, state.key):
             return Verdict.BAD_SIGNATURE
         if not self.keys.admits(origin, state.key):
             return Verdict.KEY_MISMATCH
         if origin == self.me:
             return Verdict.OWN
-        tomb = self.tombstones.get(origin)
-        if tomb is not None and state.seq < tomb.seq:
-            return Verdict.STALE
-        current = self.states.get(origin)
-        if current is not None:
-            if state.seq == current.state.seq:
-                return Verdict.DUPLICATE
-            if state.seq < current.state.seq:
-                return Verdict.STALE
-        elif len(self.states) >= self._max_members:
+        if current is None and len(self.states) >= self._max_members:
             return Verdict.FULL
         self.keys.bind(origin, state.key)
         self.states[origin] = msg
