@@ -60,16 +60,15 @@ class Routes:
     def advertise(
         self, now: float, timeout: float, alive: Collection[MemberId]
     ) -> list[Beat]:
-        """The newest fresh heartbeat of every member reached through ``alive`` neighbours."""
+        """Per member reached through ``alive`` neighbours: newest heartbeat, fewest hops."""
         out = []
         for member, per in self._table.items():
-            newest: Route | None = None
-            for neighbour, route in per.items():
-                if neighbour in alive and now - route.at <= timeout:
-                    if newest is None or _better(route, newest):
-                        newest = route
-            if newest is not None and newest.hops < MAX_HOPS:
-                out.append(Beat(member, newest.incarnation, newest.beat, newest.hops))
+            fresh = [r for n, r in per.items() if n in alive and now - r.at <= timeout]
+            if fresh:
+                newest = max(fresh, key=lambda r: (r.incarnation, r.beat))
+                hops = min(r.hops for r in fresh)
+                if hops < MAX_HOPS:
+                    out.append(Beat(member, newest.incarnation, newest.beat, hops))
         return out
 
     def adjacent(self, member: MemberId, now: float, timeout: float) -> set[MemberId]:
