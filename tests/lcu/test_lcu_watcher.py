@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from webrtc_party.lcu.client import LcuClient, LeagueUpdate, LeagueWatcher, watch_league
-from webrtc_party.lcu.emulator import DEFAULT_ACCOUNTS, LcuEmulator
+from webrtc_party.lcu.emulator import DEFAULT_ACCOUNTS, Account, LcuEmulator
 from webrtc_party.lcu.errors import LcuAuthError, LcuConnectionError, LockfileNotFoundError
 from webrtc_party.lcu.lockfile import Lockfile
 from webrtc_party.lcu.state import (
@@ -185,3 +187,21 @@ async def test_first_connection_errors_are_raised(tmp_path: Path) -> None:
             async for _ in watch_league(tmp_path / "wrong", cafile=emu.ca_path):
                 pass
         assert isinstance(lock, Lockfile)
+
+
+async def test_recording_replayed_over_wss_matches_pure_replay(tmp_path: Path) -> None:
+    """The 223 recorded frames through emulator -> WSS -> watcher give the pure replay's state."""
+    from .test_recording import EXPECTED, LINES, replay
+
+    ids = EXPECTED["identities"]["local"]
+    local = Account(ids["puuid"], ids["summonerId"], ids["gameName"], ids["tagLine"])
+    pure = replay(len(LINES))[0].state
+    async with LcuEmulator(tmp_path, accounts=(local,)) as emu:
+        w = watcher(emu)
+        async with contextlib.aclosing(w.updates()) as updates:
+            await until(updates, lambda s: s.phase == "None")
+            for line in LINES:
+                body = json.loads(line)[2]
+                await emu.publish(body["uri"], body["eventType"], body["data"])
+            await until(updates, lambda s: replace(s, updated_at=0) == replace(pure, updated_at=0))
+    assert w.connections == 1 and w.tracker.dropped == 0 and w.bad_frames == 0

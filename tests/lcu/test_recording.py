@@ -161,3 +161,14 @@ def test_hover_before_lock_in_game_one() -> None:
     tracker, _ = replay(57)
     (mine,) = tracker.state.team
     assert (mine.champion_id, mine.champion_locked) == (122, True)
+
+
+def test_every_event_applied_twice_changes_nothing_the_second_time() -> None:
+    tracker = Tracker()
+    for n, line in enumerate(LINES, start=1):
+        event = decode_event(line)
+        assert event is not None
+        tracker.apply_event(event.uri, event.event_type, event.data, now=float(n))
+        state = tracker.state
+        assert tracker.apply_event(event.uri, event.event_type, event.data, now=n + 0.5) == []
+        assert tracker.state == state

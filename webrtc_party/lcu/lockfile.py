@@ -12,8 +12,9 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ __all__ = [
     "decode_lockfile",
     "encode_lockfile",
     "find_lockfile",
+    "install_dirs_from_command_lines",
     "read_lockfile",
 ]
 
@@ -149,6 +151,43 @@ def install_dirs_from_processes(proc_root: Path = Path("/proc")) -> list[Path]:
     return found
 
 
+WINDOWS_QUERY = (
+    "powershell",
+    "-NoProfile",
+    "-Command",
+    "Get-CimInstance Win32_Process -Filter \"name like 'LeagueClient%'\" "
+    "| Select-Object -ExpandProperty CommandLine",
+)
+
+
+def install_dirs_from_command_lines(text: str) -> list[Path]:
+    """``--install-directory=`` values in command lines (one per line, quoted or not)."""
+    found = []
+    for line in text.splitlines():
+        for part in line.split('"'):
+            for token in part.split(" --"):
+                token = token.strip().removeprefix("--")
+                if token.startswith("install-directory="):
+                    found.append(_native_path(token.split("=", 1)[1]))
+    return found
+
+
+def install_dirs_from_windows(
+    run: Callable[[Sequence[str]], str] | None = None,
+) -> list[Path]:
+    """Install folders of running clients on Windows (PowerShell/CIM query, 5 s limit)."""
+
+    def default_run(cmd: Sequence[str]) -> str:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=5, check=False)
+        return done.stdout
+
+    try:
+        return install_dirs_from_command_lines((run or default_run)(WINDOWS_QUERY))
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.debug("cannot list League client processes: %s", exc)
+        return []
+
+
 def _native_path(raw: str) -> Path:
     """A Windows path seen from Wine (``C:\\...``) is used as is; Path handles both."""
     return Path(raw.strip('"'))
@@ -166,7 +205,10 @@ def candidate_paths(
         return [explicit]
     if env.get(ENV_VAR):
         return [Path(env[ENV_VAR])]
-    paths = [d / "lockfile" for d in install_dirs_from_processes(proc_root)]
+    running = install_dirs_from_processes(proc_root)
+    if platform == "win32":
+        running += install_dirs_from_windows()
+    paths = [d / "lockfile" for d in running]
     dirs: Iterable[str] = ()
     if platform == "win32":
         dirs = WINDOWS_DIRS

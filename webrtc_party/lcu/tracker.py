@@ -258,7 +258,9 @@ class Tracker:
             return self._player(mine.puuid, mine.summoner_id)
         return None
 
-    def _team(self, cs: ParsedChampSelect | None, premade: set[str]) -> tuple[Teammate, ...]:
+    def _team(
+        self, cs: ParsedChampSelect | None, premade: set[str], me: str | None
+    ) -> tuple[Teammate, ...]:
         if cs is not None:
             out = []
             for t in cs.my_team:
@@ -273,7 +275,6 @@ class Tracker:
                 )
             return tuple(out)
         game = self._current_game()
-        me = self._summoner.puuid if self._summoner else None
         if game is None or me is None:
             return ()
         side = game.team_one if me in game.team_one else game.team_two
@@ -329,7 +330,7 @@ class Tracker:
         premade = (
             tuple(self._player(m.puuid, m.summoner_id) for m in party.members) if party else ()
         )
-        team = self._team(cs, {p.puuid for p in premade})
+        team = self._team(cs, {p.puuid for p in premade}, me.puuid if me else None)
         game = self._current_game()
         queue_id: int | None = None
         if self._cs is not None:
