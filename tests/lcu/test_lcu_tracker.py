@@ -225,7 +225,7 @@ def test_random_bodies_never_crash(uri: str, kind: str, data: Any) -> None:
     assert t.state.phase
 
 
-PURE = ("state.py", "parse.py", "tracker.py", "wamp.py", "gamedata.py")
+PURE = ("state.py", "parse.py", "tracker.py", "diff.py", "wamp.py", "render.py")
 
 
 def test_pure_core_imports_no_io() -> None:

@@ -12,6 +12,7 @@ __all__ = [
     "ChampSelectEnded",
     "ChampSelectStarted",
     "Game",
+    "GameChanged",
     "GameEnded",
     "GameSelection",
     "GameStarted",
@@ -255,6 +256,13 @@ class MySelectionChanged(TrackerEvent):
 
 @dataclass(frozen=True)
 class GameStarted(TrackerEvent):
+    game: Game
+
+
+@dataclass(frozen=True)
+class GameChanged(TrackerEvent):
+    """The running game's picks changed (they fill in between GAME_STARTING and GameStart)."""
+
     game: Game
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from webrtc_party.lcu.diff import diff_states
 from webrtc_party.lcu.parse import (
     SWIFTPLAY_QUEUES,
     ParsedChampSelect,
@@ -29,22 +30,12 @@ from webrtc_party.lcu.parse import (
 from webrtc_party.lcu.state import (
     GAME_PHASES,
     ChampSelect,
-    ChampSelectEnded,
-    ChampSelectStarted,
     Game,
-    GameEnded,
-    GameStarted,
     LeagueState,
     Lobby,
-    LobbyChanged,
-    MeChanged,
-    MySelectionChanged,
     Phase,
-    PhaseChanged,
     Player,
-    PremadeChanged,
     Selection,
-    TeamChanged,
     Teammate,
     TrackerEvent,
 )
@@ -365,43 +356,3 @@ class Tracker:
         for event in events:
             log.debug("tracker: %s", event)
         return events
-
-
-def diff_states(old: LeagueState, new: LeagueState, now: float) -> list[TrackerEvent]:
-    """The typed events that lead from ``old`` to ``new``."""
-    events: list[TrackerEvent] = []
-    if old.phase != new.phase:
-        log.info("phase %s -> %s", old.phase, new.phase)
-        events.append(PhaseChanged(at=now, old=old.phase, new=new.phase))
-    if old.me != new.me:
-        events.append(MeChanged(at=now, me=new.me))
-    if old.premade != new.premade:
-        before = {p.puuid for p in old.premade}
-        after = {p.puuid for p in new.premade}
-        events.append(
-            PremadeChanged(
-                at=now,
-                premade=new.premade,
-                joined=tuple(p.puuid for p in new.premade if p.puuid not in before),
-                left=tuple(p.puuid for p in old.premade if p.puuid not in after),
-            )
-        )
-    if old.lobby != new.lobby:
-        events.append(LobbyChanged(at=now, lobby=new.lobby))
-    if old.champ_select is None and new.champ_select is not None:
-        events.append(ChampSelectStarted(at=now, champ_select=new.champ_select))
-    elif old.champ_select is not None and new.champ_select is None:
-        events.append(ChampSelectEnded(at=now, dodged=new.phase not in GAME_PHASES))
-    if old.team != new.team:
-        events.append(TeamChanged(at=now, team=new.team))
-    if old.my_selection != new.my_selection:
-        events.append(MySelectionChanged(at=now, old=old.my_selection, new=new.my_selection))
-    if new.game is not None and (old.game is None or old.game.game_id != new.game.game_id):
-        events.append(GameStarted(at=now, game=new.game))
-    if (
-        new.game is not None
-        and new.game.ended
-        and not (old.game is not None and old.game.ended and old.game.game_id == new.game.game_id)
-    ):
-        events.append(GameEnded(at=now, game=new.game))
-    return events
