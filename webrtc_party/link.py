@@ -352,13 +352,16 @@ class Link:
             if isinstance(event, Closed):
                 return
 
-    async def close(self, reason: str = "closed locally") -> None:
-        await self._finish(CloseCode.LOCAL, reason)
+    async def close(
+        self, reason: str = "closed locally", code: CloseCode = CloseCode.LOCAL
+    ) -> None:
+        """Close the link; ``code`` says why (e.g. PEER_CLOSED when the peer said goodbye)."""
+        await self._finish(code, reason)
 
     async def _finish(self, code: CloseCode, reason: str) -> None:
         if self._state is LinkState.CLOSED:
             return
-        if code is CloseCode.LOCAL and self._state is LinkState.OPEN:
+        if code in (CloseCode.LOCAL, CloseCode.PEER_CLOSED) and self._state is LinkState.OPEN:
             self._send_beat("bye")
             await asyncio.sleep(0)  # let the goodbye leave before SCTP shuts down
         self._set_state(LinkState.CLOSED)

@@ -16,7 +16,7 @@ from signaling.handshake import AnswerInvite, CompleteInvite, Handshake, ResendA
 from signaling.token import Token, TokenKind, encode_token
 from webrtc_party.config import LinkConfig
 from webrtc_party.link import Link
-from webrtc_party.link_events import Closed, LinkState, Opened, Path, Received
+from webrtc_party.link_events import CloseCode, Closed, LinkState, Opened, Path, Received
 
 __all__ = [
     "LinkNode",
@@ -67,7 +67,7 @@ class PeerInfo:
     rtt_ms: float | None
 
 
-NodeEvent = TokenMade | PeerConnected | PeerMessage | PeerClosed
+NodeEvent = PeerConnected | PeerMessage | PeerClosed
 
 
 class LinkNode:
@@ -93,9 +93,7 @@ class LinkNode:
         return name, link
 
     def _made(self, name: str, token: Token) -> TokenMade:
-        event = TokenMade(token.kind, encode_token(token), token.expires, name)
-        self._events.put_nowait(event)
-        return event
+        return TokenMade(token.kind, encode_token(token), token.expires, name)
 
     async def invite(self) -> TokenMade:
         """Create a link and its invite token."""
@@ -146,6 +144,23 @@ class LinkNode:
                     self._by_answer.pop(link.local_token.fingerprint, None)
                 self._links.pop(name, None)
                 self._events.put_nowait(PeerClosed(name, event.code.value, event.reason))
+
+    def send_to(self, name: str, text: str) -> bool:
+        """Send to one peer; False if that link is not open (the text is dropped)."""
+        link = self._links.get(name)
+        if link is None or link.state is not LinkState.OPEN:
+            return False
+        link.send(text)
+        return True
+
+    def is_open(self, name: str) -> bool:
+        link = self._links.get(name)
+        return link is not None and link.state is LinkState.OPEN
+
+    async def close_peer(self, name: str, reason: str, code: CloseCode = CloseCode.LOCAL) -> None:
+        link = self._links.get(name)
+        if link is not None:
+            await link.close(reason, code)
 
     def send(self, text: str) -> int:
         """Send to every open link; returns how many got it."""

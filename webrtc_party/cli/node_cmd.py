@@ -1,4 +1,4 @@
-"""``webrtc-party node``: the scriptable node (one command per stdin line, events out)."""
+"""``webrtc-party node``: the scriptable party node (commands on stdin, events out)."""
 
 from __future__ import annotations
 
@@ -10,48 +10,39 @@ from typing import Any
 
 from signaling.errors import TokenError
 from webrtc_party.cli.common import EXIT_OK, run_async
+from webrtc_party.cli.identity import add_identity_options, identity_from_args, parse_selection
 from webrtc_party.cli.options import add_link_options, link_config
 from webrtc_party.cli.stdin import StdinLines
 from webrtc_party.errors import PartyError
-from webrtc_party.linknode import (
-    LinkNode,
-    NodeEvent,
-    PeerConnected,
-    PeerMessage,
-    TokenMade,
+from webrtc_party.linknode import PeerClosed, PeerConnected, TokenMade
+from webrtc_party.node import ChatReceived, PartyNode, PartyNodeEvent
+from webrtc_party.party import MemberChanged
+from webrtc_party.views import member_json
+
+__all__ = ["error_event", "register"]
+
+HELP = (
+    "commands: invite | accept <token> | send <text> | select <champion>:<skin>[:<chroma>] "
+    "| remove <puuid> | members | status | quit"
 )
-
-__all__ = ["error_event", "event_json", "register"]
-
-HELP = "commands: invite | accept <token> | send <text> | status | quit"
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("node", help="scriptable node: commands on stdin, events on stdout")
+    p = sub.add_parser("node", help="scriptable party node: commands on stdin, events on stdout")
     p.add_argument("--json", action="store_true", help="one JSON object per line (for scripts)")
+    add_identity_options(p)
     add_link_options(p)
     p.set_defaults(command=lambda args: run_async(_node(args)))
 
 
-def event_json(event: NodeEvent) -> dict[str, Any]:
-    if isinstance(event, TokenMade):
-        return {
-            "event": "token",
-            "kind": event.kind.value,
-            "token": event.text,
-            "expires_at": event.expires_at,
-            "peer": event.peer,
-        }
-    if isinstance(event, PeerConnected):
-        return {
-            "event": "connected",
-            "peer": event.peer,
-            "path": event.path.value,
-            "open_ms": event.open_ms,
-        }
-    if isinstance(event, PeerMessage):
-        return {"event": "message", "peer": event.peer, "text": event.text}
-    return {"event": "closed", "peer": event.peer, "code": event.code, "reason": event.reason}
+def token_json(made: TokenMade) -> dict[str, Any]:
+    return {
+        "event": "token",
+        "kind": made.kind.value,
+        "token": made.text,
+        "expires_at": made.expires_at,
+        "peer": made.peer,
+    }
 
 
 def error_event(exc: BaseException) -> dict[str, Any]:
@@ -76,7 +67,34 @@ class _Printer:
         sys.stdout.flush()
 
 
-async def _handle(node: LinkNode, line: str, out: _Printer) -> bool:
+def _party(node: PartyNode) -> dict[str, Any]:
+    paths = node.paths()
+    members = [member_json(m, paths.get(m.member_id)) for m in node.members()]
+    return {"event": "party", "members": members}
+
+
+def _event_json(node: PartyNode, event: PartyNodeEvent) -> list[dict[str, Any]]:
+    if isinstance(event, PeerConnected):
+        return [
+            {
+                "event": "connected",
+                "peer": event.peer,
+                "path": event.path.value,
+                "open_ms": event.open_ms,
+            }
+        ]
+    if isinstance(event, PeerClosed):
+        return [{"event": "closed", "peer": event.peer, "code": event.code, "reason": event.reason}]
+    if isinstance(event, ChatReceived):
+        return [
+            {"event": "message", "peer": event.peer, "member": event.member, "text": event.text}
+        ]
+    assert isinstance(event, MemberChanged)
+    view = member_json(event.member, node.paths().get(event.member.member_id))
+    return [{"event": "member", "change": event.change.value, "member": view}, _party(node)]
+
+
+async def _handle(node: PartyNode, line: str, out: _Printer) -> bool:
     """Run one command line; False means quit."""
     verb, _, arg = line.strip().partition(" ")
     arg = arg.strip()
@@ -86,14 +104,22 @@ async def _handle(node: LinkNode, line: str, out: _Printer) -> bool:
         if verb == "quit":
             return False
         if verb == "invite":
-            await node.invite()
+            out(token_json(await node.create_invite()))
         elif verb == "accept":
             if not arg:
                 raise TokenError("accept needs a token: accept <token>")
-            await node.accept(arg)
+            made = await node.accept(arg)
+            if made is not None:
+                out(token_json(made))
         elif verb == "send":
-            count = node.send(arg)
-            out({"event": "sent", "peers": count})
+            out({"event": "sent", "peers": node.send_chat(arg)})
+        elif verb == "select":
+            node.set_selection(parse_selection(arg))
+            out({"event": "selected", "selection": arg})
+        elif verb == "remove":
+            out({"event": "removed", "member": arg, "links": await node.remove(arg)})
+        elif verb == "members":
+            out(_party(node))
         elif verb == "status":
             peers = [
                 {
@@ -113,27 +139,29 @@ async def _handle(node: LinkNode, line: str, out: _Printer) -> bool:
 
 
 async def _node(args: argparse.Namespace) -> int:
-    config = link_config(args)
     out = _Printer(args.json)
-    node = LinkNode(config)
+    node = PartyNode(identity_from_args(args), link_config(args))
     loop = asyncio.get_running_loop()
 
     async def forward() -> None:
         async for event in node.events():
-            out(event_json(event))
+            for obj in _event_json(node, event):
+                out(obj)
 
-    forwarder = loop.create_task(forward())
-    stdin = StdinLines()
-    out({"event": "ready", "help": HELP})
-    try:
-        while True:
-            line = await stdin.line()
-            if line is None or not await _handle(node, line, out):
-                break
-    finally:
-        await node.close()
-        forwarder.cancel()
-        await asyncio.gather(forwarder, return_exceptions=True)
-        for event in node.drain_events():  # what close() reported after the forwarder stopped
-            out(event_json(event))
+    async with node:
+        forwarder = loop.create_task(forward())
+        stdin = StdinLines()
+        out({"event": "ready", "puuid": node.identity.puuid, "help": HELP})
+        try:
+            while True:
+                line = await stdin.line()
+                if line is None or not await _handle(node, line, out):
+                    break
+        finally:
+            await node.leave()
+            forwarder.cancel()
+            await asyncio.gather(forwarder, return_exceptions=True)
+            for event in node.drain_events():
+                for obj in _event_json(node, event):
+                    out(obj)
     return EXIT_OK

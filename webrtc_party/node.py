@@ -1,0 +1,292 @@
+"""The party node: links (``LinkNode``) + the pure party core (``PartyCore``).
+
+The node feeds the core what its links do (open, text, close) and the clock,
+and carries out what the core asks: send texts, close abusive links, and make
+the introductions that give every member a direct link to every other after
+one manual handshake. Introduction tokens travel over party links; nobody
+pastes them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from signaling.errors import TokenError
+from webrtc_party.config import LinkConfig
+from webrtc_party.errors import LinkClosedError, PartyError
+from webrtc_party.link_events import CloseCode, Path
+from webrtc_party.linknode import (
+    LinkNode,
+    PeerClosed,
+    PeerConnected,
+    PeerInfo,
+    PeerMessage,
+    TokenMade,
+)
+from webrtc_party.party import (
+    CloseLink,
+    CloseReason,
+    GamePhase,
+    IntroAnswerReceived,
+    IntroExpired,
+    IntroNeeded,
+    IntroOfferReceived,
+    LinkIdentified,
+    MemberChanged,
+    MemberId,
+    MemberIdentity,
+    MemberView,
+    PartyConfig,
+    PartyCore,
+    Selection,
+)
+
+__all__ = ["ChatReceived", "MemberPaths", "PartyNode", "PartyNodeEvent"]
+
+logger = logging.getLogger(__name__)
+_CHAT_MAX = 2000  # characters; chat rides beside the party protocol, not inside it
+
+
+@dataclass(frozen=True)
+class ChatReceived:
+    member: MemberId | None  # None until the peer said hello
+    peer: str
+    text: str
+
+
+PartyNodeEvent = MemberChanged | ChatReceived | PeerConnected | PeerClosed
+MemberPaths = dict[MemberId, Path]
+
+
+class PartyNode:
+    """One member of a party. Use ``async with PartyNode(...) as node:``."""
+
+    def __init__(
+        self,
+        identity: MemberIdentity,
+        link_config: LinkConfig,
+        party_config: PartyConfig | None = None,
+        *,
+        key: Ed25519PrivateKey | None = None,
+        clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.identity = identity
+        self._now = monotonic
+        self._links = LinkNode(link_config, clock=clock)
+        self.core = PartyCore(
+            identity,
+            key or Ed25519PrivateKey.generate(),
+            now=monotonic(),
+            incarnation=int(clock() * 1000),
+            config=party_config,
+        )
+        self._member_of: dict[str, MemberId] = {}  # link name -> member, after hello
+        self._intro_links: dict[int, str] = {}  # our intro id -> link name
+        self._events: asyncio.Queue[PartyNodeEvent] = asyncio.Queue()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._wake = asyncio.Event()
+        self._closed = False
+
+    async def __aenter__(self) -> PartyNode:
+        self._spawn(self._pump_links())
+        self._spawn(self._ticker())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.leave()
+
+    def _spawn(self, coro: object) -> None:
+        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._log_crash)
+
+    @staticmethod
+    def _log_crash(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("party node task failed", exc_info=task.exception())
+
+    # -- the manual handshake --------------------------------------------------
+
+    async def create_invite(self) -> TokenMade:
+        """An invite for a new member (one manual handshake per joiner)."""
+        return await self._links.invite()
+
+    async def accept(self, text: str) -> TokenMade | None:
+        """Any pasted token: an invite gives back the answer to send; an answer completes."""
+        return await self._links.accept(text)
+
+    # -- what this member does -------------------------------------------------
+
+    def set_selection(self, selection: Selection | None) -> None:
+        self.core.set_selection(selection, self._now())
+        self._wake.set()
+
+    def set_phase(self, phase: GamePhase) -> None:
+        self.core.set_phase(phase, self._now())
+        self._wake.set()
+
+    def send_chat(self, text: str) -> int:
+        """A line of chat on every open link; returns how many got it."""
+        return self._links.send(json.dumps({"type": "chat", "text": text[:_CHAT_MAX]}))
+
+    async def remove(self, member: MemberId) -> bool:
+        """Close our direct links to ``member``; False if there were none."""
+        names = [name for name, m in self._member_of.items() if m == member]
+        for name in names:
+            await self._links.close_peer(name, "removed from the party")
+        return bool(names)
+
+    def members(self) -> tuple[MemberView, ...]:
+        return self.core.members(self._now())
+
+    def paths(self) -> MemberPaths:
+        """How each directly linked member is reached (host/srflx/prflx/relay)."""
+        paths: MemberPaths = {}
+        for info in self._links.peers():
+            member = self._member_of.get(info.peer)
+            if member is not None and info.path is not None:
+                paths[member] = info.path
+        return paths
+
+    def peers(self) -> list[PeerInfo]:
+        """Every link, with its state, path and round trip."""
+        return self._links.peers()
+
+    async def events(self) -> AsyncIterator[PartyNodeEvent]:
+        while True:
+            yield await self._events.get()
+
+    def drain_events(self) -> list[PartyNodeEvent]:
+        """The events queued but not yet read, without waiting."""
+        drained: list[PartyNodeEvent] = []
+        while not self._events.empty():
+            drained.append(self._events.get_nowait())
+        return drained
+
+    async def leave(self) -> None:
+        """Say goodbye to everyone and close every link."""
+        if self._closed:
+            return
+        self._closed = True
+        self.core.leave(self._now())
+        self._flush()
+        await asyncio.sleep(0.05)  # let the goodbyes leave before the links close
+        await self._links.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    # -- plumbing ----------------------------------------------------------------
+
+    async def _pump_links(self) -> None:
+        async for event in self._links.events():
+            now = self._now()
+            if isinstance(event, PeerConnected):
+                self.core.link_up(event.peer, now)
+                self._events.put_nowait(event)
+            elif isinstance(event, PeerMessage):
+                if not self._maybe_chat(event):
+                    self.core.receive(event.peer, event.text, now)
+            elif isinstance(event, PeerClosed):
+                self.core.link_down(event.peer, now)
+                self._member_of.pop(event.peer, None)
+                for intro_id, name in list(self._intro_links.items()):
+                    if name == event.peer:
+                        del self._intro_links[intro_id]
+                self._events.put_nowait(event)
+            self._flush()
+
+    def _maybe_chat(self, event: PeerMessage) -> bool:
+        if not event.text.startswith('{"type": "chat"'):
+            return False
+        with contextlib.suppress(ValueError, TypeError):
+            obj = json.loads(event.text)
+            if isinstance(obj, dict) and isinstance(obj.get("text"), str):
+                member = self._member_of.get(event.peer)
+                self._events.put_nowait(ChatReceived(member, event.peer, obj["text"][:_CHAT_MAX]))
+                return True
+        return False
+
+    async def _ticker(self) -> None:
+        while not self._closed:
+            now = self._now()
+            self.core.tick(now)
+            self._flush()
+            delay = max(0.02, min(0.25, self.core.next_tick(now) - now))
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+
+    def _flush(self) -> None:
+        for name, text in self.core.data_to_send():
+            with contextlib.suppress(LinkClosedError):
+                self._links.send_to(name, text)
+        for event in self.core.events_received():
+            self._handle(event)
+
+    def _handle(self, event: object) -> None:
+        if isinstance(event, MemberChanged):
+            self._events.put_nowait(event)
+            return
+        elif isinstance(event, LinkIdentified):
+            self._member_of[event.link_id] = event.member_id
+        elif isinstance(event, CloseLink):
+            if event.reason is CloseReason.PEER_LEFT:
+                closing = self._links.close_peer(event.link_id, event.detail, CloseCode.PEER_CLOSED)
+            else:
+                logger.warning(
+                    "closing link %s: %s (%s)", event.link_id, event.reason, event.detail
+                )
+                closing = self._links.close_peer(event.link_id, f"{event.reason}: {event.detail}")
+            self._spawn(closing)
+        elif isinstance(
+            event, IntroNeeded | IntroOfferReceived | IntroAnswerReceived | IntroExpired
+        ):
+            logger.info("%s: %s", self.identity.puuid, event)
+        if isinstance(event, IntroNeeded):
+            self._spawn(self._offer_intro(event))
+        elif isinstance(event, IntroOfferReceived):
+            self._spawn(self._answer_intro(event))
+        elif isinstance(event, IntroAnswerReceived):
+            self._spawn(self._complete_intro(event))
+        elif isinstance(event, IntroExpired):
+            name = self._intro_links.pop(event.intro_id, None)
+            if name is not None and not self._links.is_open(name):
+                self._spawn(self._links.close_peer(name, "introduction expired"))
+
+    async def _offer_intro(self, event: IntroNeeded) -> None:
+        try:
+            made = await self._links.invite()
+        except PartyError as exc:
+            logger.warning("could not make an introduction to %s: %s", event.target, exc)
+            return
+        self._intro_links[event.intro_id] = made.peer
+        if not self.core.send_intro_offer(event.intro_id, made.text, self._now()):
+            await self._links.close_peer(made.peer, "introduction no longer wanted")
+        self._flush()
+
+    async def _answer_intro(self, event: IntroOfferReceived) -> None:
+        try:
+            made = await self._links.accept(event.token)
+        except (TokenError, PartyError) as exc:
+            logger.warning("introduction from %s refused: %s", event.origin, exc)
+            return
+        if made is not None:
+            self.core.send_intro_answer(event.origin, event.intro_id, made.text, self._now())
+            self._flush()
+
+    async def _complete_intro(self, event: IntroAnswerReceived) -> None:
+        try:
+            await self._links.accept(event.token)
+        except (TokenError, PartyError) as exc:
+            logger.warning("introduction answer from %s refused: %s", event.target, exc)
