@@ -95,8 +95,9 @@ class Network:
         link_id = f"L{self._link_seq}"
         self.links[link_id] = (a, b)
         self.manual_links += manual
-        for side in (a, b):
-            self.cores[side].link_up(link_id, self.now)
+        for side, other in ((a, b), (b, a)):
+            # an introduced link knows whom it is for; a pasted token does not
+            self.cores[side].link_up(link_id, self.now, expect=None if manual else other)
             self._flush(side)
         return link_id
 

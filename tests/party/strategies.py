@@ -89,6 +89,7 @@ intros = st.builds(
     uint,
     tokens,
 )
+digests = st.from_regex(r"[0-9a-f]{0,16}", fullmatch=True)
 beats = st.builds(Beat, puuids, uint, uint, st.integers(0, 32))
 
 messages: st.SearchStrategy[Message] = st.one_of(
@@ -96,7 +97,7 @@ messages: st.SearchStrategy[Message] = st.one_of(
     state_messages,
     leaves,
     intros,
-    st.builds(Ping, uint, st.lists(beats, max_size=8).map(tuple)),
+    st.builds(Ping, uint, st.lists(beats, max_size=8).map(tuple), digests),
     st.builds(Pong, uint),
     st.lists(state_messages | leaves, max_size=3).map(lambda r: Sync(tuple(r))),
 )

@@ -339,3 +339,34 @@ def test_carousel_scrolling_is_coalesced_and_the_latest_wins() -> None:
     sent = core.members(net.now)[0].seq - seq_before
     assert sent <= 3 / net.config.settle + 2
     assert net.views(P[1])[P[0]][1] == Selection(1, 1000 + 59 % 30)
+
+
+def test_an_introduced_link_must_lead_to_the_expected_member() -> None:
+    net = Network(3)
+    net.chain()
+    net.run(10)
+    core = net.cores[P[0]]
+    stranger = net.cores[P[2]]
+    core.link_up("intro-7", net.now, expect=P[1])
+    stranger.link_up("intro-7", net.now)
+    for _, text in stranger.data_to_send():
+        core.receive("intro-7", text, net.now)
+    assert [e.reason for e in core.events_received() if isinstance(e, CloseLink)] == [
+        CloseReason.IMPERSONATION
+    ]
+
+
+def test_remove_forgets_a_member_locally_and_refuses_it() -> None:
+    net = Network(3)
+    net.chain()
+    net.run(10)
+    net.cores[P[0]].remove(P[2], net.now)
+    net._flush(P[0])
+    net.run(40)
+    assert P[2] not in {v.member_id for v in net.cores[P[0]].members(net.now)}
+    assert any(isinstance(e, MemberChanged) and e.change is MemberChange.LEFT
+               and e.member.member_id == P[2] for e in net.events[P[0]])
+    assert _closes(net, P[0], CloseReason.REMOVED)
+    assert not net.links_between(P[0], P[2])
+    assert P[2] in {v.member_id for v in net.cores[P[1]].members(net.now)}
+    assert P[0] in {v.member_id for v in net.cores[P[2]].members(net.now)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from webrtc_party.party import MemberStatus, Selection
@@ -22,6 +22,10 @@ def graphs(draw: st.DrawFn) -> tuple[int, list[tuple[int, int]]]:
 
 
 @settings(max_examples=30, deadline=None)
+@example(  # four full syncs in a row were lost here before pings carried a digest
+    graph=(6, [(0, 1), (0, 2), (0, 3), (0, 4), (2, 5)]),
+    loss=0.25, dup=0.0, jitter=0.5, seed=0, changes=[],
+)
 @given(
     graph=graphs(),
     loss=st.floats(0, 0.3),

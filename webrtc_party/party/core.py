@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from webrtc_party.party.errors import ProtocolError
 from webrtc_party.party.events import (
+    CloseReason,
     IntroAnswerReceived,
     IntroOfferReceived,
     LinkView,
@@ -45,12 +46,16 @@ __all__ = ["PartyCore"]
 class PartyCore(GossipCore):
     """One member's view of the party. Every method takes the shell's ``now`` (seconds)."""
 
-    def link_up(self, link_id: str, now: float) -> None:
-        """A data channel opened; the core says hello on it."""
+    def link_up(self, link_id: str, now: float, expect: MemberId | None = None) -> None:
+        """A data channel opened; the core says hello on it.
+
+        ``expect``: the member an introduction made this link for; a peer that
+        says hello as anyone else is refused (``CloseLink``, impersonation).
+        """
         if self._closed or link_id in self._links:
             return
         bucket = TokenBucket(self.config.rate, self.config.burst)
-        self._links[link_id] = Link(link_id, now, bucket, hello_sent_at=now)
+        self._links[link_id] = Link(link_id, now, bucket, hello_sent_at=now, expect=expect)
         self._out.append((link_id, self._hello_text))
         self._out.append((link_id, self._own_text))
 
@@ -118,6 +123,20 @@ class PartyCore(GossipCore):
         self._route_intro(msg, None, now)
         return True
 
+    def remove(self, member: MemberId, now: float) -> None:
+        """Stop dealing with ``member`` here: close its links, forget it, ignore it from now.
+
+        Local only: other members still see it, and this member relays nothing of it.
+        """
+        if member == self.me or self._closed:
+            return
+        self._blocked.add(member)
+        for link in self._links.values():
+            if link.member == member or link.expect == member:
+                self._close(link, CloseReason.REMOVED, "removed by this member")
+        self._forget(member, now)
+        self._refresh(now)
+
     def leave(self, now: float) -> None:
         """Say goodbye to everyone; the core is closed afterwards."""
         if self._closed:
@@ -146,8 +165,9 @@ class PartyCore(GossipCore):
     def links(self, now: float) -> tuple[LinkView, ...]:
         timeout = self.config.alive_timeout
         return tuple(
-            LinkView(lk.link_id, lk.member, lk.alive(now, timeout), lk.rtt, lk.violations,
-                     lk.closing)
+            LinkView(
+                lk.link_id, lk.member, lk.alive(now, timeout), lk.rtt, lk.violations, lk.closing
+            )
             for lk in self._links.values()
         )
 
@@ -187,6 +207,7 @@ class PartyCore(GossipCore):
                 if link.member is not None:
                     link.got_ping = True
                     self._routes.heard(link.member, msg.beats, now)
+                    self._compare_digest(link, msg.digest, now)
             case Pong():
                 link.pong(msg.ping_id, now)
             case Intro():
@@ -219,8 +240,16 @@ class PartyCore(GossipCore):
         if not self._intros.first_sight(msg.kind.value, msg.origin, msg.intro_id):
             return
         text = encode_message(
-            Intro(msg.kind, msg.origin, msg.target, msg.intro_id, msg.token, msg.hops + 1,
-                  msg.body, msg.sig)
+            Intro(
+                msg.kind,
+                msg.origin,
+                msg.target,
+                msg.intro_id,
+                msg.token,
+                msg.hops + 1,
+                msg.body,
+                msg.sig,
+            )
         )
         timeout = self.config.alive_timeout
         targets = intro_next_hops(self._links.values(), msg.target, source, now, timeout)

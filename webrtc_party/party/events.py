@@ -56,6 +56,8 @@ class CloseReason(enum.StrEnum):
     NO_HELLO = "no_hello"
     HEARTBEAT_TIMEOUT = "heartbeat_timeout"
     PEER_LEFT = "peer_left"
+    REMOVED = "removed"
+    """This member removed the peer (``remove``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,7 @@ class GossipCore:
         self._wanted: Wanted = (None, GamePhase.NONE)
         self._seq = incarnation
         self._closed = False
+        self._blocked: set[MemberId] = set()
         self._coalescer.offer(self._wanted, now)
         self._own_text = self._store.put_own(sign_state(self._own_state(), private_key))
         hello = Hello(PROTOCOL_VERSION, app_version, CAPABILITIES, identity, self._public)
@@ -121,10 +122,12 @@ class GossipCore:
         member = hello.identity.puuid
         known = member in self._store.states
         refusal = hello_refusal(link, hello, self.me, self._store.keys, known, self._full())
+        if refusal is None and member in self._blocked:
+            refusal = CloseReason.REMOVED, "this member removed the peer"
         if refusal is not None:
             self._close(link, *refusal)
         elif link.member is None:
-            link.member, link.identified_at = member, now
+            link.member, link.identified_at, link.hello_key = member, now, hello.key
             self._watch.seen(member, now)
             self._events.append(LinkIdentified(link.link_id, member))
             self._send_sync(link)
@@ -135,8 +138,13 @@ class GossipCore:
         return len(self._store.states) >= self.config.max_members
 
     def _on_state(self, link: Link, msg: StateMessage, now: float) -> None:
-        verdict = self._store.offer_state(msg)
         origin = msg.state.origin
+        if origin in self._blocked:
+            return
+        if link.member == origin and msg.state.key != link.hello_key:
+            self._close(link, CloseReason.IMPERSONATION, "its state is signed by another key")
+            return
+        verdict = self._store.offer_state(msg)
         if verdict.is_violation:
             self._violation(link, f"state of {origin[:8]}: {verdict.value}")
         elif verdict is Verdict.OWN and msg.state.seq > self._seq:
@@ -158,18 +166,23 @@ class GossipCore:
         if not verdict.accepted:
             return
         self._relay(encode_message(msg), link, msg.origin)
-        if last is not None:
-            seen = self._watch.last_seen.get(msg.origin)
-            view = make_view(last, Status(MemberStatus.LOST), seen, False)
-            self._events.append(MemberChanged(MemberChange.LEFT, view))
-        expired = self._intros.forget(msg.origin)
-        if expired is not None:
-            self._events.append(expired)
-        self._routes.forget(msg.origin)
-        self._watch.forget(msg.origin)
+        self._forget(msg.origin, now, last)
         for other in self._links.values():
             if other.member == msg.origin:
                 self._close(other, CloseReason.PEER_LEFT, "the member left the party")
+
+    def _forget(self, member: MemberId, now: float, last: StateMessage | None = None) -> None:
+        """``member`` is gone (left or removed): report it once and drop what we knew."""
+        last = self._store.forget(member) or last
+        if last is not None:
+            seen = self._watch.last_seen.get(member)
+            view = make_view(last, Status(MemberStatus.LOST), seen, False)
+            self._events.append(MemberChanged(MemberChange.LEFT, view))
+        expired = self._intros.forget(member)
+        if expired is not None:
+            self._events.append(expired)
+        self._routes.forget(member)
+        self._watch.forget(member)
 
     def _relay(
         self, text: str, source: Link | None, origin: MemberId, skip: set[MemberId] | None = None
@@ -202,9 +215,22 @@ class GossipCore:
         link.next_ping_at = now + self.config.ping_interval
         alive = self._alive_members(now)
         beats = [Beat(self.me, self._incarnation, self._beat, 0)]
-        beats += [b for b in self._routes.advertise(now, self.config.alive_timeout, alive)
-                  if b.member != link.member][:31]
-        self._send(link, Ping(link.new_ping(now), tuple(beats)))
+        beats += [
+            b
+            for b in self._routes.advertise(now, self.config.alive_timeout, alive)
+            if b.member != link.member
+        ][:31]
+        self._send(link, Ping(link.new_ping(now), tuple(beats), self._store.digest()))
+
+    def _compare_digest(self, link: Link, digest: str, now: float) -> None:
+        """The peer's records differ from ours: sync now, backing off while they still differ."""
+        interval = self.config.ping_interval
+        if not digest or digest == self._store.digest():
+            link.pull_wait = 0.0
+        elif now >= link.next_pull_at:
+            link.pull_wait = min(max(interval, 2 * link.pull_wait), self.config.sync_interval)
+            link.next_pull_at = now + link.pull_wait
+            self._send_sync(link)
 
     def _send_sync(self, link: Link) -> None:
         for text in self._store.sync_texts(self.config.max_message_size):
@@ -213,7 +239,8 @@ class GossipCore:
     def _alive_members(self, now: float) -> set[MemberId]:
         timeout = self.config.alive_timeout
         return {
-            lk.member for lk in self._links.values()
+            lk.member
+            for lk in self._links.values()
             if lk.member is not None and lk.alive(now, timeout)
         }
 

@@ -25,10 +25,15 @@ class Link:
     bucket: TokenBucket
     hello_sent_at: float
     member: MemberId | None = None
+    expect: MemberId | None = None
+    """The member this link was made for (an introduction), if the shell knows it."""
+    hello_key: bytes | None = None
     identified_at: float | None = None
     got_ping: bool = False
     next_ping_at: float = 0.0
     next_sync_at: float = 0.0
+    next_pull_at: float = 0.0
+    pull_wait: float = 0.0
     ping_seq: int = 0
     pings: dict[int, float] = field(default_factory=dict)
     last_pong_at: float | None = None
@@ -68,6 +73,8 @@ def hello_refusal(
         return CloseReason.VERSION, f"peer speaks protocol version {hello.version}"
     if member == me:
         return CloseReason.SELF_LINK, "the link leads back to this member"
+    if link.expect is not None and member != link.expect:
+        return CloseReason.IMPERSONATION, "the peer is not the member this link was made for"
     if link.member is not None and link.member != member:
         return CloseReason.IMPERSONATION, "the peer changed its identity"
     if not keys.admits(member, hello.key):

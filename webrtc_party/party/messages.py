@@ -140,8 +140,11 @@ class Beat:
 
 @dataclass(frozen=True, slots=True)
 class Ping:
+    """Heartbeat; ``digest`` summarises the sender's records (anti-entropy)."""
+
     ping_id: int
     beats: tuple[Beat, ...]
+    digest: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +197,7 @@ def _to_json(msg: Message) -> dict[str, Any]:
             return {"type": "sync", "v": v, "records": [_to_json(r) for r in msg.records]}
         case Ping():
             beats = [[b.member, b.incarnation, b.beat, b.hops] for b in msg.beats]
-            return {"type": "ping", "v": v, "id": msg.ping_id, "beats": beats}
+            return {"type": "ping", "v": v, "id": msg.ping_id, "beats": beats, "dg": msg.digest}
         case Pong():
             return {"type": "pong", "v": v, "id": msg.ping_id}
         case Intro():
@@ -295,7 +298,8 @@ def _decode_ping(obj: dict[str, Any]) -> Ping:
                 get_int(fields, "hops", 0, MAX_HOPS),
             )
         )
-    return Ping(get_int(obj, "id"), tuple(beats))
+    digest = "" if obj.get("dg") is None else get_str(obj, "dg", 0, 32)
+    return Ping(get_int(obj, "id"), tuple(beats), digest)
 
 
 def decode_message(text: str, max_size: int = MAX_MESSAGE_SIZE) -> Message | None:

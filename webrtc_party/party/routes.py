@@ -57,9 +57,7 @@ class Routes:
                 choice = (neighbour, route)
         return choice
 
-    def advertise(
-        self, now: float, timeout: float, alive: Collection[MemberId]
-    ) -> list[Beat]:
+    def advertise(self, now: float, timeout: float, alive: Collection[MemberId]) -> list[Beat]:
         """Per member reached through ``alive`` neighbours: newest heartbeat, fewest hops."""
         out = []
         for member, per in self._table.items():

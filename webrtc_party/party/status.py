@@ -56,9 +56,7 @@ def compute_status(
     route = routes.best(member, now, timeout, alive)
     if route is not None:
         return Status(MemberStatus.RELAYED, route[0], None, route[1].at)
-    if not reached and (
-        now - first_seen < config.connect_grace or open_links or intro_pending
-    ):
+    if not reached and (now - first_seen < config.connect_grace or open_links or intro_pending):
         return Status(MemberStatus.CONNECTING)
     return Status(MemberStatus.LOST)
 

@@ -7,6 +7,7 @@ a duplicate, stale or bad; they never raise on peer input.
 from __future__ import annotations
 
 import enum
+import hashlib
 from collections import OrderedDict
 
 from webrtc_party.party.messages import (
@@ -55,9 +56,22 @@ class RecordStore:
         self.tombstones: OrderedDict[MemberId, Leave] = OrderedDict()
         self._tomb_texts: dict[MemberId, str] = {}
         self._max_members = max_members
+        self._digest: str | None = None
         self._max_tombstones = max_tombstones
 
+    def digest(self) -> str:
+        """A short summary of every (member, seq) held: equal digests, equal records."""
+        if self._digest is None:
+            lines = sorted(
+                [f"{m} {msg.state.seq}" for m, msg in self.states.items()]
+                + [f"{m} -{leave.seq}" for m, leave in self.tombstones.items()]
+            )
+            raw = "\n".join(lines).encode()
+            self._digest = hashlib.blake2b(raw, digest_size=8).hexdigest()
+        return self._digest
+
     def put_own(self, msg: StateMessage) -> str:
+        self._digest = None
         self.keys.bind(self.me, msg.state.key)
         self.states[self.me] = msg
         text = self.texts[self.me] = encode_message(msg)
@@ -81,6 +95,7 @@ class RecordStore:
             return Verdict.OWN
         if current is None and len(self.states) >= self._max_members:
             return Verdict.FULL
+        self._digest = None
         self.keys.bind(origin, state.key)
         self.states[origin] = msg
         self.texts[origin] = encode_message(msg)
@@ -103,6 +118,7 @@ class RecordStore:
         current = self.states.get(msg.origin)
         if current is not None and current.state.seq >= msg.seq:
             return Verdict.STALE
+        self._digest = None
         self.states.pop(msg.origin, None)
         self.texts.pop(msg.origin, None)
         self.tombstones[msg.origin] = msg
@@ -112,6 +128,12 @@ class RecordStore:
             gone, _ = self.tombstones.popitem(last=False)
             del self._tomb_texts[gone]
         return Verdict.NEW
+
+    def forget(self, member: MemberId) -> StateMessage | None:
+        """Drop ``member``'s state (its key binding stays); return what was held."""
+        self._digest = None
+        self.texts.pop(member, None)
+        return self.states.pop(member, None)
 
     def record_texts(self) -> list[str]:
         """Every record as its encoded message text, for a full sync."""
