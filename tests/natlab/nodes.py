@@ -10,20 +10,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .lab import STUN_IP, TURN_PASSWORD, TURN_USER, NatLab
+from .lab import HOSTS, STUN_IP, TURN_PASSWORD, TURN_USER, NatLab
 
-__all__ = ["NODE_ARGV", "STUN_ARGS", "TURN_ARGS", "Node", "PairResult", "connect_pair"]
+__all__ = ["NODE_ARGV", "STUN_ARGS", "TURN_ARGS", "Node", "PairResult", "connect_pair",
+           "record"]
 
 NODE_ARGV = [sys.executable, "-m", "webrtc_party", "node", "--json"]
 STUN_ARGS = ["--stun", f"stun:{STUN_IP}:3478"]
 TURN_ARGS = ["--turn", f"turn:{STUN_IP}:3478?transport=udp", "--turn-user", TURN_USER,
              "--turn-password", TURN_PASSWORD]
 ENDINGS = ("connected", "closed", "error")
+
+
+def record(label: str, **data: Any) -> None:
+    """Append one measurement as a JSON line to $NATLAB_RESULTS (when set), for reports."""
+    path = os.environ.get("NATLAB_RESULTS")
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"label": label, **data}) + "\n")
 
 
 @dataclass
@@ -102,6 +112,18 @@ class PairResult:
 async def connect_pair(lab: NatLab, host_a: str, host_b: str, args: list[str],
                        wait_s: float = 25.0) -> PairResult:
     """Offerer on ``host_a``, answerer on ``host_b``: invite, accept, accept, send, quit."""
+    result = await _connect_pair(lab, host_a, host_b, args, wait_s)
+    record(f"{host_a}({lab.modes.get(HOSTS[host_a][0])}) -> {host_b}"
+           f"({lab.modes.get(HOSTS[host_b][0])})", isolated=lab.isolated,
+           turn="--turn" in args, relay_only="--relay-only" in args, opened=result.opened,
+           path_a=result.path_a, path_b=result.path_b, open_ms=result.open_ms,
+           elapsed_s=round(result.elapsed_s, 3),
+           failure=result.failure and result.failure.get("code"))
+    return result
+
+
+async def _connect_pair(lab: NatLab, host_a: str, host_b: str, args: list[str],
+                        wait_s: float) -> PairResult:
     a = await Node.start(lab, host_a, args, f"A@{host_a}")
     b = await Node.start(lab, host_b, args, f"B@{host_b}")
     result = PairResult(False)

@@ -17,7 +17,7 @@ import pytest
 
 from .conftest import _in_ci
 from .lab import NatLab, NatMode
-from .nodes import NODE_ARGV, STUN_ARGS, TURN_ARGS, Node, PairResult, connect_pair
+from .nodes import NODE_ARGV, STUN_ARGS, TURN_ARGS, Node, PairResult, connect_pair, record
 
 pytestmark = pytest.mark.natlab
 
@@ -130,6 +130,7 @@ async def test_vanished_peer_reported_within_6s(natlab: NatLab) -> None:
         gone = await a.next_event("closed", wait_s=10)
         took = time.monotonic() - t0
         assert gone is not None, a.events
+        record("vanished peer reported", after_s=round(took, 3), code=gone.get("code"))
         assert took <= 6.0, took
     finally:
         await a.close()

@@ -1,0 +1,58 @@
+"""Late answers behind real NATs: the answer is pasted minutes after it was made.
+
+Both homes are port-restricted cones (Linux masquerade, default conntrack timeouts: 30 s for
+unreplied UDP), so the answerer's early checks are dropped and its pinholes expire unless it
+keeps them open while it waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from .lab import NatLab, NatMode
+from .nodes import STUN_ARGS, Node, record
+
+pytestmark = pytest.mark.natlab
+
+
+async def _late(lab: NatLab, delay_s: float) -> float:
+    lab.set_nat("ra", NatMode.PRC)
+    lab.set_nat("rb", NatMode.PRC)
+    a = await Node.start(lab, "a", STUN_ARGS)
+    b = await Node.start(lab, "b", STUN_ARGS)
+    try:
+        await a.cmd("invite")
+        invite = await a.next_event("token", wait_s=10)
+        assert invite, a.events
+        await b.cmd(f"accept {invite['token']}")
+        answer = await b.next_event("token", wait_s=10)
+        assert answer, b.events
+        made = time.monotonic()
+        await asyncio.sleep(delay_s)
+        assert await b.next_event("closed", "error", wait_s=0.01) is None, b.events
+        await a.cmd(f"accept {answer['token']}")
+        applied = time.monotonic()
+        end = await a.next_event("connected", "closed", "error", wait_s=20)
+        took = time.monotonic() - applied
+        assert end is not None and end["event"] == "connected", (end, a.events, b.events)
+        assert applied - made >= delay_s
+        record(f"late answer {delay_s:g}s prc x prc", connect_after_apply_s=round(took, 3),
+               path=end.get("path"))
+        return took
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_answer_applied_after_2_minutes(natlab: NatLab) -> None:
+    assert await _late(natlab, 120) <= 2.0
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+async def test_answer_applied_after_10_minutes(natlab: NatLab) -> None:
+    # the token lifetime is 10 minutes: apply just inside it
+    assert await _late(natlab, 590) <= 2.0
