@@ -14,6 +14,8 @@ import webrtc_party.lcu as lcu_pkg
 from webrtc_party.lcu.gamedata import load_game_data
 from webrtc_party.lcu.state import (
     ChampSelectEnded,
+    GameChanged,
+    GameStarted,
     MySelectionChanged,
     PhaseChanged,
     PremadeChanged,
@@ -241,3 +243,19 @@ def test_pure_core_imports_no_io() -> None:
             for mod in mods:
                 top = mod.split(".")[0]
                 assert top not in {"asyncio", "aiohttp", "socket", "time", "ssl"}, (name, mod)
+
+
+def test_game_changed_when_picks_fill_in() -> None:
+    t = lobby_tracker("lobby.custom-3-humans-1-bot.json")
+    t.apply_event(URI_PHASE, "Update", "GameStart", 2)
+    session = copy.deepcopy(fixture("gameflow-session.in-progress.json"))
+    full = copy.deepcopy(session)
+    session["gameData"]["playerChampionSelections"] = session["gameData"][
+        "playerChampionSelections"
+    ][:1]
+    session["phase"] = "GameStart"
+    started = t.apply_event(URI_SESSION, "Update", session, 3)
+    assert [type(e) for e in started if isinstance(e, GameStarted | GameChanged)] == [GameStarted]
+    changed = t.apply_event(URI_SESSION, "Update", full, 4)
+    (event,) = [e for e in changed if isinstance(e, GameChanged)]
+    assert len(event.game.selections) == 3

@@ -205,3 +205,34 @@ async def test_recording_replayed_over_wss_matches_pure_replay(tmp_path: Path) -
                 await emu.publish(body["uri"], body["eventType"], body["data"])
             await until(updates, lambda s: replace(s, updated_at=0) == replace(pure, updated_at=0))
     assert w.connections == 1 and w.tracker.dropped == 0 and w.bad_frames == 0
+
+
+async def test_client_away_for_a_while_then_back(tmp_path: Path) -> None:
+    async with LcuEmulator(tmp_path, "premade", size=2) as emu:
+        w = watcher(emu)
+        async with contextlib.aclosing(w.updates()) as updates:
+            await until(updates, lambda s: s.phase == "None")
+            old = emu.lockfile
+            await emu.stop()  # client closed: lockfile gone, port closed
+            await emu.run_until("join-1")
+            await asyncio.sleep(0.3)
+            await emu.start()
+            seen = await until(updates, lambda s: len(s.premade) == 2)
+            assert seen[-1].resync and w.connections == 2
+            # the old password on the new port is refused
+            moved = Lockfile(old.name, old.pid, emu.port, old.password, "https")
+            async with LcuClient(moved, cafile=emu.ca_path) as client:
+                with pytest.raises(LcuAuthError):
+                    await client.get("/lol-gameflow/v1/gameflow-phase")
+
+
+async def test_reconnect_gives_up_after_reconnect_within(tmp_path: Path) -> None:
+    async with LcuEmulator(tmp_path) as emu:
+        w = watcher(emu, reconnect_within=0.3)
+        async with contextlib.aclosing(w.updates()) as updates:
+            await until(updates, lambda s: s.phase == "None")
+            await emu.stop()
+            with pytest.raises(LockfileNotFoundError):
+                async with asyncio.timeout(5):
+                    async for _ in updates:
+                        pass
