@@ -99,7 +99,6 @@ class LcuClient:
         self._ssl = make_ssl_context(cafile, verify)
         self._timeout = timeout
         self._session: aiohttp.ClientSession | None = None
-        self._prefix = f"lcu:{lockfile.port}"
 
     async def __aenter__(self) -> LcuClient:
         connector = aiohttp.TCPConnector(ssl=self._ssl, limit=8)
@@ -256,7 +255,7 @@ class EventStream:
             return decode_event(text)
         except WampError as exc:
             self.bad_frames += 1
-            log.warning("skipped a bad event frame: %s", exc)
+            log.warning("lcu:%d: skipped a bad event frame: %s", self._client.lockfile.port, exc)
             return None
 
     def __aiter__(self) -> AsyncIterator[LcuEvent]:
