@@ -259,3 +259,16 @@ def test_game_changed_when_picks_fill_in() -> None:
     changed = t.apply_event(URI_SESSION, "Update", full, 4)
     (event,) = [e for e in changed if isinstance(e, GameChanged)]
     assert len(event.game.selections) == 3
+
+
+def test_champ_select_deleted_before_game_start_phase_is_not_a_dodge() -> None:
+    t = lobby_tracker()
+    t.apply_event(URI_PHASE, "Update", "ChampSelect", 2)
+    session = copy.deepcopy(fixture("champ-select.session.finalization.json"))
+    session["timer"]["phase"] = "GAME_STARTING"
+    t.apply_event(URI_CHAMP_SELECT, "Update", session, 3)
+    events = t.apply_event(URI_CHAMP_SELECT, "Delete", None, 4)
+    assert [e.dodged for e in events if isinstance(e, ChampSelectEnded)] == [False]
+    assert len(t.state.team) == 5 and t.state.my_selection == Selection(103, 103001)
+    t.apply_event(URI_PHASE, "Update", "GameStart", 5)
+    assert len(t.state.team) == 5

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from webrtc_party.lcu.state import (
-    GAME_PHASES,
     ChampSelectEnded,
     ChampSelectStarted,
     GameChanged,
@@ -50,7 +49,8 @@ def diff_states(old: LeagueState, new: LeagueState, now: float) -> list[TrackerE
     if old.champ_select is None and new.champ_select is not None:
         events.append(ChampSelectStarted(at=now, champ_select=new.champ_select))
     elif old.champ_select is not None and new.champ_select is None:
-        events.append(ChampSelectEnded(at=now, dodged=new.phase not in GAME_PHASES))
+        # Going into the game keeps the team (see Tracker); a dodge clears it.
+        events.append(ChampSelectEnded(at=now, dodged=not new.team))
     if old.team != new.team:
         events.append(TeamChanged(at=now, team=new.team))
     if old.my_selection != new.my_selection:

@@ -197,7 +197,9 @@ class Tracker:
     def _on_champ_select(self, data: Any) -> None:
         parsed = None if data is None else parse_champ_select(data)
         if parsed is None:
-            if self._phase in GAME_PHASES:
+            last = self._cs
+            starting = last is not None and last.info.timer_phase == "GAME_STARTING"
+            if self._phase in GAME_PHASES or starting:  # going into the game, not a dodge
                 self._kept_cs = self._cs or self._kept_cs
             self._skin_selector = None
         else:
