@@ -38,8 +38,8 @@ async def handshake(member: PartyNode, joiner: PartyNode) -> None:
     assert await member.accept(answer.text) is None
 
 
-async def until(check: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
+async def until(check: Callable[[], bool], within: float = 30.0) -> None:
+    deadline = time.monotonic() + within
     while not check():
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
