@@ -14,7 +14,9 @@ Loopback only, no STUN, everything in one process and one event loop.
   (stock aioice skips 127.0.0.1 and offers every other interface address).
 
 "gap" is how long the answer waits before the offerer applies it (the answerer starts
-its checks when it makes the answer). Round trip: 200-byte text, offerer -> answerer
+its checks when it makes the answer); "filtered": the offerer's sockets drop what
+arrives until it applies the answer, as a filtering NAT would (the late-answer case).
+Round trip: 200-byte text, offerer -> answerer
 -> offerer, one message in flight; both sides receive through an asyncio queue (the
 Link's ``events()``; for stock a queue filled by the "message" callback), plus stock
 with the echo done inside the callback as aiortc's floor.
@@ -28,6 +30,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from _common import (
@@ -42,6 +45,7 @@ from _common import (
 from aiortc import RTCConfiguration, RTCPeerConnection
 
 from signaling.token import TokenKind, decode_token, encode_token
+from webrtc_party import _aioice_patch as patch
 from webrtc_party.link import Link
 from webrtc_party.link_events import LinkEvent, Received
 
@@ -57,20 +61,44 @@ class OpenResult:
     failures: int = 0
 
 
+class InboundGate:
+    """Drops what arrives at an offerer's ICE sockets while ``closed``, as a filtering NAT
+    or firewall does until the offerer's own checks open it (when the answer is applied)."""
+
+    def __init__(self, pc: RTCPeerConnection) -> None:
+        self.closed = True
+        self.dropped = 0
+        protocols: list[Any] = list(patch.ice_connection(pc)._protocols)
+        for protocol in protocols:
+            deliver = protocol.datagram_received
+
+            def gated(data: bytes, addr: tuple[str, int], deliver: Any = deliver) -> None:
+                if self.closed:
+                    self.dropped += 1
+                else:
+                    deliver(data, addr)
+
+            protocol.datagram_received = gated
+
+
 async def _stamp(awaitable: Awaitable[Any]) -> float:
     await awaitable
     return time.perf_counter()
 
 
-async def open_ours(gap: float, fix: bool) -> tuple[float, float, float]:
+async def open_ours(gap: float, filtered: bool, fix: bool) -> tuple[float, float, float]:
     config = link_config(late_answer_fix=fix)
     host, guest = Link(config), Link(config)
     try:
         invite_text = encode_token(await host.create_invite())
+        pc = host._pc  # the bench's only private peek: the sockets to filter
+        gate = InboundGate(pc) if filtered and pc is not None else None
         invite = decode_token(invite_text, now=time.time(), expect=TokenKind.INVITE)
         answer_text = encode_token(await guest.accept_invite(invite))
         await asyncio.sleep(gap)
         start = time.perf_counter()
+        if gate is not None:
+            gate.closed = False
         answer = decode_token(answer_text, now=time.time(), expect=TokenKind.ANSWER)
         await host.accept_answer(answer)
         async with asyncio.timeout(OPEN_TIMEOUT):
@@ -94,7 +122,7 @@ def _stock_pc() -> tuple[RTCPeerConnection, Any, asyncio.Event]:
 
 
 async def stock_pair(
-    gap: float, loopback: bool
+    gap: float, loopback: bool, filtered: bool = False
 ) -> tuple[RTCPeerConnection, RTCPeerConnection, Any, Any, float, float, float]:
     """A stock pair, opened; returns the pcs, channels, start and open stamps."""
     addresses = ["127.0.0.1"] if loopback else None
@@ -103,10 +131,13 @@ async def stock_pair(
     try:
         with stock_host_addresses(addresses):
             await offerer.setLocalDescription(await offerer.createOffer())
+            gate = InboundGate(offerer) if filtered else None
             await answerer.setRemoteDescription(offerer.localDescription)
             await answerer.setLocalDescription(await answerer.createAnswer())
         await asyncio.sleep(gap)
         start = time.perf_counter()
+        if gate is not None:
+            gate.closed = False
         await offerer.setRemoteDescription(answerer.localDescription)
         async with asyncio.timeout(OPEN_TIMEOUT):
             a_at, b_at = await asyncio.gather(_stamp(open_a.wait()), _stamp(open_b.wait()))
@@ -117,30 +148,30 @@ async def stock_pair(
     return offerer, answerer, chan_a, chan_b, start, a_at, b_at
 
 
-async def open_stock(gap: float, loopback: bool) -> tuple[float, float, float]:
-    offerer, answerer, _, _, start, a_at, b_at = await stock_pair(gap, loopback)
+async def open_stock(gap: float, filtered: bool, loopback: bool) -> tuple[float, float, float]:
+    offerer, answerer, _, _, start, a_at, b_at = await stock_pair(gap, loopback, filtered)
     await offerer.close()
     await answerer.close()
     return (a_at - start) * 1000, (max(a_at, b_at) - start) * 1000, 0.0
 
 
-Opener = Callable[[float], Awaitable[tuple[float, float, float]]]
+Opener = Callable[[float, bool], Awaitable[tuple[float, float, float]]]
 VARIANTS: list[tuple[str, Opener]] = [
-    ("ours (Link, tokens)", lambda gap: open_ours(gap, fix=True)),
-    ("ours, late_answer_fix=False", lambda gap: open_ours(gap, fix=False)),
-    ("stock aiortc, loopback", lambda gap: open_stock(gap, loopback=True)),
-    ("stock aiortc, all interfaces", lambda gap: open_stock(gap, loopback=False)),
+    ("ours (Link, tokens)", partial(open_ours, fix=True)),
+    ("ours, late_answer_fix=False", partial(open_ours, fix=False)),
+    ("stock aiortc, loopback", partial(open_stock, loopback=True)),
+    ("stock aiortc, all interfaces", partial(open_stock, loopback=False)),
 ]
 
 
-async def bench_open(gap: float, reps: int) -> dict[str, OpenResult]:
+async def bench_open(gap: float, filtered: bool, reps: int) -> dict[str, OpenResult]:
     results = {name: OpenResult() for name, _ in VARIANTS}
     for rep in range(reps):
         shift = rep % len(VARIANTS)  # rotate the order: no variant always goes first
         for name, opener in VARIANTS[shift:] + VARIANTS[:shift]:
             result = results[name]
             try:
-                offerer_ms, both_ms, reported = await opener(gap)
+                offerer_ms, both_ms, reported = await opener(gap, filtered)
             except (TimeoutError, ConnectionError) as exc:
                 print(f"<!-- {name}, gap {gap:g} s: failed: {exc!r} -->")
                 result.failures += 1
@@ -251,20 +282,21 @@ async def bench_rtt(blocks: int, per_block: int) -> dict[str, list[float]]:
 
 
 async def run(quick: bool) -> None:
-    gaps = [(0.0, 3)] if quick else [(0.0, 30), (2.0, 5)]
+    # (gap s, offerer drops inbound until it applies the answer, repetitions)
+    gaps = [(0.0, False, 3)] if quick else [(0.0, False, 30), (2.0, True, 5)]
     blocks, per_block = (2, 100) if quick else (10, 200)
     print(f"Environment: {environment_line(quick)}")
     print()
     rows = []
-    for gap, reps in gaps:
-        results = await bench_open(gap, reps)
+    for gap, filtered, reps in gaps:
+        results = await bench_open(gap, filtered, reps)
         stock = results["stock aiortc, loopback"]
         for name, result in results.items():
             base = summarize(stock.offerer_ms).median if stock.offerer_ms else 0.0
             mine = summarize(result.offerer_ms).median if result.offerer_ms else 0.0
             rows.append(
                 [
-                    f"{gap:g}",
+                    f"{gap:g}, filtered" if filtered else f"{gap:g}",
                     name,
                     f"{len(result.offerer_ms)}/{reps}",
                     ms(result.offerer_ms),
