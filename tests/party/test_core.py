@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from webrtc_party.party import (
     CloseLink,
     CloseReason,
+    FieldError,
     GamePhase,
     IntroExpired,
     IntroNeeded,
+    IntroOfferReceived,
     LinkIdentified,
     MemberChange,
     MemberChanged,
@@ -53,6 +56,9 @@ def test_chain_of_five_becomes_a_full_mesh_from_four_handshakes() -> None:
     net.run(10)
     assert net.manual_links == 4
     assert len(net.direct_pairs()) == 10
+    events = [e for evs in net.events.values() for e in evs]
+    assert sum(isinstance(e, IntroNeeded) for e in events) == 6
+    assert not [e for e in events if isinstance(e, IntroExpired)]
     for name in net.names:
         statuses = {v.member_id: v.status for v in net.cores[name].members(net.now)}
         assert statuses.pop(name) is MemberStatus.SELF
@@ -370,3 +376,92 @@ def test_remove_forgets_a_member_locally_and_refuses_it() -> None:
     assert not net.links_between(P[0], P[2])
     assert P[2] in {v.member_id for v in net.cores[P[1]].members(net.now)}
     assert P[0] in {v.member_id for v in net.cores[P[2]].members(net.now)}
+
+
+def test_connected_only_while_heartbeats_are_answered() -> None:
+    net = Network(2)
+    (link,) = [net.connect(P[0], P[1])]
+    net.run(3)
+    assert net.status(P[0], P[1]) == (MemberStatus.DIRECT, None)
+    net.blocked.add(link)  # packets vanish, the channel is not reported closed
+    net.run(net.config.alive_timeout - net.config.ping_interval)
+    net.run(net.config.ping_interval + 0.2)
+    view = {v.member_id: v for v in net.cores[P[0]].members(net.now)}[P[1]]
+    assert view.status is MemberStatus.LOST and view.stale
+    assert view.last_seen is not None and net.now - view.last_seen > net.config.alive_timeout
+    (lv,) = net.cores[P[0]].links(net.now)
+    assert not lv.alive
+    statuses = [e.member.status for e in net.events[P[0]]
+                if isinstance(e, MemberChanged) and e.change is MemberChange.STATUS]
+    assert statuses[-2:] == [MemberStatus.DIRECT, MemberStatus.LOST]
+
+
+def test_a_relay_cannot_alter_an_introduction_token() -> None:
+    net = Network(3, auto_intro=False)
+    net.chain()
+    net.run(6)
+    (need,) = [e for e in net.events[P[0]] if isinstance(e, IntroNeeded)]
+    assert need.target == P[2]
+    sent_before = len(net.events[P[2]])
+    captured: list[str] = []
+    original = net._transmit
+
+    def tap(src: str, link_id: str, text: str) -> None:
+        if src == P[1] and '"intro-offer"' in text:
+            captured.append(text)
+            return  # the relay swallows it
+        original(src, link_id, text)
+
+    net._transmit = tap  # type: ignore[method-assign]
+    assert net.cores[P[0]].send_intro_offer(need.intro_id, "genuine-token", net.now)
+    net._flush(P[0])
+    net.run(0.5)
+    (text,) = captured
+    forged = text.replace("genuine-token", "attacker-token")
+    _forge(net, P[1], P[2], forged)
+    assert not [e for e in net.events[P[2]][sent_before:] if isinstance(e, IntroOfferReceived)]
+    assert _violations(net, P[2], P[1]) == 1
+    _forge(net, P[1], P[2], text)
+    offers = [e for e in net.cores[P[2]].events_received() if isinstance(e, IntroOfferReceived)]
+    assert [(e.origin, e.token) for e in offers] == [(P[0], "genuine-token")]
+
+
+def test_intro_api_refuses_bad_tokens_and_unknown_ids() -> None:
+    net = Network(2)
+    core = net.cores[P[0]]
+    with pytest.raises(FieldError):
+        core.send_intro_offer(1, "has space", net.now)
+    with pytest.raises(FieldError):
+        core.send_intro_offer(1, "x" * 5000, net.now)
+    assert core.send_intro_offer(12345, "token", net.now) is False
+    assert core.send_intro_answer(P[1], 1, "token", net.now) is False
+
+
+def test_full_sync_is_split_within_the_size_limit() -> None:
+    cfg = PartyConfig(max_message_size=2_000)
+    net = Network(6, config=cfg)
+    net.chain()
+    net.run(10)
+    sizes: list[int] = []
+    original = net._transmit
+
+    def tap(src: str, link_id: str, text: str) -> None:
+        if text.startswith('{"type":"sync"'):
+            sizes.append(len(text.encode()))
+        original(src, link_id, text)
+
+    net._transmit = tap  # type: ignore[method-assign]
+    net.run(cfg.sync_interval + 1)
+    assert sizes and max(sizes) <= cfg.max_message_size
+    assert net.converged()
+
+
+def test_next_tick_follows_the_coalescer() -> None:
+    net = Network(2)
+    core = net.cores[P[0]]
+    core.set_selection(Selection(1, 1001), 0.0)
+    core.set_selection(Selection(1, 1002), 0.05)
+    assert core.next_tick(0.05) == pytest.approx(net.config.settle)
+    assert core.next_tick(1.0) == pytest.approx(1.0)
+    core.tick(0.3)
+    assert core.next_tick(0.3) == pytest.approx(0.3 + net.config.ping_interval / 2)

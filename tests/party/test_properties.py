@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from webrtc_party.party import MemberStatus, Selection
+from webrtc_party.party import CloseLink, MemberStatus, Selection, encode_message
 
-from .network import Network
+from .network import Network, make_identity
+from .strategies import messages
+
+P0, P1 = make_identity(0).puuid, make_identity(1).puuid
+KEYS = ["type", "v", "id", "beats", "body", "sig", "records", "hops", "member", "key", "dg",
+        "caps", "app"]
 
 
 @st.composite
@@ -84,3 +91,34 @@ def test_without_loss_every_member_is_reached_and_status_is_honest(
             else:
                 assert view.status is MemberStatus.RELAYED
                 assert (me, view.via) in neighbours
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    inputs=st.lists(
+        st.one_of(
+            st.text(max_size=200),
+            messages.map(encode_message),
+            st.recursive(
+                st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                lambda inner: st.lists(inner, max_size=4)
+                | st.dictionaries(st.sampled_from(KEYS), inner, max_size=6),
+                max_leaves=12,
+            ).map(json.dumps),
+        ),
+        max_size=30,
+    )
+)
+def test_receive_never_raises_whatever_a_peer_sends(inputs: list[str]) -> None:
+    net = Network(2)
+    link = net.connect(P0, P1)
+    core = net.cores[P1]
+    for i, text in enumerate(inputs):
+        core.receive(link, text, net.now + i * 0.01)
+        core.tick(net.now + i * 0.01)
+    assert all(isinstance(t, str) for _, t in core.data_to_send())
+    closes = [e for e in core.events_received() if isinstance(e, CloseLink)]
+    assert len(closes) <= 1
+    members = core.members(net.now)
+    assert members[0].member_id == P1 and members[0].is_local
+    assert len(members) <= net.config.max_members

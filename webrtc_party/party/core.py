@@ -33,6 +33,7 @@ from webrtc_party.party.messages import (
     Pong,
     StateMessage,
     Sync,
+    check_token,
     decode_message,
     encode_message,
 )
@@ -106,7 +107,11 @@ class PartyCore(GossipCore):
         self._refresh(now)
 
     def send_intro_offer(self, intro_id: int, token: str, now: float) -> bool:
-        """Route the invite ``token`` for an ``IntroNeeded``; False if it expired."""
+        """Route the invite ``token`` for an ``IntroNeeded``; False if it expired.
+
+        Raises ``FieldError`` if ``token`` could not travel (see ``check_token``).
+        """
+        check_token(token)
         intro = self._intros.outgoing(intro_id)
         if intro is None or intro.offered or self._closed:
             return False
@@ -117,6 +122,7 @@ class PartyCore(GossipCore):
 
     def send_intro_answer(self, origin: MemberId, intro_id: int, token: str, now: float) -> bool:
         """Route the answer ``token`` to an ``IntroOfferReceived``; False if it expired."""
+        check_token(token)
         if self._closed or not self._intros.answer_allowed(origin, intro_id):
             return False
         msg = sign_intro(IntroKind.ANSWER, self.me, origin, intro_id, token, self._key)

@@ -128,6 +128,7 @@ class GossipCore:
             self._close(link, *refusal)
         elif link.member is None:
             link.member, link.identified_at, link.hello_key = member, now, hello.key
+            self._intros.linked(member)
             self._watch.seen(member, now)
             self._events.append(LinkIdentified(link.link_id, member))
             self._send_sync(link)

@@ -57,6 +57,7 @@ __all__ = [
     "Pong",
     "StateMessage",
     "Sync",
+    "check_token",
     "decode_message",
     "encode_message",
     "parse_intro_body",
@@ -233,6 +234,15 @@ def _decode_leave(obj: dict[str, Any]) -> Leave:
     body, sig, inner = _signed_parts(obj, "leave")
     origin, seq = parse_leave_body(inner)
     return Leave(origin, seq, body, sig)
+
+
+def check_token(token: str) -> str:
+    """``token`` if it may travel in an introduction, else ``FieldError``."""
+    if not 1 <= len(token) <= MAX_TOKEN_SIZE or not _TOKEN.fullmatch(token):
+        raise FieldError(
+            f"an introduction token is 1..{MAX_TOKEN_SIZE} printable ASCII characters, no spaces"
+        )
+    return token
 
 
 def parse_intro_body(inner: dict[str, Any]) -> tuple[MemberId, MemberId, int, str]:
