@@ -80,7 +80,7 @@ class GossipCore:
         self._links: dict[str, Link] = {}
         self._out: list[tuple[str, str]] = []
         self._events: list[PartyEvent] = []
-        self._watch = Watcher(cfg)
+        self._watch = Watcher(self.me, cfg)
         self._coalescer: Coalescer[Wanted] = Coalescer(cfg.settle)
         self._wanted: Wanted = (None, GamePhase.NONE)
         self._seq = incarnation

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -23,6 +24,15 @@ from webrtc_party.party.model import MemberId
 from webrtc_party.party.routes import Routes
 
 __all__ = ["Status", "Watcher", "compute_status", "make_view"]
+
+logger = logging.getLogger(__name__)
+
+
+def _label(shown: tuple[MemberStatus, MemberId | None] | None) -> str:
+    if shown is None:
+        return "unknown"
+    status, via = shown
+    return status.value if via is None else f"{status.value} via {via[:8]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +92,8 @@ def make_view(
 class Watcher:
     """What the core remembers per member to judge and report its status."""
 
-    def __init__(self, config: PartyConfig) -> None:
+    def __init__(self, me: MemberId, config: PartyConfig) -> None:
+        self._me = me
         self._config = config
         self.first_seen: dict[MemberId, float] = {}
         self.last_seen: dict[MemberId, float] = {}
@@ -121,9 +132,13 @@ class Watcher:
     def changed(self, member: MemberId, status: Status) -> bool:
         """True (once) when ``member``'s status or path differs from the last report."""
         shown = (status.status, status.via)
-        if self._shown.get(member) == shown:
+        old = self._shown.get(member)
+        if old == shown:
             return False
         self._shown[member] = shown
+        logger.debug(
+            "party %s: member %s: %s -> %s", self._me[:8], member[:8], _label(old), _label(shown)
+        )
         return True
 
     def forget(self, member: MemberId) -> None:
