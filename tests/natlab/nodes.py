@@ -46,8 +46,9 @@ class Node:
     _seen: int = 0
 
     @classmethod
-    async def start(cls, lab: NatLab, host: str, args: list[str], name: str = "") -> Node:
-        proc = await lab.arun_in(host, [*NODE_ARGV, *args])
+    async def start(cls, lab: NatLab, host: str, args: list[str], name: str = "",
+                    argv: list[str] | None = None) -> Node:
+        proc = await lab.arun_in(host, [*(argv or NODE_ARGV), *args])
         return cls(name or host, proc)
 
     async def cmd(self, line: str) -> None:
@@ -110,9 +111,11 @@ class PairResult:
 
 
 async def connect_pair(lab: NatLab, host_a: str, host_b: str, args: list[str],
-                       wait_s: float = 25.0) -> PairResult:
-    """Offerer on ``host_a``, answerer on ``host_b``: invite, accept, accept, send, quit."""
-    result = await _connect_pair(lab, host_a, host_b, args, wait_s)
+                       wait_s: float = 25.0, argv: list[str] | None = None) -> PairResult:
+    """Offerer on ``host_a``, answerer on ``host_b``: invite, accept, accept, send, quit.
+
+    ``argv`` replaces the node command (the benchmark runs stock aiortc through it)."""
+    result = await _connect_pair(lab, host_a, host_b, args, wait_s, argv)
     record(f"{host_a}({lab.modes.get(HOSTS[host_a][0])}) -> {host_b}"
            f"({lab.modes.get(HOSTS[host_b][0])})", isolated=lab.isolated,
            turn="--turn" in args, relay_only="--relay-only" in args, opened=result.opened,
@@ -123,9 +126,9 @@ async def connect_pair(lab: NatLab, host_a: str, host_b: str, args: list[str],
 
 
 async def _connect_pair(lab: NatLab, host_a: str, host_b: str, args: list[str],
-                        wait_s: float) -> PairResult:
-    a = await Node.start(lab, host_a, args, f"A@{host_a}")
-    b = await Node.start(lab, host_b, args, f"B@{host_b}")
+                        wait_s: float, argv: list[str] | None) -> PairResult:
+    a = await Node.start(lab, host_a, args, f"A@{host_a}", argv)
+    b = await Node.start(lab, host_b, args, f"B@{host_b}", argv)
     result = PairResult(False)
     try:
         await a.cmd("invite")
