@@ -13,9 +13,13 @@ from signaling.errors import NotATokenError, TokenError
 from signaling.qr import qr_terminal
 from signaling.token import TokenKind
 from webrtc_party.cli.common import EXIT_CONNECT, EXIT_OK, run_async
+from webrtc_party.cli.identity import add_identity_options, identity_from_args
 from webrtc_party.cli.options import add_link_options, link_config
 from webrtc_party.cli.stdin import StdinLines
-from webrtc_party.linknode import LinkNode, PeerClosed, PeerConnected, PeerMessage, TokenMade
+from webrtc_party.linknode import PeerClosed, PeerConnected, TokenMade
+from webrtc_party.node import ChatReceived, PartyNode
+from webrtc_party.party import MemberChanged
+from webrtc_party.views import status_text
 
 __all__ = ["register"]
 
@@ -23,11 +27,13 @@ __all__ = ["register"]
 def register(sub: Any) -> None:
     host = sub.add_parser("host", help="invite a friend: print an invite, paste their answer")
     host.add_argument("--qr", action="store_true", help="also show the invite as a QR code")
+    add_identity_options(host)
     add_link_options(host)
     host.set_defaults(command=lambda args: run_async(_session(args, None)))
     join = sub.add_parser("join", help="join with a friend's invite and send back the answer")
     join.add_argument("token", nargs="?", help="the invite (default: paste it when asked)")
     join.add_argument("--qr", action="store_true", help="also show the answer as a QR code")
+    add_identity_options(join)
     add_link_options(join)
     join.set_defaults(command=lambda args: run_async(_session(args, args.token or "")))
 
@@ -64,14 +70,51 @@ async def _countdown(expires_at: int) -> None:
     sys.stdout.write("\r  expired              \n")
 
 
+class _PartyView:
+    """Prints the member list when it changed (status, round trip bucket, skin)."""
+
+    def __init__(self) -> None:
+        self.last = ""
+
+    def __call__(self, node: PartyNode) -> None:
+        text = _party_text(node)
+        if text != self.last:
+            self.last = text
+            _say(text)
+
+
+def _party_text(node: PartyNode) -> str:
+    members = node.members()
+    lines = [f"Party ({len(members)}):"]
+    for m in members:
+        rtt = f", {m.rtt * 1000:.0f} ms" if m.rtt is not None else ""
+        rtt = "" if m.rtt is not None and m.rtt < 0.005 else rtt  # don't redraw for noise
+        sel, skin = m.selection, ""
+        if sel is not None:
+            skin = f"  skin {sel.skin_id}" + (f" chroma {sel.chroma_id}" if sel.chroma_id else "")
+        who = "you" if m.is_local else status_text(m)
+        lines.append(f"  {m.identity.riot_id:24} {who}{rtt}{skin}")
+    return "\n".join(lines)
+
+
+def _riot_id(node: PartyNode, puuid: str | None) -> str | None:
+    return next((m.identity.riot_id for m in node.members() if m.member_id == puuid), puuid)
+
+
 async def _session(args: argparse.Namespace, join_token: str | None) -> int:
-    node = LinkNode(link_config(args))
+    node = PartyNode(identity_from_args(args), link_config(args))
+    async with node:
+        return await _run(node, args, join_token)
+
+
+async def _run(node: PartyNode, args: argparse.Namespace, join_token: str | None) -> int:
     stdin = StdinLines()
+    show_party = _PartyView()
     countdown: asyncio.Task[None] | None = None
     connected = False
     try:
         if join_token is None:
-            made = await node.invite()
+            made = await node.create_invite()
             _show_token(made, args.qr)
             _say("Paste their answer here:")
         else:
@@ -109,11 +152,14 @@ async def _session(args: argparse.Namespace, join_token: str | None) -> int:
                         f"\nConnected to {event.peer} ({event.path.value}, {event.open_ms:.0f} ms)."
                     )
                     _say("Type a message and press Enter; Ctrl-D to leave.")
-                elif isinstance(event, PeerMessage):
-                    _say(f"{event.peer}: {event.text}")
+                elif isinstance(event, ChatReceived):
+                    _say(f"{_riot_id(node, event.member) or event.peer}: {event.text}")
+                elif isinstance(event, MemberChanged):
+                    show_party(node)
                 elif isinstance(event, PeerClosed):
                     _say(f"\n{event.peer}: {event.reason}")
-                    return EXIT_OK if connected else EXIT_CONNECT
+                    if not connected:
+                        return EXIT_CONNECT
             if reader in done:
                 chunk = reader.result()
                 if chunk is None:
@@ -123,15 +169,14 @@ async def _session(args: argparse.Namespace, join_token: str | None) -> int:
     finally:
         if countdown is not None:
             countdown.cancel()
-        await node.close()
 
 
-async def _typed(node: LinkNode, chunk: str, connected: bool) -> None:
+async def _typed(node: PartyNode, chunk: str, connected: bool) -> None:
     text = chunk.strip()
     if not text:
         return
-    if connected:
-        node.send(text)
+    if connected and not text.startswith(("wpi", "wpa")):
+        node.send_chat(text)
         return
     try:
         await node.accept(text)
