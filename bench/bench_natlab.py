@@ -24,8 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.natlab.lab import NatLab, NatMode, missing_prerequisites
 from tests.natlab.nodes import STUN_ARGS, TURN_ARGS, PairResult, connect_pair
 
-STOCK = [sys.executable, str(Path(__file__).resolve().parents[1] / "tests/natlab/stock_peer.py"),
-         "--deadline", "15"]
+STOCK = [
+    sys.executable,
+    str(Path(__file__).resolve().parents[1] / "tests/natlab/stock_peer.py"),
+    "--deadline",
+    "15",
+]
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,11 @@ class Case:
 
     @property
     def args(self) -> list[str]:
-        return (STUN_ARGS + (TURN_ARGS if self.turn else [])
-                + (["--relay-only"] if self.relay_only else []))
+        return (
+            STUN_ARGS
+            + (TURN_ARGS if self.turn else [])
+            + (["--relay-only"] if self.relay_only else [])
+        )
 
 
 def cases() -> list[Case]:
@@ -56,12 +63,21 @@ def cases() -> list[Case]:
     for sa, sb in sorted(hard):
         out.append(Case(f"{sa} x {sb}, STUN+TURN", NatMode(sa), NatMode(sb), turn=True))
     prc = NatMode.PRC
-    out += [Case("prc x prc, relay only", prc, prc, turn=True, relay_only=True),
-            Case("same LAN, STUN", prc, prc, same_lan=True),
-            Case("same router, no hairpin, STUN", prc, prc, same_lan=True, isolated=True,
-                 expect_fail=True),
-            Case("same router, no hairpin, STUN+TURN", prc, prc, turn=True, same_lan=True,
-                 isolated=True)]
+    out += [
+        Case("prc x prc, relay only", prc, prc, turn=True, relay_only=True),
+        Case("same LAN, STUN", prc, prc, same_lan=True),
+        Case(
+            "same router, no hairpin, STUN",
+            prc,
+            prc,
+            same_lan=True,
+            isolated=True,
+            expect_fail=True,
+        ),
+        Case(
+            "same router, no hairpin, STUN+TURN", prc, prc, turn=True, same_lan=True, isolated=True
+        ),
+    ]
     return out
 
 
@@ -76,18 +92,26 @@ def summarize(runs: list[PairResult]) -> str:
     ok = [r for r in runs if r.opened and r.message_ok]
     times = [r.elapsed_s for r in ok]
     paths = collections.Counter(r.path_a or "?" for r in ok).most_common(1)
-    fails = collections.Counter(str((r.failure or {}).get("code")) for r in runs
-                                if not (r.opened and r.message_ok))
-    fail_txt = (", fails after " + f"{statistics.median(r.elapsed_s for r in runs):.1f} s"
-                if not ok and runs else "")
-    return (f"{len(ok)}/{len(runs)} | {_pct(times, 0.5)} | {_pct(times, 0.9)} | "
-            f"{paths[0][0] if paths else '-'}{fail_txt}"
-            + (f" ({', '.join(fails)})" if fails and not ok else ""))
+    fails = collections.Counter(
+        str((r.failure or {}).get("code")) for r in runs if not (r.opened and r.message_ok)
+    )
+    fail_txt = (
+        ", fails after " + f"{statistics.median(r.elapsed_s for r in runs):.1f} s"
+        if not ok and runs
+        else ""
+    )
+    return (
+        f"{len(ok)}/{len(runs)} | {_pct(times, 0.5)} | {_pct(times, 0.9)} | "
+        f"{paths[0][0] if paths else '-'}{fail_txt}"
+        + (f" ({', '.join(fails)})" if fails and not ok else "")
+    )
 
 
 async def run(reps: int) -> list[str]:
-    lines = ["| case | party: ok | p50 ms | p90 ms | path | stock aiortc: ok | p50 ms | "
-             "p90 ms | path |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| case | party: ok | p50 ms | p90 ms | path | stock aiortc: ok | p50 ms | p90 ms | path |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     with NatLab() as lab:
         lab.verify_modes()
         for case in cases():
@@ -98,8 +122,7 @@ async def run(reps: int) -> list[str]:
             n = 1 if case.expect_fail else reps
             cells = []
             for argv in (None, STOCK):
-                runs = [await connect_pair(lab, "a", host_b, case.args, 25, argv)
-                        for _ in range(n)]
+                runs = [await connect_pair(lab, "a", host_b, case.args, 25, argv) for _ in range(n)]
                 cells.append(summarize(runs))
             lines.append(f"| {case.label} | {cells[0]} | {cells[1]} |")
             print(lines[-1], file=sys.stderr, flush=True)

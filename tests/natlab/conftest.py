@@ -26,8 +26,9 @@ def _why_not() -> list[str]:
     if not why:
         # root in a container without CAP_SYS_ADMIN cannot create namespaces
         name = f"wpnl{os.getpid()}-check"
-        res = subprocess.run(["ip", "netns", "add", name], capture_output=True, text=True,
-                             check=False)
+        res = subprocess.run(
+            ["ip", "netns", "add", name], capture_output=True, text=True, check=False
+        )
         if res.returncode != 0:
             why.append(f"`ip netns add` fails: {res.stderr.strip()}")
         else:
@@ -73,4 +74,3 @@ def natlab(natlab_session: NatLab) -> Iterator[NatLab]:
         lab.set_nat(router, NatMode.PRC)
     if lab.isolated:
         lab.set_isolation(False)
-

@@ -86,8 +86,10 @@ def missing_prerequisites() -> list[str]:
         why.append("not running as root")
     missing = [b for b in BINARIES if shutil.which(b) is None]
     if missing:
-        why.append("missing binaries: " + ", ".join(missing) + " (Debian: nftables coturn "
-                   "conntrack iproute2)")
+        why.append(
+            "missing binaries: " + ", ".join(missing) + " (Debian: nftables coturn "
+            "conntrack iproute2)"
+        )
     if not Path("/proc/self/ns/net").exists():
         why.append("kernel without network namespaces")
     return why
@@ -104,19 +106,24 @@ def nat_ruleset(mode: NatMode, wan_ip: str, dmz_ip: str) -> str:
     if mode is NatMode.FULL:
         inbound = f'iifname "wan0" meta l4proto udp dnat ip to {dmz_ip}'
     elif mode is NatMode.ARC:
-        inbound = ('iifname "wan0" meta l4proto udp ip saddr . udp dport @talked '
-                   f'dnat ip to {dmz_ip}')
+        inbound = (
+            f'iifname "wan0" meta l4proto udp ip saddr . udp dport @talked dnat ip to {dmz_ip}'
+        )
     else:
         inbound = ""
     if one_to_one:
-        outbound = f'oifname "wan0" ip saddr {dmz_ip} snat ip to {wan_ip}\n' \
-                   '    oifname "wan0" masquerade'
+        outbound = (
+            f'oifname "wan0" ip saddr {dmz_ip} snat ip to {wan_ip}\n    oifname "wan0" masquerade'
+        )
     elif mode is NatMode.SYM:
         outbound = 'oifname "wan0" masquerade fully-random'
     else:
         outbound = 'oifname "wan0" masquerade'
-    remember = ('iifname "lan0" oifname "wan0" meta l4proto udp '
-                'update @talked { ip daddr . udp sport }') if mode is NatMode.ARC else ""
+    remember = (
+        ('iifname "lan0" oifname "wan0" meta l4proto udp update @talked { ip daddr . udp sport }')
+        if mode is NatMode.ARC
+        else ""
+    )
     return f"""flush ruleset
 table ip natlab {{
   set talked {{ type ipv4_addr . inet_service; flags dynamic,timeout; timeout 5m; }}
@@ -162,32 +169,34 @@ def parse_natdiscovery(text: str) -> tuple[str | None, str | None]:
 
 
 def _coturn_config(state: Path) -> str:
-    return "\n".join([
-        f"listening-ip={STUN_IP}",
-        f"listening-ip={STUN_IP2}",
-        f"relay-ip={STUN_IP}",
-        f"listening-port={STUN_PORT}",
-        f"alt-listening-port={STUN_PORT + 1}",
-        "min-port=49152",
-        "max-port=49999",
-        "realm=natlab.test",
-        "lt-cred-mech",
-        f"user={TURN_USER}:{TURN_PASSWORD}",
-        "fingerprint",
-        "no-tls",
-        "no-dtls",
-        "no-cli",
-        "no-tcp-relay",
-        # a relay must never reach private networks (production hardening, harmless here)
-        "denied-peer-ip=10.0.0.0-10.255.255.255",
-        "denied-peer-ip=172.16.0.0-172.31.255.255",
-        "denied-peer-ip=192.168.0.0-192.168.255.255",
-        f"userdb={state / 'turndb'}",
-        f"pidfile={state / 'turnserver.pid'}",
-        f"log-file={state / 'turnserver.log'}",
-        "simple-log",
-        "",
-    ])
+    return "\n".join(
+        [
+            f"listening-ip={STUN_IP}",
+            f"listening-ip={STUN_IP2}",
+            f"relay-ip={STUN_IP}",
+            f"listening-port={STUN_PORT}",
+            f"alt-listening-port={STUN_PORT + 1}",
+            "min-port=49152",
+            "max-port=49999",
+            "realm=natlab.test",
+            "lt-cred-mech",
+            f"user={TURN_USER}:{TURN_PASSWORD}",
+            "fingerprint",
+            "no-tls",
+            "no-dtls",
+            "no-cli",
+            "no-tcp-relay",
+            # a relay must never reach private networks (production hardening, harmless here)
+            "denied-peer-ip=10.0.0.0-10.255.255.255",
+            "denied-peer-ip=172.16.0.0-172.31.255.255",
+            "denied-peer-ip=192.168.0.0-192.168.255.255",
+            f"userdb={state / 'turndb'}",
+            f"pidfile={state / 'turnserver.pid'}",
+            f"log-file={state / 'turnserver.log'}",
+            "simple-log",
+            "",
+        ]
+    )
 
 
 class NatLab:
@@ -216,17 +225,30 @@ class NatLab:
     def argv_in(self, node: str, argv: Sequence[str]) -> list[str]:
         return ["ip", "netns", "exec", self.ns(node), *argv]
 
-    def sh(self, argv: Sequence[str], *, input_text: str | None = None,
-           timeout: float = 20.0, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def sh(
+        self,
+        argv: Sequence[str],
+        *,
+        input_text: str | None = None,
+        timeout: float = 20.0,
+        check: bool = True,
+    ) -> subprocess.CompletedProcess[str]:
         """Run a command to completion (on the host side: ip/bridge with -n, nft via exec)."""
-        res = subprocess.run(list(argv), input=input_text, capture_output=True, text=True,
-                             timeout=timeout, check=False)
+        res = subprocess.run(
+            list(argv),
+            input=input_text,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         if check and res.returncode != 0:
             raise LabError(f"{' '.join(argv)} -> rc {res.returncode}: {res.stderr.strip()}")
         return res
 
-    def exec_in(self, node: str, argv: Sequence[str],
-                **kw: Any) -> subprocess.CompletedProcess[str]:
+    def exec_in(
+        self, node: str, argv: Sequence[str], **kw: Any
+    ) -> subprocess.CompletedProcess[str]:
         return self.sh(self.argv_in(node, argv), **kw)
 
     def run_in(self, node: str, argv: Sequence[str], **popen_kw: Any) -> subprocess.Popen[Any]:
@@ -238,8 +260,9 @@ class NatLab:
         self._popen.append(proc)
         return proc
 
-    async def arun_in(self, node: str, argv: Sequence[str],
-                      **kw: Any) -> asyncio.subprocess.Process:
+    async def arun_in(
+        self, node: str, argv: Sequence[str], **kw: Any
+    ) -> asyncio.subprocess.Process:
         """Like ``run_in`` for asyncio callers (stdin/stdout pipes by default)."""
         kw.setdefault("stdin", asyncio.subprocess.PIPE)
         kw.setdefault("stdout", asyncio.subprocess.PIPE)
@@ -275,14 +298,30 @@ class NatLab:
         self.sh(["ip", "-n", self.ns(node), "link", "set", "lo", "up"])
         # IPv4 only: no IPv6 link-local candidates to wait for or to confuse a check
         for key in ("all", "default"):
-            self.exec_in(node, ["sysctl", "-qw", f"net.ipv6.conf.{key}.disable_ipv6=1"],
-                         check=False)
+            self.exec_in(
+                node, ["sysctl", "-qw", f"net.ipv6.conf.{key}.disable_ipv6=1"], check=False
+            )
 
     def _plug(self, node: str, ifname: str, switch_node: str, bridge: str, port: str) -> None:
         """A veth from ``node`` (named ``ifname``) to a port of ``bridge`` in ``switch_node``."""
         n, s = self.ns(node), self.ns(switch_node)
-        self.sh(["ip", "link", "add", ifname, "netns", n, "type", "veth",
-                 "peer", "name", port, "netns", s])
+        self.sh(
+            [
+                "ip",
+                "link",
+                "add",
+                ifname,
+                "netns",
+                n,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                port,
+                "netns",
+                s,
+            ]
+        )
         self.sh(["ip", "-n", s, "link", "set", port, "master", bridge, "up"])
         self.sh(["ip", "-n", n, "link", "set", ifname, "up"])
 
@@ -321,14 +360,20 @@ class NatLab:
     def _start_coturn(self) -> None:
         conf = self.state / "turnserver.conf"
         conf.write_text(_coturn_config(self.state))
-        self.coturn = self.run_in("stun", ["turnserver", "-c", str(conf), "--no-stdout-log"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.coturn = self.run_in(
+            "stun",
+            ["turnserver", "-c", str(conf), "--no-stdout-log"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         want = {f"{ip}:{port}" for ip in (STUN_IP, STUN_IP2) for port in (STUN_PORT, STUN_PORT + 1)}
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.coturn.poll() is not None:
-                raise LabError(f"coturn exited with rc {self.coturn.returncode}; see "
-                               f"{self.state / 'turnserver.log'}")
+                raise LabError(
+                    f"coturn exited with rc {self.coturn.returncode}; see "
+                    f"{self.state / 'turnserver.log'}"
+                )
             out = self.exec_in("stun", ["ss", "-Hlun"]).stdout
             if all(w in out for w in want):
                 return
@@ -340,8 +385,9 @@ class NatLab:
         """Replace a router's NAT behaviour and forget every existing mapping (conntrack)."""
         mode = NatMode(mode)
         dmz_ip = HOSTS[DMZ_HOST[router]][1]
-        self.exec_in(router, ["nft", "-f", "-"],
-                     input_text=nat_ruleset(mode, ROUTERS[router], dmz_ip))
+        self.exec_in(
+            router, ["nft", "-f", "-"], input_text=nat_ruleset(mode, ROUTERS[router], dmz_ip)
+        )
         self.flush_conntrack(router)
         self.modes[router] = mode
 
@@ -353,14 +399,39 @@ class NatLab:
         which does not hairpin."""
         for host, (router, _) in HOSTS.items():
             if router == "ra":
-                self.sh(["bridge", "-n", self.ns("ra"), "link", "set", "dev", f"h-{host}",
-                         "isolated", "on" if on else "off"])
+                self.sh(
+                    [
+                        "bridge",
+                        "-n",
+                        self.ns("ra"),
+                        "link",
+                        "set",
+                        "dev",
+                        f"h-{host}",
+                        "isolated",
+                        "on" if on else "off",
+                    ]
+                )
         self.isolated = on
 
     def netem_available(self) -> bool:
         """Whether the kernel has sch_netem (minimal VM kernels often lack it)."""
-        res = self.sh(["tc", "-n", self.ns("wan"), "qdisc", "add", "dev", "br0", "root",
-                       "netem", "delay", "1ms"], check=False)
+        res = self.sh(
+            [
+                "tc",
+                "-n",
+                self.ns("wan"),
+                "qdisc",
+                "add",
+                "dev",
+                "br0",
+                "root",
+                "netem",
+                "delay",
+                "1ms",
+            ],
+            check=False,
+        )
         self.sh(["tc", "-n", self.ns("wan"), "qdisc", "del", "dev", "br0", "root"], check=False)
         return res.returncode == 0
 
@@ -370,23 +441,43 @@ class NatLab:
         Delay needs the kernel's netem qdisc (``LabError`` without it); loss falls back to an
         nftables random drop when netem is missing.
         """
-        self.sh(["tc", "-n", self.ns(router), "qdisc", "del", "dev", "wan0", "root"],
-                check=False)
+        self.sh(["tc", "-n", self.ns(router), "qdisc", "del", "dev", "wan0", "root"], check=False)
         self.exec_in(router, ["nft", "delete", "table", "ip", "impair"], check=False)
         if not delay_ms and not loss_pct:
             return
-        res = self.sh(["tc", "-n", self.ns(router), "qdisc", "replace", "dev", "wan0", "root",
-                       "netem", "delay", f"{delay_ms}ms", "loss", f"{loss_pct}%"], check=False)
+        res = self.sh(
+            [
+                "tc",
+                "-n",
+                self.ns(router),
+                "qdisc",
+                "replace",
+                "dev",
+                "wan0",
+                "root",
+                "netem",
+                "delay",
+                f"{delay_ms}ms",
+                "loss",
+                f"{loss_pct}%",
+            ],
+            check=False,
+        )
         if res.returncode == 0:
             return
         if delay_ms:
             raise LabError(f"tc netem unavailable (kernel without sch_netem): {res.stderr.strip()}")
         per_mille = min(1000, round(loss_pct * 10))
         chance = "" if per_mille == 1000 else f"numgen random mod 1000 < {per_mille} "
-        self.exec_in(router, ["nft", "-f", "-"], input_text=(
-            "table ip impair {\n chain wanfilter {\n  type filter hook forward priority -20;\n"
-            f'  iifname "wan0" {chance}drop\n'
-            f'  oifname "wan0" {chance}drop\n }}\n}}\n'))
+        self.exec_in(
+            router,
+            ["nft", "-f", "-"],
+            input_text=(
+                "table ip impair {\n chain wanfilter {\n  type filter hook forward priority -20;\n"
+                f'  iifname "wan0" {chance}drop\n'
+                f'  oifname "wan0" {chance}drop\n }}\n}}\n'
+            ),
+        )
 
     def set_wan_blackhole(self, router: str, on: bool) -> None:
         """Make a router drop everything on its WAN side (a peer that vanishes)."""
@@ -395,8 +486,13 @@ class NatLab:
     # -- verification ---------------------------------------------------------------------
     def discover(self, host: str) -> subprocess.Popen[str]:
         """Start RFC 5780 discovery (mapping + filtering) from ``host`` against coturn."""
-        return self.run_in(host, ["turnutils_natdiscovery", "-m", "-f", STUN_IP],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return self.run_in(
+            host,
+            ["turnutils_natdiscovery", "-m", "-f", STUN_IP],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
     def verify_modes(self) -> dict[NatMode, tuple[str | None, str | None]]:
         """Set each mode on both routers (two at a time) and check what discovery reports.
@@ -413,9 +509,11 @@ class NatLab:
                 out, _ = proc.communicate(timeout=60)
                 seen[mode] = parse_natdiscovery(out)
                 if seen[mode] != EXPECTED_BEHAVIOUR[mode]:
-                    raise LabError(f"router mode {mode} is broken: RFC 5780 discovery says "
-                                   f"mapping={seen[mode][0]}, filtering={seen[mode][1]}, "
-                                   f"expected {EXPECTED_BEHAVIOUR[mode]}; output:\n{out}")
+                    raise LabError(
+                        f"router mode {mode} is broken: RFC 5780 discovery says "
+                        f"mapping={seen[mode][0]}, filtering={seen[mode][1]}, "
+                        f"expected {EXPECTED_BEHAVIOUR[mode]}; output:\n{out}"
+                    )
         self.set_nat("ra", NatMode.PRC)
         self.set_nat("rb", NatMode.PRC)
         return seen

@@ -18,13 +18,18 @@ from typing import Any
 
 from .lab import HOSTS, STUN_IP, TURN_PASSWORD, TURN_USER, NatLab
 
-__all__ = ["NODE_ARGV", "STUN_ARGS", "TURN_ARGS", "Node", "PairResult", "connect_pair",
-           "record"]
+__all__ = ["NODE_ARGV", "STUN_ARGS", "TURN_ARGS", "Node", "PairResult", "connect_pair", "record"]
 
 NODE_ARGV = [sys.executable, "-m", "webrtc_party", "node", "--json"]
 STUN_ARGS = ["--stun", f"stun:{STUN_IP}:3478"]
-TURN_ARGS = ["--turn", f"turn:{STUN_IP}:3478?transport=udp", "--turn-user", TURN_USER,
-             "--turn-password", TURN_PASSWORD]
+TURN_ARGS = [
+    "--turn",
+    f"turn:{STUN_IP}:3478?transport=udp",
+    "--turn-user",
+    TURN_USER,
+    "--turn-password",
+    TURN_PASSWORD,
+]
 ENDINGS = ("connected", "closed", "error")
 
 
@@ -46,8 +51,9 @@ class Node:
     _seen: int = 0
 
     @classmethod
-    async def start(cls, lab: NatLab, host: str, args: list[str], name: str = "",
-                    argv: list[str] | None = None) -> Node:
+    async def start(
+        cls, lab: NatLab, host: str, args: list[str], name: str = "", argv: list[str] | None = None
+    ) -> Node:
         proc = await lab.arun_in(host, [*(argv or NODE_ARGV), *args])
         return cls(name or host, proc)
 
@@ -110,23 +116,37 @@ class PairResult:
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-async def connect_pair(lab: NatLab, host_a: str, host_b: str, args: list[str],
-                       wait_s: float = 25.0, argv: list[str] | None = None) -> PairResult:
+async def connect_pair(
+    lab: NatLab,
+    host_a: str,
+    host_b: str,
+    args: list[str],
+    wait_s: float = 25.0,
+    argv: list[str] | None = None,
+) -> PairResult:
     """Offerer on ``host_a``, answerer on ``host_b``: invite, accept, accept, send, quit.
 
     ``argv`` replaces the node command (the benchmark runs stock aiortc through it)."""
     result = await _connect_pair(lab, host_a, host_b, args, wait_s, argv)
-    record(f"{host_a}({lab.modes.get(HOSTS[host_a][0])}) -> {host_b}"
-           f"({lab.modes.get(HOSTS[host_b][0])})", isolated=lab.isolated,
-           turn="--turn" in args, relay_only="--relay-only" in args, opened=result.opened,
-           path_a=result.path_a, path_b=result.path_b, open_ms=result.open_ms,
-           elapsed_s=round(result.elapsed_s, 3),
-           failure=result.failure and result.failure.get("code"))
+    record(
+        f"{host_a}({lab.modes.get(HOSTS[host_a][0])}) -> {host_b}"
+        f"({lab.modes.get(HOSTS[host_b][0])})",
+        isolated=lab.isolated,
+        turn="--turn" in args,
+        relay_only="--relay-only" in args,
+        opened=result.opened,
+        path_a=result.path_a,
+        path_b=result.path_b,
+        open_ms=result.open_ms,
+        elapsed_s=round(result.elapsed_s, 3),
+        failure=result.failure and result.failure.get("code"),
+    )
     return result
 
 
-async def _connect_pair(lab: NatLab, host_a: str, host_b: str, args: list[str],
-                        wait_s: float, argv: list[str] | None) -> PairResult:
+async def _connect_pair(
+    lab: NatLab, host_a: str, host_b: str, args: list[str], wait_s: float, argv: list[str] | None
+) -> PairResult:
     a = await Node.start(lab, host_a, args, f"A@{host_a}", argv)
     b = await Node.start(lab, host_b, args, f"B@{host_b}", argv)
     result = PairResult(False)

@@ -51,11 +51,11 @@ class Peer:
     def __init__(self, args: argparse.Namespace) -> None:
         servers = [RTCIceServer(urls=args.stun)] if args.stun else []
         if args.turn:
-            servers.append(RTCIceServer(urls=args.turn, username=args.turn_user,
-                                        credential=args.turn_password))
+            servers.append(
+                RTCIceServer(urls=args.turn, username=args.turn_user, credential=args.turn_password)
+            )
         policy = RTCIceTransportPolicy.RELAY if args.relay_only else RTCIceTransportPolicy.ALL
-        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=servers,
-                                                     iceTransportPolicy=policy))
+        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=servers, iceTransportPolicy=policy))
         self.channel = self.pc.createDataChannel("party", negotiated=True, id=0)
         self.deadline = args.deadline
         self.started = 0.0
@@ -73,8 +73,12 @@ class Peer:
     async def _deadline(self) -> None:
         await asyncio.sleep(self.deadline)
         if self.channel.readyState != "open":
-            emit(event="closed", peer="peer1", code="connect-timeout",
-                 reason=f"stock aiortc: not connected after {self.deadline:g} s")
+            emit(
+                event="closed",
+                peer="peer1",
+                code="connect-timeout",
+                reason=f"stock aiortc: not connected after {self.deadline:g} s",
+            )
 
     def _start_clock(self) -> None:
         self.started = time.monotonic()

@@ -1,6 +1,6 @@
 """A plain STUN server without RFC 5780 (no OTHER-ADDRESS) for the two-server doctor probe.
 
-    stun_responder.py IP:PORT [IP:PORT ...]    answer binding requests on each address
+stun_responder.py IP:PORT [IP:PORT ...]    answer binding requests on each address
 """
 
 from __future__ import annotations

@@ -26,20 +26,31 @@ def documented_config() -> str:
 
 def test_config_block_is_complete() -> None:
     conf = documented_config()
-    for needed in ("lt-cred-mech", "realm=", "user=alice:", "listening-port=3478",
-                   "denied-peer-ip=192.168.0.0-192.168.255.255", "fingerprint"):
+    for needed in (
+        "lt-cred-mech",
+        "realm=",
+        "user=alice:",
+        "listening-port=3478",
+        "denied-peer-ip=192.168.0.0-192.168.255.255",
+        "fingerprint",
+    ):
         assert needed in conf
 
 
 async def test_documented_coturn_relays_a_hard_pair(natlab: NatLab) -> None:
     state = natlab.state
-    conf = documented_config().replace("log-file=/var/log/turnserver.log",
-                                       f"log-file={state / 'doc-turn.log'}")
+    conf = documented_config().replace(
+        "log-file=/var/log/turnserver.log", f"log-file={state / 'doc-turn.log'}"
+    )
     conf += f"pidfile={state / 'doc-turn.pid'}\nuserdb={state / 'doc-turndb'}\n"
     path = state / "doc-turnserver.conf"
     path.write_text(conf)
-    server = natlab.run_in("wan", ["turnserver", "-c", str(path), "--no-stdout-log"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = natlab.run_in(
+        "wan",
+        ["turnserver", "-c", str(path), "--no-stdout-log"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             if ":3478" in natlab.exec_in("wan", ["ss", "-Hlun"]).stdout:
@@ -48,8 +59,14 @@ async def test_documented_coturn_relays_a_hard_pair(natlab: NatLab) -> None:
         user, password = re.findall(r"^user=(\w+):(\S+)$", conf, re.M)[0]
         natlab.set_nat("ra", NatMode.PRC)
         natlab.set_nat("rb", NatMode.SYM)
-        turn = ["--turn", f"turn:{SERVER_IP}:3478?transport=udp", "--turn-user", user,
-                "--turn-password", password]
+        turn = [
+            "--turn",
+            f"turn:{SERVER_IP}:3478?transport=udp",
+            "--turn-user",
+            user,
+            "--turn-password",
+            password,
+        ]
         r = await connect_pair(natlab, "a", "b", STUN_ARGS + turn)
         assert r.opened and r.path_a == "relay" and r.message_ok, (r.failure, r.stderr[-1500:])
     finally:

@@ -20,21 +20,28 @@ DEAD = "stun:203.0.113.99:3478"  # on the lab's "internet", nobody there
 RESPONDER = str(Path(__file__).with_name("stun_responder.py"))
 
 EXPECTED = {  # mode -> mapping, filtering, NAT type, verdict
-    NatMode.PRC: ("endpoint-independent", "address-and-port-dependent", "port-restricted-cone",
-                  "direct-likely"),
-    NatMode.SYM: ("address-and-port-dependent", "address-and-port-dependent", "symmetric",
-                  "needs-turn-or-relay-member"),
-    NatMode.FULL: ("endpoint-independent", "endpoint-independent", "full-cone",
-                   "direct-likely"),
-    NatMode.ARC: ("endpoint-independent", "address-dependent", "restricted-cone",
-                  "direct-likely"),
+    NatMode.PRC: (
+        "endpoint-independent",
+        "address-and-port-dependent",
+        "port-restricted-cone",
+        "direct-likely",
+    ),
+    NatMode.SYM: (
+        "address-and-port-dependent",
+        "address-and-port-dependent",
+        "symmetric",
+        "needs-turn-or-relay-member",
+    ),
+    NatMode.FULL: ("endpoint-independent", "endpoint-independent", "full-cone", "direct-likely"),
+    NatMode.ARC: ("endpoint-independent", "address-dependent", "restricted-cone", "direct-likely"),
 }
 
 
 def doctor(lab: NatLab, host: str, *args: str) -> tuple[int, str, float]:
     t0 = time.monotonic()
-    res = lab.exec_in(host, [sys.executable, "-m", "webrtc_party", "doctor", *args],
-                      check=False, timeout=30)
+    res = lab.exec_in(
+        host, [sys.executable, "-m", "webrtc_party", "doctor", *args], check=False, timeout=30
+    )
     assert "Traceback" not in res.stderr, res.stderr
     return res.returncode, res.stdout, time.monotonic() - t0
 
@@ -69,26 +76,35 @@ def test_doctor_plain_words(natlab: NatLab) -> None:
     assert "TURN" in out
 
 
-@pytest.mark.parametrize(("mode", "mapping", "nat_type"), [
-    (NatMode.PRC, "endpoint-independent", "cone"),
-    (NatMode.SYM, "endpoint-dependent", "symmetric"),
-])
-def test_doctor_two_plain_servers(natlab: NatLab, mode: NatMode, mapping: str,
-                                  nat_type: str) -> None:
+@pytest.mark.parametrize(
+    ("mode", "mapping", "nat_type"),
+    [
+        (NatMode.PRC, "endpoint-independent", "cone"),
+        (NatMode.SYM, "endpoint-dependent", "symmetric"),
+    ],
+)
+def test_doctor_two_plain_servers(
+    natlab: NatLab, mode: NatMode, mapping: str, nat_type: str
+) -> None:
     """Without RFC 5780 the mapping is still told apart by comparing two servers."""
     natlab.set_nat("ra", mode)
-    server = natlab.run_in("stun", [sys.executable, RESPONDER, f"{STUN_IP}:5000",
-                                    f"{STUN_IP2}:5000"])
+    server = natlab.run_in(
+        "stun", [sys.executable, RESPONDER, f"{STUN_IP}:5000", f"{STUN_IP2}:5000"]
+    )
     try:
         time.sleep(0.3)
-        rc, report, _ = doctor_json(natlab, "a", "--stun", f"stun:{STUN_IP}:5000",
-                                    "--stun", f"stun:{STUN_IP2}:5000")
+        rc, report, _ = doctor_json(
+            natlab, "a", "--stun", f"stun:{STUN_IP}:5000", "--stun", f"stun:{STUN_IP2}:5000"
+        )
     finally:
         server.kill()
         server.wait()
     assert rc == EXIT_OK
     assert (report["method"], report["mapping"], report["nat_type"]) == (
-        "two-servers", mapping, nat_type)
+        "two-servers",
+        mapping,
+        nat_type,
+    )
     assert not any(s["rfc5780"] for s in report["servers"])
 
 
@@ -101,8 +117,10 @@ def test_doctor_nothing_answers(natlab: NatLab) -> None:
 
 
 def test_doctor_bad_url_is_a_user_error(natlab: NatLab) -> None:
-    res = natlab.exec_in("a", [sys.executable, "-m", "webrtc_party", "doctor", "--stun",
-                               "http://example"], check=False)
+    res = natlab.exec_in(
+        "a",
+        [sys.executable, "-m", "webrtc_party", "doctor", "--stun", "http://example"],
+        check=False,
+    )
     assert res.returncode == EXIT_LOCAL
     assert "Traceback" not in res.stderr and "STUN" in res.stderr
-

@@ -47,8 +47,7 @@ def test_rulesets_differ_per_mode() -> None:
 
 
 def test_parse_natdiscovery() -> None:
-    text = ("NAT with Endpoint Independent Mapping!\n...\n"
-            "NAT with Address Dependent Filtering!\n")
+    text = "NAT with Endpoint Independent Mapping!\n...\nNAT with Address Dependent Filtering!\n"
     assert parse_natdiscovery(text) == EXPECTED_BEHAVIOUR[NatMode.ARC]
     assert parse_natdiscovery("STUN receive timeout..") == (None, None)
 

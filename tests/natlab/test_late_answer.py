@@ -39,8 +39,11 @@ async def _late(lab: NatLab, delay_s: float) -> float:
         took = time.monotonic() - applied
         assert end is not None and end["event"] == "connected", (end, a.events, b.events)
         assert applied - made >= delay_s
-        record(f"late answer {delay_s:g}s prc x prc", connect_after_apply_s=round(took, 3),
-               path=end.get("path"))
+        record(
+            f"late answer {delay_s:g}s prc x prc",
+            connect_after_apply_s=round(took, 3),
+            path=end.get("path"),
+        )
         return took
     finally:
         await a.close()

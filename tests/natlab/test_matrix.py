@@ -22,10 +22,10 @@ from .nodes import NODE_ARGV, STUN_ARGS, TURN_ARGS, Node, PairResult, connect_pa
 pytestmark = pytest.mark.natlab
 
 CONNECT_DEADLINE_S = 15.0  # the node's default --connect-timeout
-NEEDS_RELAY = {(NatMode.PRC, NatMode.SYM), (NatMode.SYM, NatMode.PRC),
-               (NatMode.SYM, NatMode.SYM)}
-DIRECT_PAIRS = [p for p in itertools.combinations_with_replacement(list(NatMode), 2)
-                if p not in NEEDS_RELAY]
+NEEDS_RELAY = {(NatMode.PRC, NatMode.SYM), (NatMode.SYM, NatMode.PRC), (NatMode.SYM, NatMode.SYM)}
+DIRECT_PAIRS = [
+    p for p in itertools.combinations_with_replacement(list(NatMode), 2) if p not in NEEDS_RELAY
+]
 RELAY_PAIRS = sorted(NEEDS_RELAY)
 
 
@@ -70,8 +70,7 @@ async def test_direct_with_stun(natlab: NatLab, pair: tuple[NatMode, NatMode]) -
 
 
 @pytest.mark.parametrize("pair", RELAY_PAIRS, ids=_ids)
-async def test_hard_pairs_connect_with_turn(natlab: NatLab,
-                                            pair: tuple[NatMode, NatMode]) -> None:
+async def test_hard_pairs_connect_with_turn(natlab: NatLab, pair: tuple[NatMode, NatMode]) -> None:
     natlab.set_nat("ra", pair[0])
     natlab.set_nat("rb", pair[1])
     r = await connect_pair(natlab, "a", "b", STUN_ARGS + TURN_ARGS)
@@ -124,7 +123,8 @@ async def test_vanished_peer_reported_within_6s(natlab: NatLab) -> None:
         assert answer
         await a.cmd(f"accept {answer['token']}")
         assert (await a.next_event("connected", "closed", wait_s=10) or {}).get(
-            "event") == "connected", a.events
+            "event"
+        ) == "connected", a.events
         natlab.set_wan_blackhole("rb", True)  # b's router drops everything from now on
         t0 = time.monotonic()
         gone = await a.next_event("closed", wait_s=10)

@@ -1,8 +1,8 @@
 """A tiny UDP reachability tool run inside lab namespaces (the lab has no ping binary).
 
-    udpping.py echo PORT            answer every datagram with itself, forever
-    udpping.py ping HOST PORT       send one datagram (STUN binding if PORT is 3478), retrying
-                                    for 1 s; print the round trip in ms, exit 1 on no answer
+udpping.py echo PORT            answer every datagram with itself, forever
+udpping.py ping HOST PORT       send one datagram (STUN binding if PORT is 3478), retrying
+                                for 1 s; print the round trip in ms, exit 1 on no answer
 """
 
 from __future__ import annotations

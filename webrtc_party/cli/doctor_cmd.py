@@ -19,31 +19,44 @@ def register(subparsers: Any) -> None:
         "doctor",
         help="check your network: STUN servers, public address, NAT type, TURN needed?",
         description="Ask STUN servers (in parallel) how your network looks from outside: which "
-                    "answered and how fast, your public address, your NAT's mapping and "
-                    "filtering behaviour (RFC 5780 where the server supports it, else a "
-                    "two-server comparison) and whether you will likely need a TURN server or "
-                    "another party member as relay. Exit 0 when a STUN server answered, "
-                    f"{EXIT_CONNECT} when none did.",
+        "answered and how fast, your public address, your NAT's mapping and "
+        "filtering behaviour (RFC 5780 where the server supports it, else a "
+        "two-server comparison) and whether you will likely need a TURN server or "
+        "another party member as relay. Exit 0 when a STUN server answered, "
+        f"{EXIT_CONNECT} when none did.",
     )
-    p.add_argument("--stun", action="append", metavar="URL", default=None,
-                   help="STUN server stun:host[:port] (repeatable; default: the built-in list)")
+    p.add_argument(
+        "--stun",
+        action="append",
+        metavar="URL",
+        default=None,
+        help="STUN server stun:host[:port] (repeatable; default: the built-in list)",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object instead of words")
-    p.add_argument("--timeout", type=float, default=1.5, metavar="SECONDS",
-                   help="how long to wait for each server (default 1.5)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=1.5,
+        metavar="SECONDS",
+        help="how long to wait for each server (default 1.5)",
+    )
     p.set_defaults(command=_doctor)
 
 
 def _report(results: ProbeResults) -> dict[str, Any]:
     diagnosis = diagnose(results)
-    servers = [{
-        "url": s.url,
-        "address": f"{s.address[0]}:{s.address[1]}" if s.address else None,
-        "answered": s.answered,
-        "rtt_ms": s.rtt_ms,
-        "mapped": f"{s.mapped[0]}:{s.mapped[1]}" if s.mapped else None,
-        "rfc5780": s.other_address is not None,
-        "error": s.error,
-    } for s in results.servers]
+    servers = [
+        {
+            "url": s.url,
+            "address": f"{s.address[0]}:{s.address[1]}" if s.address else None,
+            "answered": s.answered,
+            "rtt_ms": s.rtt_ms,
+            "mapped": f"{s.mapped[0]}:{s.mapped[1]}" if s.mapped else None,
+            "rfc5780": s.other_address is not None,
+            "error": s.error,
+        }
+        for s in results.servers
+    ]
     return {"servers": servers, **diagnosis.to_json()}
 
 

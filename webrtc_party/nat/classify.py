@@ -169,8 +169,11 @@ def _servers_mapping(answered: list[ServerProbe]) -> tuple[Mapping, str]:
 def _nat_type(mapping: Mapping, filtering: Filtering) -> NatType:
     if mapping is Mapping.NONE:
         return NatType.OPEN
-    if mapping in (Mapping.ADDRESS_DEPENDENT, Mapping.ADDRESS_PORT_DEPENDENT,
-                   Mapping.ENDPOINT_DEPENDENT):
+    if mapping in (
+        Mapping.ADDRESS_DEPENDENT,
+        Mapping.ADDRESS_PORT_DEPENDENT,
+        Mapping.ENDPOINT_DEPENDENT,
+    ):
         return NatType.SYMMETRIC
     if mapping is Mapping.UNKNOWN:
         return NatType.UNKNOWN
@@ -183,25 +186,37 @@ def _nat_type(mapping: Mapping, filtering: Filtering) -> NatType:
 
 
 _ADVICE = {
-    NatType.OPEN: "This machine has a public address: friends can reach you directly.",
-    NatType.FULL_CONE: "Your router lets anyone answer once you have sent: direct connections "
-                       "work with almost everyone.",
-    NatType.RESTRICTED_CONE: "Your router keeps one public port per socket and accepts replies "
-                             "from hosts you contacted: direct connections work with almost "
-                             "everyone.",
-    NatType.PORT_RESTRICTED_CONE: "Typical home router: direct connections work, except with a "
-                                  "friend behind a symmetric NAT (for that pair use --turn or "
-                                  "join through another party member).",
-    NatType.CONE: "Your router keeps one public port per socket (its filtering could not be "
-                  "measured): direct connections likely work.",
-    NatType.SYMMETRIC: "Your router picks a new public port for every destination (symmetric "
-                       "NAT): direct connections only work with friends on open or "
-                       "full/restricted-cone networks. Configure a TURN server (--turn) or join "
-                       "through another party member.",
-    NatType.UNKNOWN: "The NAT type could not be measured: use two STUN servers, or one that "
-                     "supports RFC 5780 (coturn with two IP addresses).",
-    NatType.NO_ANSWER: "No STUN server answered: you are offline, or UDP is blocked here. Only "
-                       "a TURN server over TCP (turn:host:port?transport=tcp) can help.",
+    NatType.OPEN: ("This machine has a public address: friends can reach you directly."),
+    NatType.FULL_CONE: (
+        "Your router lets anyone answer once you have sent: direct connections work "
+        "with almost everyone."
+    ),
+    NatType.RESTRICTED_CONE: (
+        "Your router keeps one public port per socket and accepts replies from hosts "
+        "you contacted: direct connections work with almost everyone."
+    ),
+    NatType.PORT_RESTRICTED_CONE: (
+        "Typical home router: direct connections work, except with a friend behind a "
+        "symmetric NAT (for that pair use --turn or join through another party member)."
+    ),
+    NatType.CONE: (
+        "Your router keeps one public port per socket (its filtering could not be "
+        "measured): direct connections likely work."
+    ),
+    NatType.SYMMETRIC: (
+        "Your router picks a new public port for every destination (symmetric NAT): "
+        "direct connections only work with friends on open or full/restricted-cone "
+        "networks. Configure a TURN server (--turn) or join through another party "
+        "member."
+    ),
+    NatType.UNKNOWN: (
+        "The NAT type could not be measured: use two STUN servers, or one that supports "
+        "RFC 5780 (coturn with two IP addresses)."
+    ),
+    NatType.NO_ANSWER: (
+        "No STUN server answered: you are offline, or UDP is blocked here. Only a TURN "
+        "server over TCP (turn:host:port?transport=tcp) can help."
+    ),
 }
 
 
@@ -209,9 +224,16 @@ def diagnose(results: ProbeResults) -> Diagnosis:
     """Classify the probe results (RFC 5780 first, then the two-server comparison)."""
     answered = [s for s in results.servers if s.answered]
     if not answered:
-        return Diagnosis(None, Mapping.UNKNOWN, Filtering.UNKNOWN, NatType.NO_ANSWER,
-                         Verdict.NO_UDP, "none", (_ADVICE[NatType.NO_ANSWER],))
-    public = (results.rfc5780.mapped if results.rfc5780 is not None else answered[0].mapped)
+        return Diagnosis(
+            None,
+            Mapping.UNKNOWN,
+            Filtering.UNKNOWN,
+            NatType.NO_ANSWER,
+            Verdict.NO_UDP,
+            "none",
+            (_ADVICE[NatType.NO_ANSWER],),
+        )
+    public = results.rfc5780.mapped if results.rfc5780 is not None else answered[0].mapped
     filtering = Filtering.UNKNOWN
     if results.rfc5780 is not None:
         method = "rfc5780"
@@ -230,8 +252,7 @@ def diagnose(results: ProbeResults) -> Diagnosis:
         verdict = Verdict.UNKNOWN
     else:
         verdict = Verdict.DIRECT
-    return Diagnosis(public, mapping, filtering, nat_type, verdict, method,
-                     (_ADVICE[nat_type],))
+    return Diagnosis(public, mapping, filtering, nat_type, verdict, method, (_ADVICE[nat_type],))
 
 
 _VERDICT_WORDS = {
@@ -248,18 +269,21 @@ def describe(results: ProbeResults, diagnosis: Diagnosis) -> list[str]:
     for s in results.servers:
         if s.answered:
             extra = " (supports NAT discovery, RFC 5780)" if s.other_address else ""
-            lines.append(f"  {s.url}: answered in {s.rtt_ms:.0f} ms, sees you as "
-                         f"{_fmt(s.mapped)}{extra}")
+            lines.append(
+                f"  {s.url}: answered in {s.rtt_ms:.0f} ms, sees you as {_fmt(s.mapped)}{extra}"
+            )
         else:
             lines.append(f"  {s.url}: {s.error or 'no answer'}")
     if diagnosis.public_address is None:
         lines.append("Public address: not found.")
     else:
         lines.append(f"Public address: {_fmt(diagnosis.public_address)}")
-    how = {"rfc5780": "measured with RFC 5780 tests",
-           "two-servers": "compared between two servers; filtering cannot be measured this way",
-           "one-server": "only one server answered, so it cannot be measured",
-           "none": "nothing to measure"}[diagnosis.method]
+    how = {
+        "rfc5780": "measured with RFC 5780 tests",
+        "two-servers": "compared between two servers; filtering cannot be measured this way",
+        "one-server": "only one server answered, so it cannot be measured",
+        "none": "nothing to measure",
+    }[diagnosis.method]
     lines.append(f"NAT mapping: {diagnosis.mapping} ({how})")
     lines.append(f"NAT filtering: {diagnosis.filtering}")
     lines.append(f"NAT type: {diagnosis.nat_type}")

@@ -39,8 +39,9 @@ class StunClient(asyncio.DatagramProtocol):
     @classmethod
     async def open(cls) -> StunClient:
         loop = asyncio.get_running_loop()
-        _, proto = await loop.create_datagram_endpoint(cls, local_addr=("0.0.0.0", 0),
-                                                       family=socket.AF_INET)
+        _, proto = await loop.create_datagram_endpoint(
+            cls, local_addr=("0.0.0.0", 0), family=socket.AF_INET
+        )
         return proto
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -62,15 +63,17 @@ class StunClient(asyncio.DatagramProtocol):
         if self.transport is not None:
             self.transport.close()
 
-    async def request(self, addr: Endpoint, wait_s: float,
-                      change: int = 0) -> tuple[stun.Message, Endpoint, float] | None:
+    async def request(
+        self, addr: Endpoint, wait_s: float, change: int = 0
+    ) -> tuple[stun.Message, Endpoint, float] | None:
         """One binding request, retransmitted; (response, its source, rtt ms) or None."""
         assert self.transport is not None
         msg = stun.Message(message_method=stun.Method.BINDING, message_class=stun.Class.REQUEST)
         if change:
             msg.attributes["CHANGE-REQUEST"] = change
         fut: asyncio.Future[tuple[stun.Message, Endpoint]] = (
-            asyncio.get_running_loop().create_future())
+            asyncio.get_running_loop().create_future()
+        )
         self._pending[msg.transaction_id] = fut
         data = bytes(msg)
         start = time.monotonic()
@@ -101,8 +104,9 @@ def _mapped(msg: stun.Message) -> Endpoint | None:
 async def _resolve(server: IceServer, wait_s: float) -> Endpoint:
     loop = asyncio.get_running_loop()
     async with asyncio.timeout(wait_s):
-        infos = await loop.getaddrinfo(server.host, server.port, family=socket.AF_INET,
-                                       type=socket.SOCK_DGRAM)
+        infos = await loop.getaddrinfo(
+            server.host, server.port, family=socket.AF_INET, type=socket.SOCK_DGRAM
+        )
     sockaddr = infos[0][4]
     return (str(sockaddr[0]), int(sockaddr[1]))
 
@@ -118,8 +122,9 @@ async def _ask(client: StunClient, server: IceServer, wait_s: float) -> ServerPr
         return ServerProbe(url, addr, error=f"no answer within {wait_s:g} s")
     msg, _, rtt = answer
     other = msg.attributes.get("OTHER-ADDRESS")
-    return ServerProbe(url, addr, round(rtt, 1), _mapped(msg),
-                       (str(other[0]), int(other[1])) if other else None)
+    return ServerProbe(
+        url, addr, round(rtt, 1), _mapped(msg), (str(other[0]), int(other[1])) if other else None
+    )
 
 
 def _local_address(dest: Endpoint) -> str | None:
@@ -132,8 +137,9 @@ def _local_address(dest: Endpoint) -> str | None:
             return None
 
 
-async def _mapping_tests(client: StunClient, primary: Endpoint, other: Endpoint,
-                         mapped: Endpoint, wait_s: float) -> tuple[Endpoint | None, ...]:
+async def _mapping_tests(
+    client: StunClient, primary: Endpoint, other: Endpoint, mapped: Endpoint, wait_s: float
+) -> tuple[Endpoint | None, ...]:
     ans2 = await client.request((other[0], primary[1]), wait_s)
     mapped2 = _mapped(ans2[0]) if ans2 else None
     if mapped2 is None or mapped2 == mapped:
@@ -142,15 +148,15 @@ async def _mapping_tests(client: StunClient, primary: Endpoint, other: Endpoint,
     return mapped2, _mapped(ans3[0]) if ans3 else None
 
 
-async def _filtering_tests(primary: Endpoint,
-                           wait_s: float) -> tuple[bool | None, bool | None]:
+async def _filtering_tests(primary: Endpoint, wait_s: float) -> tuple[bool | None, bool | None]:
     client = await StunClient.open()
     try:
         if await client.request(primary, wait_s) is None:
             return None, None
         both, port = await asyncio.gather(
             client.request(primary, wait_s, CHANGE_IP | CHANGE_PORT),
-            client.request(primary, wait_s, CHANGE_PORT))
+            client.request(primary, wait_s, CHANGE_PORT),
+        )
         # a server that ignores CHANGE-REQUEST answers from the unchanged address: no result
         both_ok = None if both is not None and both[1][0] == primary[0] else both is not None
         port_ok = None if port is not None and port[1][1] == primary[1] else port is not None
@@ -159,8 +165,9 @@ async def _filtering_tests(primary: Endpoint,
         client.close()
 
 
-async def probe(urls: Sequence[str], wait_s: float = 1.5,
-                change_wait_s: float = 1.0) -> ProbeResults:
+async def probe(
+    urls: Sequence[str], wait_s: float = 1.5, change_wait_s: float = 1.0
+) -> ProbeResults:
     """Probe every server in parallel, then run RFC 5780 tests on the first that can."""
     servers_cfg = [parse_ice_url(url) for url in urls]  # ConfigError before any traffic
     if any(s.scheme != "stun" for s in servers_cfg):
@@ -171,15 +178,19 @@ async def probe(urls: Sequence[str], wait_s: float = 1.5,
             tasks = [tg.create_task(_ask(client, srv, wait_s)) for srv in servers_cfg]
         servers = tuple(t.result() for t in tasks)
         locals_ = {a for s in servers if s.address for a in [_local_address(s.address)] if a}
-        capable = [s for s in servers if s.answered and s.other_address and s.address
-                   and s.other_address[0] != s.address[0]]
+        capable = [
+            s
+            for s in servers
+            if s.answered and s.other_address and s.address and s.other_address[0] != s.address[0]
+        ]
         rfc: Rfc5780Probe | None = None
         if capable:
             s = capable[0]
             assert s.address and s.other_address and s.mapped
             async with asyncio.TaskGroup() as tg:
-                m = tg.create_task(_mapping_tests(client, s.address, s.other_address,
-                                                  s.mapped, wait_s))
+                m = tg.create_task(
+                    _mapping_tests(client, s.address, s.other_address, s.mapped, wait_s)
+                )
                 f = tg.create_task(_filtering_tests(s.address, change_wait_s))
             (m2, m3), (fb, fp) = m.result(), f.result()
             rfc = Rfc5780Probe(s.url, s.mapped, m2, m3, fb, fp)
