@@ -80,17 +80,17 @@ def test_token_bucket() -> None:
 
 def test_routes_follow_advancing_heartbeats_only() -> None:
     routes = Routes("me")
-    routes.heard("b", [Beat("c", 0, 1, 0)], 0.0)
-    routes.heard("d", [Beat("c", 0, 1, 1)], 0.0)
+    assert routes.heard("b", [Beat("c", 0, 1, 0)], 0.0, 6.0)
+    assert not routes.heard("d", [Beat("c", 0, 1, 1)], 0.0, 6.0)
     best = routes.best("c", 1.0, 6.0, {"b", "d"})
     assert best is not None and best[0] == "b" and best[1].hops == 1
     assert routes.best("c", 1.0, 6.0, {"d"}) is not None
-    routes.heard("b", [Beat("c", 0, 1, 0)], 5.0)  # no progress: not fresher
+    routes.heard("b", [Beat("c", 0, 1, 0)], 5.0, 6.0)  # no progress: not fresher
     assert routes.best("c", 7.0, 6.0, {"b", "d"}) is None
-    routes.heard("d", [Beat("c", 0, 2, 1)], 7.5)
+    assert routes.heard("d", [Beat("c", 0, 2, 1)], 7.5, 6.0)  # reachable again
     best = routes.best("c", 8.0, 6.0, {"b", "d"})
     assert best is not None and best[0] == "d"
-    routes.heard("d", [Beat("me", 0, 9, 0)], 8.0)
+    assert not routes.heard("d", [Beat("me", 0, 9, 0)], 8.0, 6.0)
     assert routes.best("me", 8.0, 6.0, {"d"}) is None
     routes.forget("c")
     assert routes.best("c", 8.0, 6.0, {"b", "d"}) is None

@@ -212,7 +212,12 @@ class PartyCore(GossipCore):
                 self._send(link, Pong(msg.ping_id))
                 if link.member is not None:
                     link.got_ping = True
-                    self._routes.heard(link.member, msg.beats, now)
+                    timeout = self.config.alive_timeout
+                    if self._routes.heard(link.member, msg.beats, now, timeout):
+                        # tell the other neighbours at the next tick, not a ping interval later
+                        for other in self._links.values():
+                            if other is not link:
+                                other.next_ping_at = min(other.next_ping_at, now)
                     self._compare_digest(link, msg.digest, now)
             case Pong():
                 link.pong(msg.ping_id, now)

@@ -32,8 +32,11 @@ class Routes:
         self._me = me
         self._table: dict[MemberId, dict[MemberId, Route]] = {}
 
-    def heard(self, neighbour: MemberId, beats: Iterable[Beat], now: float) -> None:
-        """Record the beats that ``neighbour`` advertised in a ping."""
+    def heard(
+        self, neighbour: MemberId, beats: Iterable[Beat], now: float, timeout: float
+    ) -> bool:
+        """Record the beats ``neighbour`` advertised; True if a member became reachable."""
+        learned = False
         for b in beats:
             if b.member == self._me:
                 continue
@@ -41,9 +44,12 @@ class Routes:
             old = per.get(neighbour)
             hops = b.hops + 1
             if old is None or (b.incarnation, b.beat) > (old.incarnation, old.beat):
+                if not learned and all(now - r.at > timeout for r in per.values()):
+                    learned = True
                 per[neighbour] = Route(b.incarnation, b.beat, hops, now)
             elif (b.incarnation, b.beat) == (old.incarnation, old.beat):
                 old.hops = min(old.hops, hops)
+        return learned
 
     def best(
         self, member: MemberId, now: float, timeout: float, alive: Collection[MemberId]
