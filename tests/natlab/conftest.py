@@ -14,7 +14,7 @@ from types import FrameType
 
 import pytest
 
-from .lab import LabError, NatLab, NatMode, missing_prerequisites
+from .lab import LabError, NatLab, NatMode, missing_prerequisites, remove_stale_labs
 
 
 def _in_ci() -> bool:
@@ -51,6 +51,7 @@ def natlab_session() -> Iterator[NatLab]:
     previous = signal.getsignal(signal.SIGTERM)
     if previous is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _sigterm)
+    remove_stale_labs()
     lab = NatLab()
     try:
         lab.up()

@@ -48,6 +48,7 @@ __all__ = [
     "missing_prerequisites",
     "nat_ruleset",
     "parse_natdiscovery",
+    "remove_stale_labs",
 ]
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,30 @@ class NatMode(enum.StrEnum):
     SYM = "sym"  # address+port-dependent mapping (random port per destination)
     FULL = "full"  # endpoint-independent mapping and filtering (1:1 NAT)
     ARC = "arc"  # endpoint-independent mapping, address-dependent filtering
+
+
+_STALE = re.compile(r"^wpnl(\d+)n\d+-\w+$")
+
+
+def remove_stale_labs() -> list[str]:
+    """Delete namespaces left by a lab whose test process died without teardown (SIGKILL).
+
+    Only names of this lab's pattern whose owning PID is gone and that hold no process.
+    """
+    out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False)
+    removed = []
+    for line in out.stdout.splitlines():
+        name = line.split()[0] if line.strip() else ""
+        m = _STALE.match(name)
+        if not m or Path(f"/proc/{m.group(1)}").exists():
+            continue
+        pids = subprocess.run(
+            ["ip", "netns", "pids", name], capture_output=True, text=True, check=False
+        ).stdout.split()
+        if not pids:
+            subprocess.run(["ip", "netns", "del", name], capture_output=True, check=False)
+            removed.append(name)
+    return removed
 
 
 def missing_prerequisites() -> list[str]:
