@@ -49,9 +49,15 @@ async def serve(answer: bool) -> tuple[IceServer, Responder, asyncio.DatagramTra
     return parse_ice_url(f"stun:127.0.0.1:{port}"), proto, transport
 
 
+RESPONDERS: dict[IceServer, Responder] = {}
+Servers = tuple[list[IceServer], list[IceServer]]
+
+
 @pytest.fixture
 async def servers() -> AsyncIterator[tuple[list[IceServer], list[IceServer]]]:
     made = [await serve(False) for _ in range(3)] + [await serve(True)]
+    RESPONDERS.clear()
+    RESPONDERS.update({server: proto for server, proto, _ in made})
     yield [m[0] for m in made[:3]], [made[3][0]]
     for _, _, transport in made:
         transport.close()
@@ -92,3 +98,15 @@ async def test_live_server_gives_a_server_reflexive_candidate(
     token = await link.create_invite()
     await link.close()
     assert CandidateType.SRFLX in {c.type for c in token.candidates}
+
+
+async def test_waiting_invite_keeps_its_nat_mapping_fresh(servers: Servers) -> None:
+    _, live = servers
+    link = Link(loopback_config(stun=tuple(live), mapping_keepalive=0.3))
+    await link.create_invite()
+    responder = RESPONDERS[live[0]]
+    after_gather = responder.requests
+    await asyncio.sleep(1.1)
+    refreshed = responder.requests - after_gather
+    await link.close()
+    assert refreshed >= 2, "no keepalive reached the STUN server while the invite waited"

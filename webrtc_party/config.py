@@ -80,6 +80,7 @@ class LinkConfig:
     stun_timeout: float = 1.5  # whole budget to find a STUN server that answers
     gather_timeout: float = 1.5  # aioice's wait for srflx/relay candidates (stock 5 s)
     connect_timeout: float = 15.0  # once both descriptions are applied
+    mapping_keepalive: float = 15.0  # refresh our NAT mapping while an invite waits
     heartbeat_interval: float = 1.0
     heartbeat_timeout: float = 5.0  # silent this long -> the peer is gone
     interfaces: InterfacePolicy = field(default_factory=InterfacePolicy)

@@ -53,7 +53,6 @@ __all__ = ["MAX_TEXT", "Link"]
 
 logger = logging.getLogger(__name__)
 MAX_TEXT = 60_000  # bytes of UTF-8; aiortc's floor for a peer's max-message-size is 64 KiB
-KEEPALIVE_INTERVAL = 15.0  # refresh the offerer's NAT mapping while the invite waits
 _ids = itertools.count(1)
 _NO_TURN_HINT = (
     "The two networks could not reach each other directly. Configure a TURN server "
@@ -173,8 +172,6 @@ class Link:
         check_fresh(invite, self._clock())
         await self._setup()
         assert self._pc is not None and self._options is not None
-        if invite.fingerprint == self._own_fingerprint():
-            raise OwnTokenError("This is your own invite.")  # pragma: no cover - new cert
         remaining = invite.expires - self._clock()
         ttl = int(max(30, min(self.config.token_ttl, remaining)))
         loop = asyncio.get_running_loop()
@@ -229,7 +226,7 @@ class Link:
         assert self._pc is not None
         conn = patch.ice_connection(self._pc)
         while self._state is LinkState.WAITING:
-            await asyncio.sleep(KEEPALIVE_INTERVAL)
+            await asyncio.sleep(self.config.mapping_keepalive)
             if self._state is LinkState.WAITING:
                 patch.send_stun_keepalive(conn)
 
