@@ -465,3 +465,63 @@ def test_next_tick_follows_the_coalescer() -> None:
     assert core.next_tick(1.0) == pytest.approx(1.0)
     core.tick(0.3)
     assert core.next_tick(0.3) == pytest.approx(0.3 + net.config.ping_interval / 2)
+
+
+def test_ten_members_form_a_full_mesh_from_nine_handshakes() -> None:
+    net = Network(10)
+    for i in range(1, 10):  # each joiner pastes a token with a random earlier member
+        net.connect(P[(i * 7) % i], P[i])
+        net.run(1)
+    net.run(40)
+    assert net.manual_links == 9
+    assert len(net.direct_pairs()) == 45
+    assert net.converged()
+
+
+def test_the_relay_path_moves_when_a_relay_dies() -> None:
+    net = Network(4, auto_intro=False)
+    for a, b in [(0, 1), (0, 2), (1, 3), (2, 3)]:
+        net.connect(P[a], P[b])
+    net.run(6)
+    status, via = net.status(P[0], P[3])
+    assert status is MemberStatus.RELAYED and via in (P[1], P[2])
+    net.remove(via)
+    net.run(net.config.alive_timeout + net.config.ping_interval)
+    other = P[2] if via == P[1] else P[1]
+    assert net.status(P[0], P[3]) == (MemberStatus.RELAYED, other)
+    net.cores[P[3]].set_selection(Selection(5, 5005), net.now)
+    net.run(1)
+    assert net.views(P[0])[P[3]][1] == Selection(5, 5005)
+
+
+def test_a_replayed_state_cannot_bring_back_a_member_that_left() -> None:
+    net = Network(3, auto_intro=False)
+    net.chain()
+    net.run(4)
+    old = net.cores[P[1]]._store.texts[P[2]]
+    net.cores[P[2]].leave(net.now)
+    net._flush(P[2])
+    net.run(1)
+    assert P[2] not in net.views(P[0])
+    _forge(net, P[1], P[0], old)
+    assert P[2] not in net.views(P[0])
+
+
+def test_a_restarted_member_with_an_old_incarnation_jumps_past_its_old_seq() -> None:
+    net = Network(2)
+    net.connect(P[0], P[1])
+    net.run(2)
+    for champion in (1, 2, 3):
+        net.cores[P[1]].set_selection(Selection(champion, champion * 1000), net.now)
+        net.run(1)
+    old_seq = net.views(P[0])[P[1]][0]
+    for lid in list(net.links):
+        net.disconnect(lid)
+    net.add(P[1], index=1, incarnation=0)  # the clock went backwards: same incarnation
+    net.connect(P[0], P[1])
+    net.run(2)
+    net.cores[P[1]].set_selection(Selection(9, 9000), net.now)
+    net.run(1)
+    seq, sel, _ = net.views(P[0])[P[1]]
+    assert seq > old_seq and sel == Selection(9, 9000)
+    assert net.converged()
