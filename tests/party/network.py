@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from webrtc_party.party import (
     CloseLink,
+    GamePhase,
     IntroAnswerReceived,
     IntroNeeded,
     IntroOfferReceived,
@@ -24,6 +25,7 @@ from webrtc_party.party import (
     PartyConfig,
     PartyCore,
     PartyEvent,
+    Selection,
 )
 
 __all__ = ["Network", "make_identity"]
@@ -198,7 +200,7 @@ class Network:
 
     # -------------------------------------------------------------- checks
 
-    def views(self, name: str) -> dict[str, tuple[object, ...]]:
+    def views(self, name: str) -> dict[str, tuple[int, Selection | None, GamePhase]]:
         return {
             v.member_id: (v.seq, v.selection, v.phase)
             for v in self.cores[name].members(self.now)
