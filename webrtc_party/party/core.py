@@ -24,6 +24,7 @@ from webrtc_party.party.gossip import GossipCore, Wanted
 from webrtc_party.party.intro import initiates
 from webrtc_party.party.links import Link, intro_next_hops
 from webrtc_party.party.messages import (
+    MAX_HOPS,
     Hello,
     Intro,
     IntroKind,
@@ -246,7 +247,7 @@ class PartyCore(GossipCore):
                 self._events.append(IntroAnswerReceived(msg.origin, msg.intro_id, msg.token))
 
     def _route_intro(self, msg: Intro, source: Link | None, now: float) -> None:
-        if msg.hops >= self.config.max_members:
+        if msg.hops >= min(self.config.max_members, MAX_HOPS):
             return
         if not self._intros.first_sight(msg.kind.value, msg.origin, msg.intro_id):
             return

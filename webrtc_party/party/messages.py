@@ -42,6 +42,7 @@ from webrtc_party.party.model import (
 
 __all__ = [
     "MAX_BODY_SIZE",
+    "MAX_HOPS",
     "MAX_MESSAGE_SIZE",
     "MAX_TOKEN_SIZE",
     "PROTOCOL_VERSION",
@@ -76,6 +77,11 @@ SIG_SIZE = 64
 _TOKEN = re.compile(r"[\x21-\x7e]+")
 
 
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise FieldError(message)
+
+
 class MessageType(enum.StrEnum):
     HELLO = "hello"
     STATE = "state"
@@ -102,6 +108,10 @@ class Hello:
     identity: MemberIdentity
     key: bytes
 
+    def __post_init__(self) -> None:
+        _require(len(self.key) == KEY_SIZE, "an Ed25519 public key is 32 bytes")
+        _require(len(self.capabilities) <= MAX_CAPS, f"at most {MAX_CAPS} capabilities")
+
 
 @dataclass(frozen=True, slots=True)
 class StateMessage:
@@ -110,6 +120,9 @@ class StateMessage:
     state: MemberState
     body: str
     sig: bytes
+
+    def __post_init__(self) -> None:
+        _require(len(self.sig) == SIG_SIZE, "an Ed25519 signature is 64 bytes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +133,9 @@ class Leave:
     seq: int
     body: str
     sig: bytes
+
+    def __post_init__(self) -> None:
+        _require(len(self.sig) == SIG_SIZE, "an Ed25519 signature is 64 bytes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +153,9 @@ class Beat:
     incarnation: int
     beat: int
     hops: int
+
+    def __post_init__(self) -> None:
+        _require(0 <= self.hops <= MAX_HOPS, f"hops are 0..{MAX_HOPS}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +184,11 @@ class Intro:
     hops: int
     body: str
     sig: bytes
+
+    def __post_init__(self) -> None:
+        check_token(self.token)
+        _require(0 <= self.hops <= MAX_HOPS, f"hops are 0..{MAX_HOPS}")
+        _require(len(self.sig) == SIG_SIZE, "an Ed25519 signature is 64 bytes")
 
 
 Message = Hello | StateMessage | Sync | Leave | Ping | Pong | Intro
