@@ -190,6 +190,35 @@ def test_rate_limit_per_link() -> None:
     ]
 
 
+def test_violations_are_forgiven_slowly_and_big_messages_cost_more() -> None:
+    net = Network(2, config=PartyConfig(max_violations=5, violation_decay=10))
+    link = net.connect(P[0], P[1])
+    net.run(1)
+    core = net.cores[P[1]]
+    for _ in range(4):
+        core.receive(link, "junk", net.now)
+    net.run(20)  # two violations forgiven
+    for _ in range(2):
+        core.receive(link, "junk", net.now)
+    assert not _closes(net, P[1], CloseReason.ABUSE)
+    assert not [e for e in core.events_received() if isinstance(e, CloseLink)]
+    core.receive(link, "junk", net.now)
+    assert [e.reason for e in core.events_received() if isinstance(e, CloseLink)] == [
+        CloseReason.ABUSE
+    ]
+    small = Network(2, config=PartyConfig(rate=1, burst=10))
+    link = small.connect(P[0], P[1])
+    core = small.cores[P[1]]
+    pad = '{"type":"pong","v":1,"id":1,"pad":"' + "x" * 13_000 + '"}'
+    for _ in range(2):
+        core.receive(link, pad, 0.0)  # 4 tokens each
+    (lv,) = core.links(0.0)
+    assert lv.violations == 0
+    core.receive(link, pad, 0.0)
+    (lv,) = core.links(0.0)
+    assert lv.violations == 1
+
+
 def test_member_limit() -> None:
     net = Network(4, config=PartyConfig(max_members=3))
     net.connect(P[0], P[1])

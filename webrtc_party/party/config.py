@@ -24,9 +24,12 @@ class PartyConfig:
     hello_timeout: float = 20.0
     sync_interval: float = 10.0
     connect_grace: float = 15.0
-    rate: float = 50.0
-    burst: float = 200.0
+    rate: float = 100.0
+    """Messages per second a link may send (a message costs 1 + size // 4096)."""
+    burst: float = 400.0
     max_violations: int = 10
+    violation_decay: float = 60.0
+    """Seconds after which one counted violation is forgiven."""
     max_pending_intros: int = 4
     intro_timeout: float = 30.0
     intro_backoff: float = 5.0

@@ -71,13 +71,13 @@ class PartyCore(GossipCore):
         link = self._links.get(link_id)
         if link is None or link.closing or self._closed:
             return
-        if not link.bucket.take(now):
-            self._violation(link, "rate limit exceeded")
+        if not link.bucket.take(now, 1 + min(len(text), self.config.max_message_size) // 4096):
+            self._violation(link, "rate limit exceeded", now)
             return
         try:
             msg = decode_message(text, self.config.max_message_size)
         except ProtocolError as exc:
-            self._violation(link, str(exc))
+            self._violation(link, str(exc), now)
             return
         if msg is not None:
             self._dispatch(link, msg, now)
@@ -230,7 +230,7 @@ class PartyCore(GossipCore):
         if key is None or msg.origin == self.me:
             return
         if not verify_signed(msg, key):
-            self._violation(link, f"{msg.kind.value} of {msg.origin[:8]}: bad signature")
+            self._violation(link, f"{msg.kind.value} of {msg.origin[:8]}: bad signature", now)
             return
         if msg.target != self.me:
             self._route_intro(msg, link, now)

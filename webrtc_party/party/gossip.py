@@ -112,10 +112,10 @@ class GossipCore:
         link.closing = True
         self._events.append(CloseLink(link.link_id, reason, detail))
 
-    def _violation(self, link: Link, detail: str) -> None:
-        link.violations += 1
+    def _violation(self, link: Link, detail: str, now: float) -> None:
+        """Count a bad message against ``link``; close it once the (decaying) score is full."""
         logger.debug("party %s: link %s: %s", self.me[:8], link.link_id, detail)
-        if link.violations >= self.config.max_violations:
+        if link.add_violation(now, self.config.violation_decay) >= self.config.max_violations:
             self._close(link, CloseReason.ABUSE, detail)
 
     def _on_hello(self, link: Link, hello: Hello, now: float) -> None:
@@ -147,7 +147,7 @@ class GossipCore:
             return
         verdict = self._store.offer_state(msg)
         if verdict.is_violation:
-            self._violation(link, f"state of {origin[:8]}: {verdict.value}")
+            self._violation(link, f"state of {origin[:8]}: {verdict.value}", now)
         elif verdict is Verdict.OWN and msg.state.seq > self._seq:
             self._seq = msg.state.seq
             self._publish(now)
@@ -163,7 +163,7 @@ class GossipCore:
         last = self._store.states.get(msg.origin)
         verdict = self._store.offer_leave(msg)
         if verdict.is_violation:
-            self._violation(link, f"goodbye of {msg.origin[:8]}: {verdict.value}")
+            self._violation(link, f"goodbye of {msg.origin[:8]}: {verdict.value}", now)
         if not verdict.accepted:
             return
         self._relay(encode_message(msg), link, msg.origin)

@@ -39,6 +39,10 @@ class Link:
     last_pong_at: float | None = None
     rtt: float | None = None
     violations: int = 0
+    """Every bad message ever counted on this link."""
+    score: int = 0
+    """Violations not yet forgiven: one is forgiven every ``violation_decay`` seconds."""
+    score_at: float = 0.0
     closing: bool = False
 
     def alive(self, now: float, timeout: float) -> bool:
@@ -46,6 +50,18 @@ class Link:
         if self.closing or self.last_pong_at is None:
             return False
         return now - self.last_pong_at <= timeout
+
+    def add_violation(self, now: float, decay: float) -> int:
+        """Count one violation at ``now``; return how many are not yet forgiven."""
+        self.violations += 1
+        forgiven = int(max(0.0, now - self.score_at) / decay)
+        if forgiven >= self.score:
+            self.score, self.score_at = 0, now
+        elif forgiven:
+            self.score -= forgiven
+            self.score_at += forgiven * decay
+        self.score += 1
+        return self.score
 
     def new_ping(self, now: float) -> int:
         self.ping_seq += 1
