@@ -554,3 +554,28 @@ def test_a_restarted_member_with_an_old_incarnation_jumps_past_its_old_seq() -> 
     seq, sel, _ = net.views(P[0])[P[1]]
     assert seq > old_seq and sel == Selection(9, 9000)
     assert net.converged()
+
+
+def test_a_member_flooding_its_own_states_is_cut_off_without_hurting_relays() -> None:
+    net = Network(3, auto_intro=False)
+    net.chain()  # P0 - P1 - P2; P0 turns hostile
+    net.run(4)
+    key = net.keys[P[0]]
+    base = net.views(P[1])[P[0]][0]
+    (hostile,) = net.links_between(P[0], P[1])
+    core = net.cores[P[1]]
+    sent = 0
+    for _ in range(40):  # 2 s at 200 states/s
+        for _burst in range(10):
+            sent += 1
+            state = MemberState(make_identity(0), public_key_bytes(key), base + sent,
+                                Selection(1, 1000 + sent % 999), GamePhase.LOBBY)
+            core.receive(hostile, encode_message(sign_state(state, key)), net.now)
+        net._flush(P[1])
+        net.step(0.05)
+    cfg = net.config
+    assert _closes(net, P[1], CloseReason.ABUSE)
+    assert _violations(net, P[2], P[1]) == 0
+    updates = [e for e in net.events[P[2]] if isinstance(e, MemberChanged)
+               and e.change is MemberChange.UPDATED and e.member.member_id == P[0]]
+    assert 0 < len(updates) <= cfg.origin_burst + cfg.origin_rate * 2

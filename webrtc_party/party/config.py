@@ -27,6 +27,9 @@ class PartyConfig:
     rate: float = 100.0
     """Messages per second a link may send (a message costs 1 + size // 4096)."""
     burst: float = 400.0
+    origin_rate: float = 10.0
+    """New states and introductions per second accepted from one origin (any path)."""
+    origin_burst: float = 40.0
     max_violations: int = 10
     violation_decay: float = 60.0
     """Seconds after which one counted violation is forgiven."""

@@ -232,6 +232,13 @@ class PartyCore(GossipCore):
         if not verify_signed(msg, key):
             self._violation(link, f"{msg.kind.value} of {msg.origin[:8]}: bad signature", now)
             return
+        inviter, invitee = (
+            (msg.origin, msg.target) if msg.kind is IntroKind.OFFER else (msg.target, msg.origin)
+        )
+        if not initiates(inviter, invitee) or not self._budgets.take(msg.origin, now):
+            if link.member == msg.origin or not initiates(inviter, invitee):
+                self._violation(link, f"{msg.kind.value} of {msg.origin[:8]}: not allowed", now)
+            return
         if msg.target != self.me:
             self._route_intro(msg, link, now)
             return

@@ -36,6 +36,7 @@ from webrtc_party.party.messages import (
     encode_message,
 )
 from webrtc_party.party.model import GamePhase, MemberId, MemberIdentity, MemberState, Selection
+from webrtc_party.party.ratelimit import Budgets
 from webrtc_party.party.routes import Routes
 from webrtc_party.party.signing import (
     public_key_bytes,
@@ -86,6 +87,7 @@ class GossipCore:
         self._seq = incarnation
         self._closed = False
         self._blocked: set[MemberId] = set()
+        self._budgets: Budgets[MemberId] = Budgets(cfg.origin_rate, cfg.origin_burst)
         self._coalescer.offer(self._wanted, now)
         self._own_text = self._store.put_own(sign_state(self._own_state(), private_key))
         hello = Hello(PROTOCOL_VERSION, app_version, CAPABILITIES, identity, self._public)
@@ -145,8 +147,8 @@ class GossipCore:
         if link.member == origin and msg.state.key != link.hello_key:
             self._close(link, CloseReason.IMPERSONATION, "its state is signed by another key")
             return
-        verdict = self._store.offer_state(msg)
-        if verdict.is_violation:
+        verdict = self._store.offer_state(msg, lambda m: self._budgets.take(m, now))
+        if verdict.is_violation or (verdict is Verdict.THROTTLED and link.member == origin):
             self._violation(link, f"state of {origin[:8]}: {verdict.value}", now)
         elif verdict is Verdict.OWN and msg.state.seq > self._seq:
             self._seq = msg.state.seq
@@ -184,6 +186,7 @@ class GossipCore:
             self._events.append(expired)
         self._routes.forget(member)
         self._watch.forget(member)
+        self._budgets.forget(member)
 
     def _relay(
         self, text: str, source: Link | None, origin: MemberId, skip: set[MemberId] | None = None

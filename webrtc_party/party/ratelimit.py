@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
-__all__ = ["TokenBucket"]
+K = TypeVar("K")
+
+__all__ = ["Budgets", "TokenBucket"]
 
 
 @dataclass
@@ -29,3 +32,20 @@ class TokenBucket:
             return False
         self._tokens -= cost
         return True
+
+
+class Budgets(Generic[K]):
+    """One ``TokenBucket`` per key (per origin member), created on first use."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self._rate, self._burst = rate, burst
+        self._buckets: dict[K, TokenBucket] = {}
+
+    def take(self, key: K, now: float) -> bool:
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = TokenBucket(self._rate, self._burst)
+        return bucket.take(now)
+
+    def forget(self, key: K) -> None:
+        self._buckets.pop(key, None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 
 from webrtc_party.party.messages import (
     MAX_SYNC_RECORDS,
@@ -33,6 +34,8 @@ class Verdict(enum.Enum):
     """A record of this very member (echoed back, or from an earlier run)."""
     UNKNOWN_ORIGIN = "unknown_origin"
     FULL = "full"
+    THROTTLED = "throttled"
+    """The origin published faster than its budget allows."""
     BAD_SIGNATURE = "bad_signature"
     KEY_MISMATCH = "key_mismatch"
 
@@ -77,8 +80,13 @@ class RecordStore:
         text = self.texts[self.me] = encode_message(msg)
         return text
 
-    def offer_state(self, msg: StateMessage) -> Verdict:
-        """Judge a state; the signature is checked only if the state would be used."""
+    def offer_state(
+        self, msg: StateMessage, admit: Callable[[MemberId], bool] | None = None
+    ) -> Verdict:
+        """Judge a state; the signature is checked only if the state would be used.
+
+        ``admit(origin)`` is asked last, for a valid newer state only (a rate budget).
+        """
         state = msg.state
         origin = state.origin
         current = self.states.get(origin)
@@ -95,6 +103,8 @@ class RecordStore:
             return Verdict.OWN
         if current is None and len(self.states) >= self._max_members:
             return Verdict.FULL
+        if admit is not None and not admit(origin):
+            return Verdict.THROTTLED
         self._digest = None
         self.keys.bind(origin, state.key)
         self.states[origin] = msg
