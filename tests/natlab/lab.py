@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import enum
 import logging
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -34,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "BINARIES",
     "EXPECTED_BEHAVIOUR",
     "GATEWAY_IP",
     "HOSTS",
@@ -49,179 +48,31 @@ __all__ = [
     "nat_ruleset",
     "parse_natdiscovery",
     "remove_stale_labs",
+    "verify_modes",
 ]
 
+from .checks import missing_prerequisites, remove_stale_labs, verify_modes
+from .topology import (
+    BINARIES,
+    DMZ_HOST,
+    EXPECTED_BEHAVIOUR,
+    GATEWAY_IP,
+    HOSTS,
+    LAN_GATEWAY,
+    ROUTERS,
+    STUN_IP,
+    STUN_IP2,
+    STUN_PORT,
+    TURN_PASSWORD,
+    TURN_USER,
+    LabError,
+    NatMode,
+    coturn_config,
+    nat_ruleset,
+    parse_natdiscovery,
+)
+
 log = logging.getLogger(__name__)
-
-GATEWAY_IP = "203.0.113.1"
-STUN_IP = "203.0.113.10"
-STUN_IP2 = "203.0.113.11"
-STUN_PORT = 3478
-TURN_USER = "natlab"
-TURN_PASSWORD = "natlab-secret"
-LAN_GATEWAY = "192.168.1.1"
-ROUTERS = {"ra": "203.0.113.101", "rb": "203.0.113.102"}
-# host -> (router, address); the first host of each router is its 1:1 NAT ("DMZ") host
-HOSTS = {"a": ("ra", "192.168.1.10"), "a2": ("ra", "192.168.1.11"), "b": ("rb", "192.168.1.20")}
-DMZ_HOST = {"ra": "a", "rb": "b"}
-BINARIES = ("ip", "nft", "conntrack", "turnserver", "tc", "bridge")
-
-
-class LabError(RuntimeError):
-    """The lab could not be built or a lab command failed."""
-
-
-class NatMode(enum.StrEnum):
-    """Router behaviours (RFC 4787 mapping / filtering)."""
-
-    PRC = "prc"  # endpoint-independent mapping, address+port-dependent filtering
-    SYM = "sym"  # address+port-dependent mapping (random port per destination)
-    FULL = "full"  # endpoint-independent mapping and filtering (1:1 NAT)
-    ARC = "arc"  # endpoint-independent mapping, address-dependent filtering
-
-
-_STALE = re.compile(r"^wpnl(\d+)n\d+-\w+$")
-
-
-def remove_stale_labs() -> list[str]:
-    """Delete namespaces left by a lab whose test process died without teardown (SIGKILL).
-
-    Only names of this lab's pattern whose owning PID is gone and that hold no process.
-    """
-    out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False)
-    removed = []
-    for line in out.stdout.splitlines():
-        name = line.split()[0] if line.strip() else ""
-        m = _STALE.match(name)
-        if not m or Path(f"/proc/{m.group(1)}").exists():
-            continue
-        pids = subprocess.run(
-            ["ip", "netns", "pids", name], capture_output=True, text=True, check=False
-        ).stdout.split()
-        if not pids:
-            subprocess.run(["ip", "netns", "del", name], capture_output=True, check=False)
-            removed.append(name)
-    return removed
-
-
-def missing_prerequisites() -> list[str]:
-    """Why this machine cannot build the lab (empty list: it can)."""
-    why = []
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        why.append("not running as root")
-    missing = [b for b in BINARIES if shutil.which(b) is None]
-    if missing:
-        why.append(
-            "missing binaries: " + ", ".join(missing) + " (Debian: nftables coturn "
-            "conntrack iproute2)"
-        )
-    if not Path("/proc/self/ns/net").exists():
-        why.append("kernel without network namespaces")
-    return why
-
-
-def nat_ruleset(mode: NatMode, wan_ip: str, dmz_ip: str) -> str:
-    """The nftables ruleset of one router (pure; replaces the router's whole ruleset).
-
-    The input chain drops unsolicited WAN packets: without it, an early check from the far
-    peer creates a conntrack entry on the router and masquerade then moves the home peer's
-    port, which turns a cone NAT into a symmetric one.
-    """
-    one_to_one = mode in (NatMode.FULL, NatMode.ARC)
-    if mode is NatMode.FULL:
-        inbound = f'iifname "wan0" meta l4proto udp dnat ip to {dmz_ip}'
-    elif mode is NatMode.ARC:
-        inbound = (
-            f'iifname "wan0" meta l4proto udp ip saddr . udp dport @talked dnat ip to {dmz_ip}'
-        )
-    else:
-        inbound = ""
-    if one_to_one:
-        outbound = (
-            f'oifname "wan0" ip saddr {dmz_ip} snat ip to {wan_ip}\n    oifname "wan0" masquerade'
-        )
-    elif mode is NatMode.SYM:
-        outbound = 'oifname "wan0" masquerade fully-random'
-    else:
-        outbound = 'oifname "wan0" masquerade'
-    remember = (
-        ('iifname "lan0" oifname "wan0" meta l4proto udp update @talked { ip daddr . udp sport }')
-        if mode is NatMode.ARC
-        else ""
-    )
-    return f"""flush ruleset
-table ip natlab {{
-  set talked {{ type ipv4_addr . inet_service; flags dynamic,timeout; timeout 5m; }}
-  chain prerouting {{
-    type nat hook prerouting priority dstnat; policy accept;
-    {inbound}
-  }}
-  chain postrouting {{
-    type nat hook postrouting priority srcnat; policy accept;
-    {outbound}
-  }}
-  chain input {{
-    type filter hook input priority filter; policy drop;
-    ct state established,related accept
-    iifname != "wan0" accept
-  }}
-  chain forward {{
-    type filter hook forward priority filter; policy drop;
-    {remember}
-    ct state established,related accept
-    iifname "lan0" accept
-    ct status dnat accept
-  }}
-}}
-"""
-
-
-# what RFC 5780 discovery (coturn's turnutils_natdiscovery) must report for each mode
-EXPECTED_BEHAVIOUR = {
-    NatMode.PRC: ("endpoint independent", "address and port dependent"),
-    NatMode.SYM: ("address and port dependent", "address and port dependent"),
-    NatMode.FULL: ("endpoint independent", "endpoint independent"),
-    NatMode.ARC: ("endpoint independent", "address dependent"),
-}
-
-
-def parse_natdiscovery(text: str) -> tuple[str | None, str | None]:
-    """(mapping, filtering) from turnutils_natdiscovery's report, lower case."""
-    found = dict.fromkeys(("mapping", "filtering"), None)
-    for m in re.finditer(r"NAT with (.+?) (Mapping|Filtering)!", text):
-        found[m.group(2).lower()] = m.group(1).lower()
-    return found["mapping"], found["filtering"]
-
-
-def _coturn_config(state: Path) -> str:
-    return "\n".join(
-        [
-            f"listening-ip={STUN_IP}",
-            f"listening-ip={STUN_IP2}",
-            f"relay-ip={STUN_IP}",
-            f"listening-port={STUN_PORT}",
-            f"alt-listening-port={STUN_PORT + 1}",
-            "min-port=49152",
-            "max-port=49999",
-            "realm=natlab.test",
-            "lt-cred-mech",
-            f"user={TURN_USER}:{TURN_PASSWORD}",
-            "fingerprint",
-            "no-tls",
-            "no-dtls",
-            "no-cli",
-            "no-tcp-relay",
-            # a relay must never reach private networks (production hardening, harmless here)
-            "denied-peer-ip=10.0.0.0-10.255.255.255",
-            "denied-peer-ip=172.16.0.0-172.31.255.255",
-            "denied-peer-ip=192.168.0.0-192.168.255.255",
-            f"userdb={state / 'turndb'}",
-            f"pidfile={state / 'turnserver.pid'}",
-            f"log-file={state / 'turnserver.log'}",
-            "simple-log",
-            "",
-        ]
-    )
 
 
 class NatLab:
@@ -384,7 +235,7 @@ class NatLab:
 
     def _start_coturn(self) -> None:
         conf = self.state / "turnserver.conf"
-        conf.write_text(_coturn_config(self.state))
+        conf.write_text(coturn_config(self.state))
         self.coturn = self.run_in(
             "stun",
             ["turnserver", "-c", str(conf), "--no-stdout-log"],
@@ -508,40 +359,9 @@ class NatLab:
         """Make a router drop everything on its WAN side (a peer that vanishes)."""
         self.set_netem(router, loss_pct=100.0 if on else 0.0)
 
-    # -- verification ---------------------------------------------------------------------
-    def discover(self, host: str) -> subprocess.Popen[str]:
-        """Start RFC 5780 discovery (mapping + filtering) from ``host`` against coturn."""
-        return self.run_in(
-            host,
-            ["turnutils_natdiscovery", "-m", "-f", STUN_IP],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-
     def verify_modes(self) -> dict[NatMode, tuple[str | None, str | None]]:
-        """Set each mode on both routers (two at a time) and check what discovery reports.
-
-        Raises ``LabError`` naming the mode whose router does not behave as claimed.
-        """
-        seen: dict[NatMode, tuple[str | None, str | None]] = {}
-        modes = list(NatMode)
-        for ma, mb in zip(modes[::2], modes[1::2], strict=True):
-            self.set_nat("ra", ma)
-            self.set_nat("rb", mb)
-            procs = {ma: self.discover(DMZ_HOST["ra"]), mb: self.discover(DMZ_HOST["rb"])}
-            for mode, proc in procs.items():
-                out, _ = proc.communicate(timeout=60)
-                seen[mode] = parse_natdiscovery(out)
-                if seen[mode] != EXPECTED_BEHAVIOUR[mode]:
-                    raise LabError(
-                        f"router mode {mode} is broken: RFC 5780 discovery says "
-                        f"mapping={seen[mode][0]}, filtering={seen[mode][1]}, "
-                        f"expected {EXPECTED_BEHAVIOUR[mode]}; output:\n{out}"
-                    )
-        self.set_nat("ra", NatMode.PRC)
-        self.set_nat("rb", NatMode.PRC)
-        return seen
+        """Check every router mode with RFC 5780 discovery (``LabError`` if one is broken)."""
+        return verify_modes(self)
 
     # -- teardown -------------------------------------------------------------------------
     def _live_pids(self) -> list[int]:
