@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from webrtc_party.party import (
     CloseLink,
+    CloseReason,
     GamePhase,
     IntroAnswerReceived,
     IntroNeeded,
@@ -28,7 +29,7 @@ from webrtc_party.party import (
     Selection,
 )
 
-__all__ = ["Network", "make_identity"]
+__all__ = ["Network", "P", "closes", "forge", "make_identity", "violations"]
 
 
 def make_identity(index: int) -> MemberIdentity:
@@ -224,3 +225,26 @@ class Network:
 
     def direct_pairs(self) -> set[frozenset[str]]:
         return {frozenset(ends) for lid, ends in self.links.items() if lid not in self.blocked}
+
+
+# ------------------------------------------------------------------ test helpers
+
+P = [make_identity(i).puuid for i in range(10)]
+
+
+def closes(net: Network, name: str, reason: CloseReason) -> list[CloseLink]:
+    """The ``CloseLink`` events with ``reason`` that ``name``'s core emitted so far."""
+    return [e for e in net.events[name] if isinstance(e, CloseLink) and e.reason is reason]
+
+
+def forge(net: Network, relay: str, to: str, text: str) -> None:
+    """Deliver ``text`` to ``to`` as if ``relay`` had sent it; drop what ``to`` answers."""
+    link = net.links_between(relay, to)[0]
+    net.cores[to].receive(link, text, net.now)
+    net.cores[to].data_to_send()
+
+
+def violations(net: Network, name: str, peer: str) -> int:
+    """How many bad messages ``name`` counted against its link to ``peer``."""
+    link = net.links_between(name, peer)[0]
+    return next(lv.violations for lv in net.cores[name].links(net.now) if lv.link_id == link)
