@@ -86,8 +86,8 @@ def verify_modes(lab: NatLab) -> dict[NatMode, tuple[str | None, str | None]]:
         lab.set_nat("ra", ma)
         lab.set_nat("rb", mb)
         procs = {ma: discover(lab, DMZ_HOST["ra"]), mb: discover(lab, DMZ_HOST["rb"])}
-        for mode, proc in procs.items():
-            out, _ = proc.communicate(timeout=60)
+        outputs = {mode: proc.communicate(timeout=60)[0] for mode, proc in procs.items()}
+        for mode, out in outputs.items():
             seen[mode] = parse_natdiscovery(out)
             if seen[mode] != EXPECTED_BEHAVIOUR[mode]:
                 raise LabError(

@@ -14,6 +14,7 @@ from .lab import (
     HOSTS,
     ROUTERS,
     STUN_IP,
+    LabError,
     NatLab,
     NatMode,
     nat_ruleset,
@@ -115,3 +116,14 @@ def test_unique_names_and_full_teardown(natlab: NatLab) -> None:
     other.down()  # idempotent
     # the session lab is untouched
     assert _ping(natlab, "a", STUN_IP) is not None
+
+
+@natlab_mark
+def test_a_broken_router_fails_verification(
+    natlab: NatLab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A router that ignores its mode (here: always full cone) is caught, not trusted."""
+    real_set_nat = natlab.set_nat
+    monkeypatch.setattr(natlab, "set_nat", lambda router, mode: real_set_nat(router, "full"))
+    with pytest.raises(LabError, match="router mode prc is broken"):
+        natlab.verify_modes()
