@@ -152,14 +152,17 @@ def main() -> None:
         f"{'quick' if quick else 'full'} run"
     )
     print()
-    print("| members | topology | CPU per change (whole party) | changes/s | messages/change |")
-    print("|---|---|---|---|---|")
+    print(
+        "| members | topology | CPU per change (whole party) | per member | changes/s "
+        "| messages/change |"
+    )
+    print("|---|---|---|---|---|---|")
     for n in (5, 10):
         for topology in ("mesh", "chain"):
             per_change, msgs = bench_changes(n, topology, changes)
             print(
-                f"| {n} | {topology} | {per_change * 1e3:.2f} ms | {1 / per_change:,.0f} "
-                f"| {msgs:.1f} |"
+                f"| {n} | {topology} | {per_change * 1e3:.2f} ms | {per_change / n * 1e6:.0f} us "
+                f"| {1 / per_change:,.0f} | {msgs:.1f} |"
             )
     print()
     print("| members | topology | idle CPU per node | scrolling 20/s, CPU per node |")
