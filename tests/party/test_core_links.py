@@ -164,3 +164,15 @@ def test_an_introduced_link_must_lead_to_the_expected_member() -> None:
     assert [e.reason for e in core.events_received() if isinstance(e, CloseLink)] == [
         CloseReason.IMPERSONATION
     ]
+
+
+def test_a_second_working_link_to_the_same_member_is_closed_by_one_side() -> None:
+    net = Network(2)
+    first = net.connect(P[0], P[1])
+    net.run(3)
+    second = net.connect(P[1], P[0])  # the users pasted another token anyway
+    net.run(5)
+    assert list(net.links) == [first]
+    assert [e.link_id for e in closes(net, P[0], CloseReason.DUPLICATE)] == [second]
+    assert not closes(net, P[1], CloseReason.DUPLICATE)
+    assert net.status(P[1], P[0]) == (MemberStatus.DIRECT, None)

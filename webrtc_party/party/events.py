@@ -57,6 +57,8 @@ class CloseReason(enum.StrEnum):
     HEARTBEAT_TIMEOUT = "heartbeat_timeout"
     PEER_LEFT = "peer_left"
     REMOVED = "removed"
+    DUPLICATE = "duplicate"
+    """Another link to the same member works; the member with the smaller id closes the newer."""
     """This member removed the peer (``remove``)."""
 
 

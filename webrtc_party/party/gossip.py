@@ -209,6 +209,16 @@ class GossipCore:
             self._out.append((link.link_id, self._hello_text))
         if link.member is None:
             return
+        if link.alive(now, cfg.alive_timeout) and self.me < link.member:
+            older = [
+                lk
+                for lk in self._links.values()
+                if lk.member == link.member and lk.alive(now, cfg.alive_timeout)
+                and lk.rank < link.rank
+            ]
+            if older:
+                self._close(link, CloseReason.DUPLICATE, "another link to this member works")
+                return
         if now >= link.next_ping_at:
             self._send_ping(link, now)
         if now >= link.next_sync_at:

@@ -51,6 +51,11 @@ class Link:
             return False
         return now - self.last_pong_at <= timeout
 
+    @property
+    def rank(self) -> tuple[float, str]:
+        """Older links rank lower: ``(identified_at, link_id)``."""
+        return (self.identified_at if self.identified_at is not None else 0.0, self.link_id)
+
     def add_violation(self, now: float, decay: float) -> int:
         """Count one violation at ``now``; return how many are not yet forgiven."""
         self.violations += 1
