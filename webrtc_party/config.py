@@ -77,7 +77,7 @@ class LinkConfig:
     turn: IceServer | None = None
     relay_only: bool = False
     token_ttl: int = 600
-    stun_timeout: float = 1.5  # whole budget to find a STUN server that answers
+    stun_timeout: float = 1.4  # budget to find a STUN server that answers (+setup < 1.5 s)
     gather_timeout: float = 1.5  # aioice's wait for srflx/relay candidates (stock 5 s)
     connect_timeout: float = 15.0  # once both descriptions are applied
     mapping_keepalive: float = 15.0  # refresh our NAT mapping while an invite waits

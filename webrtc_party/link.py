@@ -78,7 +78,7 @@ class Link:
         self.rtt_ms: float | None = None
         self._events: asyncio.Queue[LinkEvent] = asyncio.Queue()
         self._open_event = asyncio.Event()
-        self._closed_event = asyncio.Event()
+        self._settled: asyncio.Future[None] | None = None  # resolved on open or close
         self._tasks: set[asyncio.Task[None]] = set()
         self._applied_at: float | None = None
         self._last_heard = 0.0
@@ -283,6 +283,7 @@ class Link:
         self._last_heard = time.perf_counter()
         self._set_state(LinkState.OPEN)
         self._open_event.set()
+        self._settle()
         self._events.put_nowait(self.opened)
         self._spawn(self._heartbeat())
 
@@ -322,17 +323,19 @@ class Link:
 
     async def wait_open(self) -> Opened:
         """Wait until the channel is open; raise ``ConnectError`` if the link closes first."""
-        waiter = asyncio.ensure_future(self._open_event.wait())
-        closed = asyncio.ensure_future(self._closed_event.wait())
-        try:
-            await asyncio.wait({waiter, closed}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            waiter.cancel()
-            closed.cancel()
+        if self._settled is None:
+            self._settled = asyncio.get_running_loop().create_future()
+            if self._state in (LinkState.OPEN, LinkState.CLOSED):
+                self._settled.set_result(None)
+        await asyncio.shield(self._settled)
         if self.opened is not None and self._state is LinkState.OPEN:
             return self.opened
         reason = self.closed.reason if self.closed else "closed"
         raise ConnectError(f"could not connect: {reason}")
+
+    def _settle(self) -> None:
+        if self._settled is not None and not self._settled.done():
+            self._settled.set_result(None)
 
     def send(self, text: str) -> None:
         if self._state is not LinkState.OPEN or self._data is None:
@@ -364,7 +367,7 @@ class Link:
         self._set_state(LinkState.CLOSED)
         self.closed = Closed(code, reason)
         logger.info("link %d closed (%s): %s", self.id, code.value, reason)
-        self._closed_event.set()
+        self._settle()
         current = asyncio.current_task()
         others = [task for task in self._tasks if task is not current]
         for task in others:

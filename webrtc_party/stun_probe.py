@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import socket
 import time
@@ -60,11 +61,18 @@ class _Probe(asyncio.DatagramProtocol):
 
 async def _ask(server: IceServer) -> StunAnswer:
     loop = asyncio.get_running_loop()
-    infos = await loop.getaddrinfo(server.host, server.port, type=socket.SOCK_DGRAM)
-    ipv4 = [info[4] for info in infos if info[0] == socket.AF_INET]
-    if not ipv4:
-        raise ValueError(f"{server.host} has no IPv4 address")
-    address = (str(ipv4[0][0]), int(ipv4[0][1]))
+    try:
+        literal = ipaddress.ip_address(server.host)
+    except ValueError:
+        literal = None
+    if literal is not None and literal.version == 4:
+        address = (str(literal), server.port)  # no resolver thread for an IP literal
+    else:
+        infos = await loop.getaddrinfo(server.host, server.port, type=socket.SOCK_DGRAM)
+        ipv4 = [info[4] for info in infos if info[0] == socket.AF_INET]
+        if not ipv4:
+            raise ValueError(f"{server.host} has no IPv4 address")
+        address = (str(ipv4[0][0]), int(ipv4[0][1]))
     request = stun.Message(message_method=stun.Method.BINDING, message_class=stun.Class.REQUEST)
     transport, probe = await loop.create_datagram_endpoint(
         lambda: _Probe(request), family=socket.AF_INET
