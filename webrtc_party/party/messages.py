@@ -35,6 +35,7 @@ from webrtc_party.party.model import (
     MemberId,
     MemberIdentity,
     MemberState,
+    get_member_id,
     identity_from_json,
     identity_to_json,
     state_from_json,
@@ -251,7 +252,7 @@ def _decode_state(obj: dict[str, Any]) -> StateMessage:
 
 
 def parse_leave_body(inner: dict[str, Any]) -> tuple[MemberId, int]:
-    return get_str(inner, "origin", 1, 100), get_int(inner, "seq")
+    return get_member_id(inner, "origin"), get_int(inner, "seq")
 
 
 def _decode_leave(obj: dict[str, Any]) -> Leave:
@@ -273,8 +274,8 @@ def parse_intro_body(inner: dict[str, Any]) -> tuple[MemberId, MemberId, int, st
     token = get_str(inner, "token", 1, MAX_TOKEN_SIZE)
     if not _TOKEN.fullmatch(token):
         raise ProtocolError("an introduction token is printable ASCII without spaces")
-    origin = get_str(inner, "origin", 1, 100)
-    target = get_str(inner, "target", 1, 100)
+    origin = get_member_id(inner, "origin")
+    target = get_member_id(inner, "target")
     return origin, target, get_int(inner, "id"), token
 
 
@@ -326,7 +327,7 @@ def _decode_ping(obj: dict[str, Any]) -> Ping:
         fields = dict(zip(("member", "inc", "beat", "hops"), item, strict=True))
         beats.append(
             Beat(
-                get_str(fields, "member", 1, 100),
+                get_member_id(fields, "member"),
                 get_int(fields, "inc"),
                 get_int(fields, "beat"),
                 get_int(fields, "hops", 0, MAX_HOPS),

@@ -32,6 +32,7 @@ __all__ = [
     "MemberState",
     "Selection",
     "Source",
+    "get_member_id",
     "identity_from_json",
     "identity_to_json",
     "state_from_json",
@@ -158,6 +159,14 @@ class MemberState:
         return self.identity.puuid
 
 
+def get_member_id(obj: dict[str, Any], key: str) -> MemberId:
+    """Read a member id (a PUUID) from a decoded object, or ``ProtocolError``."""
+    value = get_str(obj, key, 1, 100)
+    if not _PUUID.fullmatch(value):
+        raise ProtocolError(f"field {key!r} is not a member id")
+    return value
+
+
 def identity_to_json(ident: MemberIdentity) -> dict[str, Any]:
     return {"puuid": ident.puuid, "summoner_id": ident.summoner_id, "riot_id": ident.riot_id}
 
@@ -169,7 +178,7 @@ def identity_from_json(obj: dict[str, Any]) -> MemberIdentity:
         raise ProtocolError("riot_id must be gameName#tagLine")
     try:
         return MemberIdentity(
-            puuid=get_str(obj, "puuid", 1, 100),
+            puuid=get_member_id(obj, "puuid"),
             summoner_id=get_int(obj, "summoner_id", 0, MAX_SUMMONER_ID),
             game_name=name,
             tag_line=tag,
