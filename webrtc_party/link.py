@@ -123,6 +123,7 @@ class Link:
         cfg = RTCConfiguration(iceServers=await self._ice_servers())
         if policy is not None:
             cfg.iceTransportPolicy = policy
+        self._ensure_alive()
         pc = self._pc = RTCPeerConnection(cfg)
         self._data = pc.createDataChannel("party", negotiated=True, id=0, ordered=True)
         self._beat = pc.createDataChannel(
@@ -142,6 +143,11 @@ class Link:
         self._beat.on("message", self._on_beat)
         pc.on("connectionstatechange", self._on_connection_state)
 
+    def _ensure_alive(self) -> None:
+        """Raise if the link was closed while a setup step was awaiting."""
+        if self._state is LinkState.CLOSED:
+            raise LinkClosedError("the link was closed while it was being set up")
+
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
@@ -154,6 +160,7 @@ class Link:
         await self._setup()
         assert self._pc is not None
         await self._pc.setLocalDescription(await self._pc.createOffer())
+        self._ensure_alive()
         self.local_token = token_from_sdp(
             self._pc.localDescription.sdp,
             kind=TokenKind.INVITE,
@@ -180,6 +187,7 @@ class Link:
         self.remote_token = invite
         await self._pc.setRemoteDescription(RTCSessionDescription(sdp_from_token(invite), "offer"))
         await self._pc.setLocalDescription(await self._pc.createAnswer())
+        self._ensure_alive()
         self.local_token = token_from_sdp(
             self._pc.localDescription.sdp,
             kind=TokenKind.ANSWER,
@@ -207,7 +215,8 @@ class Link:
         check_fresh(invite, self._clock(), skew=0)
         assert self._pc is not None and self._options is not None
         loop = asyncio.get_running_loop()
-        self._options.checks_until = loop.time() + self.config.connect_timeout
+        # The app's connect deadline decides, not ICE: checks outlive it a little.
+        self._options.checks_until = loop.time() + self.config.connect_timeout + 2.0
         self.remote_token = answer
         self._applied_at = time.perf_counter()
         self._set_state(LinkState.CONNECTING)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from signaling.handshake import AnswerInvite, CompleteInvite, Handshake, ResendAnswer
 from signaling.token import Token, TokenKind, encode_token
 from webrtc_party.config import LinkConfig
+from webrtc_party.errors import LinkClosedError
 from webrtc_party.link import Link
 from webrtc_party.link_events import CloseCode, Closed, LinkState, Opened, Path, Received
 
@@ -81,8 +82,11 @@ class LinkNode:
         self._events: asyncio.Queue[NodeEvent] = asyncio.Queue()
         self._tasks: set[asyncio.Task[None]] = set()
         self._count = 0
+        self._closing = False
 
     def _new_link(self) -> tuple[str, Link]:
+        if self._closing:
+            raise LinkClosedError("the node is closing")
         self._count += 1
         name = f"peer{self._count}"
         link = Link(self.config, clock=self._clock)
@@ -189,6 +193,7 @@ class LinkNode:
         return drained
 
     async def close(self) -> None:
+        self._closing = True
         await asyncio.gather(*(link.close() for link in list(self._links.values())))
         for task in list(self._tasks):
             task.cancel()

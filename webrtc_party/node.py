@@ -14,8 +14,9 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -94,21 +95,23 @@ class PartyNode:
         self._events: asyncio.Queue[PartyNodeEvent] = asyncio.Queue()
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
+        self._pump: asyncio.Task[None] | None = None
         self._closed = False
 
     async def __aenter__(self) -> PartyNode:
-        self._spawn(self._pump_links())
+        self._pump = self._spawn(self._pump_links())
         self._spawn(self._ticker())
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.leave()
 
-    def _spawn(self, coro: object) -> None:
-        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         task.add_done_callback(self._log_crash)
+        return task
 
     @staticmethod
     def _log_crash(task: asyncio.Task[None]) -> None:
@@ -181,10 +184,17 @@ class PartyNode:
         self.core.leave(self._now())
         self._flush()
         await asyncio.sleep(0.05)  # let the goodbyes leave before the links close
-        await self._links.close()
-        for task in list(self._tasks):
+        # Stop the ticker and any introduction in progress first, so that no new
+        # link starts while the others close; the pump keeps reporting closes.
+        others = [task for task in self._tasks if task is not self._pump]
+        for task in others:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*others, return_exceptions=True)
+        await self._links.close()
+        await asyncio.sleep(0)  # the pump reads the last closes
+        if self._pump is not None:
+            self._pump.cancel()
+            await asyncio.gather(self._pump, return_exceptions=True)
 
     # -- plumbing ----------------------------------------------------------------
 
