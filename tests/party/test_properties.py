@@ -122,3 +122,38 @@ def test_receive_never_raises_whatever_a_peer_sends(inputs: list[str]) -> None:
     members = core.members(net.now)
     assert members[0].member_id == P1 and members[0].is_local
     assert len(members) <= net.config.max_members
+
+
+@settings(max_examples=15, deadline=None)
+@example(  # two inviters used the same intro id for one invitee: its answers collided
+    graph=(4, [(0, 1), (0, 2), (0, 3)]), seed=0, blocked=set()
+)
+@given(
+    graph=graphs(),
+    seed=st.integers(0, 2**32 - 1),
+    blocked=st.sets(st.tuples(st.integers(0, 5), st.integers(0, 5)), max_size=3),
+)
+def test_introductions_make_a_mesh_of_every_pair_that_can_link(
+    graph: tuple[int, list[tuple[int, int]]], seed: int, blocked: set[tuple[int, int]]
+) -> None:
+    n, edges = graph
+    net = Network(n, seed=seed, jitter=0.05)
+    names = net.names
+    edge_pairs = {frozenset((names[a], names[b])) for a, b in edges}
+    for a, b in blocked:
+        pair = frozenset((names[a % n], names[b % n]))
+        if len(pair) == 2 and pair not in edge_pairs:
+            net.unlinkable.add(pair)
+    for a, b in edges:
+        net.connect(names[a], names[b])
+    net.run(30, dt=0.1)
+    assert net.manual_links == len(edges)
+    for me in names:
+        for other in names:
+            if me == other:
+                continue
+            status, via = net.status(me, other)
+            if frozenset((me, other)) in net.unlinkable:
+                assert status is MemberStatus.RELAYED and via is not None
+            else:
+                assert status is MemberStatus.DIRECT

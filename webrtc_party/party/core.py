@@ -256,7 +256,7 @@ class PartyCore(GossipCore):
     def _route_intro(self, msg: Intro, source: Link | None, now: float) -> None:
         if msg.hops >= min(self.config.max_members, MAX_HOPS):
             return
-        if not self._intros.first_sight(msg.kind.value, msg.origin, msg.intro_id):
+        if not self._intros.first_sight(msg.kind.value, msg.origin, msg.target, msg.intro_id):
             return
         text = encode_message(
             Intro(

@@ -43,11 +43,15 @@ class IntroScheduler:
         self._next_try: dict[MemberId, float] = {}
         self._in: dict[tuple[MemberId, int], float] = {}
         self._next_id = 1
-        self._seen: OrderedDict[tuple[str, MemberId, int], None] = OrderedDict()
+        self._seen: OrderedDict[tuple[str, MemberId, MemberId, int], None] = OrderedDict()
 
-    def first_sight(self, kind: str, origin: MemberId, intro_id: int) -> bool:
-        """True the first time an introduction message passes through this member."""
-        key = (kind, origin, intro_id)
+    def first_sight(self, kind: str, origin: MemberId, target: MemberId, intro_id: int) -> bool:
+        """True the first time an introduction message passes through this member.
+
+        An answer reuses the offer's id, chosen by the inviter: only the full
+        (kind, origin, target, id) names one message.
+        """
+        key = (kind, origin, target, intro_id)
         if key in self._seen:
             return False
         self._seen[key] = None
