@@ -48,6 +48,7 @@ from webrtc_party.link_events import (
     Received,
 )
 from webrtc_party.stun_probe import pick_stun_server
+from webrtc_party.tasks import TaskSet
 
 __all__ = ["MAX_TEXT", "Link"]
 
@@ -79,7 +80,7 @@ class Link:
         self._events: asyncio.Queue[LinkEvent] = asyncio.Queue()
         self._open_event = asyncio.Event()
         self._settled: asyncio.Future[None] | None = None  # resolved on open or close
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskSet(f"link {self.id}", logger)
         self._applied_at: float | None = None
         self._last_heard = 0.0
         self._seq = itertools.count()
@@ -149,9 +150,7 @@ class Link:
             raise LinkClosedError("the link was closed while it was being set up")
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.spawn(coro)
 
     # -- the handshake ----------------------------------------------------
 
@@ -377,11 +376,7 @@ class Link:
         self.closed = Closed(code, reason)
         logger.info("link %d closed (%s): %s", self.id, code.value, reason)
         self._settle()
-        current = asyncio.current_task()
-        others = [task for task in self._tasks if task is not current]
-        for task in others:
-            task.cancel()
-        await asyncio.gather(*others, return_exceptions=True)
+        await self._tasks.cancel()
         if self._pc is not None:
             self._pc.remove_all_listeners()
             for channel in (self._data, self._beat):

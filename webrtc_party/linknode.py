@@ -18,6 +18,7 @@ from webrtc_party.config import LinkConfig
 from webrtc_party.errors import LinkClosedError
 from webrtc_party.link import Link
 from webrtc_party.link_events import CloseCode, Closed, LinkState, Opened, Path, Received
+from webrtc_party.tasks import TaskSet
 
 __all__ = [
     "LinkNode",
@@ -80,7 +81,7 @@ class LinkNode:
         self._by_ref: dict[bytes, str] = {}  # our invite's ref -> peer name
         self._by_answer: dict[bytes, str] = {}  # our answer's fingerprint -> peer name
         self._events: asyncio.Queue[NodeEvent] = asyncio.Queue()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskSet("link node", logger)
         self._count = 0
         self._closing = False
 
@@ -91,9 +92,7 @@ class LinkNode:
         name = f"peer{self._count}"
         link = Link(self.config, clock=self._clock)
         self._links[name] = link
-        task = asyncio.get_running_loop().create_task(self._watch(name, link))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.spawn(self._watch(name, link))
         return name, link
 
     def _made(self, name: str, token: Token) -> TokenMade:
@@ -195,6 +194,4 @@ class LinkNode:
     async def close(self) -> None:
         self._closing = True
         await asyncio.gather(*(link.close() for link in list(self._links.values())))
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.cancel()

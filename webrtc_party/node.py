@@ -49,6 +49,7 @@ from webrtc_party.party import (
     PartyCore,
     Selection,
 )
+from webrtc_party.tasks import TaskSet
 
 __all__ = ["ChatReceived", "MemberPaths", "PartyNode", "PartyNodeEvent"]
 
@@ -93,7 +94,7 @@ class PartyNode:
         self._member_of: dict[str, MemberId] = {}  # link name -> member, after hello
         self._intro_links: dict[int, str] = {}  # our intro id -> link name
         self._events: asyncio.Queue[PartyNodeEvent] = asyncio.Queue()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskSet(f"party node {identity.puuid}", logger)
         self._wake = asyncio.Event()
         self._pump: asyncio.Task[None] | None = None
         self._closed = False
@@ -107,16 +108,7 @@ class PartyNode:
         await self.leave()
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        task.add_done_callback(self._log_crash)
-        return task
-
-    @staticmethod
-    def _log_crash(task: asyncio.Task[None]) -> None:
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("party node task failed", exc_info=task.exception())
+        return self._tasks.spawn(coro)
 
     # -- the manual handshake --------------------------------------------------
 
@@ -186,15 +178,10 @@ class PartyNode:
         await asyncio.sleep(0.05)  # let the goodbyes leave before the links close
         # Stop the ticker and any introduction in progress first, so that no new
         # link starts while the others close; the pump keeps reporting closes.
-        others = [task for task in self._tasks if task is not self._pump]
-        for task in others:
-            task.cancel()
-        await asyncio.gather(*others, return_exceptions=True)
+        await self._tasks.cancel(keep=[self._pump])
         await self._links.close()
         await asyncio.sleep(0)  # the pump reads the last closes
-        if self._pump is not None:
-            self._pump.cancel()
-            await asyncio.gather(self._pump, return_exceptions=True)
+        await self._tasks.cancel()
 
     # -- plumbing ----------------------------------------------------------------
 
