@@ -163,3 +163,18 @@ async def test_three_games_in_a_row_without_new_tokens(party5: list[PartyNode]) 
             await until(synced, 15)
         assert sees(nodes[2], "puuid-0") == Selection(10, 10000 + game + 1)
     assert all(len(n.peers()) == 2 for n in nodes)  # the same links all along
+
+
+async def test_removed_member_is_dropped_here_and_stays_with_the_others(
+    party5: list[PartyNode],
+) -> None:
+    a, b, c = party5[:3]
+    await handshake(a, b)
+    await handshake(a, c)
+    await until(lambda: statuses(b).get("puuid-2") is MemberStatus.DIRECT)
+    assert await b.remove("puuid-2")
+    await until(lambda: "puuid-2" not in statuses(b))
+    await asyncio.sleep(2.0)  # no introduction brings it back
+    assert "puuid-2" not in statuses(b)
+    assert statuses(a).get("puuid-2") is MemberStatus.DIRECT
+    assert not await b.remove("puuid-9")

@@ -93,6 +93,7 @@ class PartyNode:
         )
         self._member_of: dict[str, MemberId] = {}  # link name -> member, after hello
         self._intro_links: dict[int, str] = {}  # our intro id -> link name
+        self._expect: dict[str, MemberId] = {}  # intro link name -> the member it must reach
         self._events: asyncio.Queue[PartyNodeEvent] = asyncio.Queue()
         self._tasks = TaskSet(f"party node {identity.puuid}", logger)
         self._wake = asyncio.Event()
@@ -135,11 +136,14 @@ class PartyNode:
         return self._links.send(json.dumps({"type": "chat", "text": text[:_CHAT_MAX]}))
 
     async def remove(self, member: MemberId) -> bool:
-        """Close our direct links to ``member``; False if there were none."""
-        names = [name for name, m in self._member_of.items() if m == member]
-        for name in names:
-            await self._links.close_peer(name, "removed from the party")
-        return bool(names)
+        """Stop dealing with ``member`` (local, for this run): close its links, ignore it.
+
+        Other members keep it. False if it was not a member.
+        """
+        known = any(m.member_id == member and not m.is_local for m in self.members())
+        self.core.remove(member, self._now())
+        self._flush()
+        return known
 
     def members(self) -> tuple[MemberView, ...]:
         return self.core.members(self._now())
@@ -189,7 +193,8 @@ class PartyNode:
         async for event in self._links.events():
             now = self._now()
             if isinstance(event, PeerConnected):
-                self.core.link_up(event.peer, now)
+                # A link made for an introduction must lead to the member introduced.
+                self.core.link_up(event.peer, now, expect=self._expect.pop(event.peer, None))
                 self._events.put_nowait(event)
             elif isinstance(event, PeerMessage):
                 if not self._maybe_chat(event):
@@ -197,6 +202,7 @@ class PartyNode:
             elif isinstance(event, PeerClosed):
                 self.core.link_down(event.peer, now)
                 self._member_of.pop(event.peer, None)
+                self._expect.pop(event.peer, None)
                 for intro_id, name in list(self._intro_links.items()):
                     if name == event.peer:
                         del self._intro_links[intro_id]
@@ -240,6 +246,8 @@ class PartyNode:
         elif isinstance(event, CloseLink):
             if event.reason is CloseReason.PEER_LEFT:
                 closing = self._links.close_peer(event.link_id, event.detail, CloseCode.PEER_CLOSED)
+            elif event.reason is CloseReason.REMOVED:
+                closing = self._links.close_peer(event.link_id, "removed from the party")
             else:
                 logger.warning(
                     "closing link %s: %s (%s)", event.link_id, event.reason, event.detail
@@ -268,6 +276,7 @@ class PartyNode:
             logger.warning("could not make an introduction to %s: %s", event.target, exc)
             return
         self._intro_links[event.intro_id] = made.peer
+        self._expect[made.peer] = event.target
         if not self.core.send_intro_offer(event.intro_id, made.text, self._now()):
             await self._links.close_peer(made.peer, "introduction no longer wanted")
         self._flush()
@@ -279,6 +288,7 @@ class PartyNode:
             logger.warning("introduction from %s refused: %s", event.origin, exc)
             return
         if made is not None:
+            self._expect[made.peer] = event.origin
             self.core.send_intro_answer(event.origin, event.intro_id, made.text, self._now())
             self._flush()
 
