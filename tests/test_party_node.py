@@ -178,3 +178,21 @@ async def test_removed_member_is_dropped_here_and_stays_with_the_others(
     assert "puuid-2" not in statuses(b)
     assert statuses(a).get("puuid-2") is MemberStatus.DIRECT
     assert not await b.remove("puuid-9")
+
+
+@pytest.mark.timeout(180)
+async def test_ten_members_custom_game_full_mesh_from_nine_handshakes() -> None:
+    nodes = [make(i) for i in range(10)]
+    for node in nodes:
+        await node.__aenter__()
+    try:
+        for joiner in nodes[1:]:
+            await handshake(nodes[0], joiner)
+        for i, node in enumerate(nodes):
+            node.set_selection(Selection(100 + i, (100 + i) * 1000 + 1))
+        await until(lambda: all(sees(n, "puuid-9") is not None for n in nodes), 60)
+        everyone_direct = [MemberStatus.DIRECT] * 9
+        await until(lambda: all(list(statuses(n).values()) == everyone_direct for n in nodes), 120)
+    finally:
+        for node in nodes:
+            await node.leave()
