@@ -1,0 +1,271 @@
+"""Pure mapping: (League client state, party member views) -> UI snapshot and hook records.
+
+Nothing here does I/O or reads a clock; the service passes ``now`` and a lookup that says
+whether a selection's files exist locally. The same function feeds the panel
+(:class:`~webrtc_party.rose.control.PartySnapshot`) and the injection hook
+(:class:`~webrtc_party.rose.records.TeamView` and :class:`~webrtc_party.rose.records.PartySkin`),
+so what the panel shows is what will be injected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from webrtc_party.lcu.gamedata import GameData
+from webrtc_party.lcu.state import LeagueState, Phase, Player
+from webrtc_party.lcu.state import Selection as LeagueSelection
+from webrtc_party.link_events import Path
+from webrtc_party.party import (
+    CustomMod,
+    FieldError,
+    GamePhase,
+    MemberIdentity,
+    MemberStatus,
+    MemberView,
+    Selection,
+    Source,
+)
+from webrtc_party.rose.control import MemberInfo, PartySnapshot, PendingToken
+from webrtc_party.rose.records import CustomModRef, PartySkin, Teammate, TeamView
+
+__all__ = [
+    "InstalledLookup",
+    "PartyPicture",
+    "build_picture",
+    "identity_of",
+    "party_phase",
+    "party_selection",
+    "party_skins",
+    "team_view",
+]
+
+InstalledLookup = Callable[[Selection], bool | None]
+"""Whether the files for a friend's selection exist in OUR skins folder (None: unknown)."""
+
+_PHASES: dict[str, GamePhase] = {
+    Phase.NONE: GamePhase.NONE,
+    Phase.LOBBY: GamePhase.LOBBY,
+    Phase.MATCHMAKING: GamePhase.MATCHMAKING,
+    Phase.CHECKED_INTO_TOURNAMENT: GamePhase.MATCHMAKING,
+    Phase.READY_CHECK: GamePhase.MATCHMAKING,
+    Phase.CHAMP_SELECT: GamePhase.CHAMP_SELECT,
+    Phase.GAME_START: GamePhase.GAME_START,
+    Phase.FAILED_TO_LAUNCH: GamePhase.NONE,
+    Phase.IN_PROGRESS: GamePhase.IN_GAME,
+    Phase.RECONNECT: GamePhase.IN_GAME,
+    Phase.WAITING_FOR_STATS: GamePhase.END_OF_GAME,
+    Phase.PRE_END_OF_GAME: GamePhase.END_OF_GAME,
+    Phase.END_OF_GAME: GamePhase.END_OF_GAME,
+    Phase.TERMINATED_IN_ERROR: GamePhase.NONE,
+}
+
+
+def party_phase(lcu_phase: str) -> GamePhase:
+    """The party's coarse phase for a gameflow phase (unknown values count as NONE)."""
+    return _PHASES.get(lcu_phase, GamePhase.NONE)
+
+
+def identity_of(me: Player | None) -> MemberIdentity | None:
+    """Our party identity from the client's current summoner, None until it is complete."""
+    if me is None or not me.game_name or not me.tag_line:
+        return None
+    try:
+        return MemberIdentity(me.puuid, me.summoner_id, me.game_name, me.tag_line)
+    except FieldError:
+        return None
+
+
+def party_selection(
+    sel: LeagueSelection | None, custom: Mapping[int, CustomMod] | None = None
+) -> Selection | None:
+    """What we announce: the client's skin and chroma; a custom mod chosen for that skin wins."""
+    if sel is None or sel.skin_id <= 0:
+        return None
+    mod = (custom or {}).get(sel.skin_id)
+    if mod is not None:
+        source = Source.CUSTOM
+    elif sel.chroma_id is not None:
+        source = Source.CHROMA
+    else:
+        source = Source.PICKED
+    try:
+        return Selection(sel.champion_id, sel.skin_id, sel.chroma_id, mod, source)
+    except FieldError:
+        return None  # the client showed something no skin numbering allows: announce nothing
+
+
+def team_view(league: LeagueState) -> TeamView | None:
+    """MY side as the client shows it: champ select / game cells, else a swiftplay lobby."""
+    me = league.me
+    if me is None:
+        return None
+    if league.team:
+        mine = tuple(t.champion_id for t in league.team if t.is_me or t.puuid == me.puuid)
+        mates = tuple(
+            Teammate("" if t.is_hidden else t.puuid, (max(t.champion_id, 0),))
+            for t in league.team
+            if not (t.is_me or t.puuid == me.puuid) and not t.is_bot
+        )
+        return TeamView(me.puuid, mine or (0,), mates)
+    if league.swiftplay and league.lobby is not None:
+        slots = {m.puuid: tuple(s.champion_id for s in m.slots) for m in league.lobby.members}
+        mine = slots.pop(me.puuid, ())
+        return TeamView.swiftplay(me.puuid, mine, {p: c for p, c in slots.items() if c})
+    return None
+
+
+def _on_team(team: TeamView | None) -> frozenset[str]:
+    if team is None:
+        return frozenset()
+    return frozenset(m.puuid for m in team.teammates if m.puuid)
+
+
+def party_skins(views: Iterable[MemberView], team: TeamView | None) -> tuple[PartySkin, ...]:
+    """Records for the injection hook: members on my team, fresh, with a selection."""
+    mates = _on_team(team)
+    out: list[PartySkin] = []
+    for view in views:
+        sel = view.selection
+        if view.is_local or view.stale or sel is None or view.member_id not in mates:
+            continue
+        mod = sel.custom
+        out.append(
+            PartySkin(
+                puuid=view.member_id,
+                summoner_id=view.identity.summoner_id,
+                display_name=view.identity.riot_id,
+                champion_id=sel.champion_id,
+                skin_id=sel.skin_id,
+                chroma_id=sel.chroma_id,
+                custom_mod=None if mod is None else CustomModRef(mod.content_hash, mod.name),
+            )
+        )
+    return tuple(out)
+
+
+def _status_text(view: MemberView, riot_ids: Mapping[str, str]) -> str:
+    if view.status is MemberStatus.RELAYED and view.via is not None:
+        return f"via {riot_ids.get(view.via, view.via)}"
+    return view.status.value
+
+
+def _member_info(
+    view: MemberView,
+    *,
+    riot_ids: Mapping[str, str],
+    paths: Mapping[str, Path],
+    lobby: frozenset[str],
+    mates: frozenset[str],
+    names: GameData,
+    installed: InstalledLookup,
+    seen_offset: float,
+) -> MemberInfo:
+    sel = view.selection
+    path = paths.get(view.member_id)
+    via = None if view.via is None else riot_ids.get(view.via, view.via)
+    return MemberInfo(
+        puuid=view.member_id,
+        summoner_id=view.identity.summoner_id,
+        riot_id=view.identity.riot_id,
+        is_local=view.is_local,
+        status=view.status.value,
+        status_text=_status_text(view, riot_ids),
+        via=via if view.status is MemberStatus.RELAYED else None,
+        path=None if path is None else path.value,
+        rtt_ms=None if view.rtt is None else round(view.rtt * 1000, 2),
+        last_seen=None if view.last_seen is None else round(view.last_seen + seen_offset, 3),
+        in_lobby=view.member_id in lobby,
+        on_team=view.member_id in mates or (view.is_local and bool(mates)),
+        phase=view.phase.value,
+        champion_id=None if sel is None else sel.champion_id,
+        champion_name=None if sel is None else names.champion_name(sel.champion_id),
+        skin_id=None if sel is None else sel.skin_id,
+        skin_name=None if sel is None else names.skin_name(sel.skin_id),
+        chroma_id=None if sel is None else sel.chroma_id,
+        chroma_name=None
+        if sel is None or sel.chroma_id is None
+        else names.skin_name(sel.chroma_id),
+        custom_mod=None if sel is None or sel.custom is None else sel.custom.name,
+        skin_installed=None if sel is None or view.is_local else installed(sel),
+        stale=view.stale,
+    )
+
+
+def _local_view(identity: MemberIdentity, sel: Selection | None, phase: GamePhase) -> MemberView:
+    return MemberView(
+        member_id=identity.puuid,
+        identity=identity,
+        selection=sel,
+        phase=phase,
+        seq=0,
+        status=MemberStatus.SELF,
+        via=None,
+        rtt=None,
+        last_seen=None,
+        is_local=True,
+    )
+
+
+@dataclass(frozen=True)
+class PartyPicture:
+    """One consistent picture: what the panel shows and what the hook will read."""
+
+    snapshot: PartySnapshot
+    team: TeamView | None
+    skins: tuple[PartySkin, ...]
+
+
+def build_picture(
+    *,
+    enabled: bool,
+    league: LeagueState,
+    views: Sequence[MemberView],
+    paths: Mapping[str, Path],
+    pending: Sequence[PendingToken],
+    names: GameData,
+    installed: InstalledLookup,
+    my_selection: Selection | None,
+    now: float,
+    monotonic_now: float | None = None,
+) -> PartyPicture:
+    """Map the League state and the party's member views to the snapshot and hook records.
+
+    ``views`` are the party node's views (empty when the party is off); pending tokens past
+    their expiry are dropped; ``my_selection`` is what we announce (used when the party is off).
+    ``monotonic_now`` is the party node's clock at ``now``: views' ``last_seen`` use it, the
+    snapshot shows unix seconds.
+    """
+    offset = 0.0 if monotonic_now is None else now - monotonic_now
+    team = team_view(league)
+    mates = _on_team(team)
+    lobby = frozenset(p.puuid for p in league.premade)
+    riot_ids = {v.member_id: v.identity.riot_id for v in views}
+    local = next((v for v in views if v.is_local), None)
+    if local is None:
+        ident = identity_of(league.me)
+        if ident is not None:
+            local = _local_view(ident, my_selection, party_phase(league.phase))
+
+    def info(view: MemberView) -> MemberInfo:
+        return _member_info(
+            view,
+            riot_ids=riot_ids,
+            paths=paths,
+            lobby=lobby,
+            mates=mates,
+            names=names,
+            installed=installed,
+            seen_offset=offset,
+        )
+
+    others = sorted((v for v in views if not v.is_local), key=lambda v: v.identity.riot_id)
+    snapshot = PartySnapshot(
+        enabled=enabled,
+        me=None if local is None else info(local),
+        members=tuple(info(v) for v in others),
+        pending=tuple(p for p in pending if p.expires_at > now),
+        phase=league.phase,
+        timestamp=now,
+    )
+    return PartyPicture(snapshot, team, party_skins(views, team) if enabled else ())

@@ -1,0 +1,353 @@
+"""``PartyService``: the party node driven by the League client, behind ``PartyControl``.
+
+The service owns a :class:`~webrtc_party.node.PartyNode` (while the party is on) and a task
+that follows the League client. Our identity, phase and effective selection come from the
+client's tracker; what the panel shows and what the injection hook reads come from one pure
+function, :func:`~webrtc_party.rose.party_view.build_picture`. Everything runs on one asyncio
+loop; :class:`~webrtc_party.rose.manager.PartyManager` is the thread-safe facade for Rose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from webrtc_party.config import LinkConfig
+from webrtc_party.lcu.gamedata import GameData, load_game_data
+from webrtc_party.lcu.state import GAME_PHASES, LeagueState
+from webrtc_party.linknode import PeerConnected, TokenMade
+from webrtc_party.node import PartyNode
+from webrtc_party.party import CustomMod, MemberIdentity, PartyConfig, Selection
+from webrtc_party.rose.control import (
+    PartySnapshot,
+    PendingToken,
+    PendingTokenKind,
+    TokenOutcome,
+)
+from webrtc_party.rose.errors import NoLeagueClientError, NotEnabledError
+from webrtc_party.rose.installed import SkinFiles
+from webrtc_party.rose.party_view import (
+    PartyPicture,
+    build_picture,
+    identity_of,
+    party_phase,
+    party_selection,
+)
+from webrtc_party.rose.records import PartySkin, TeamView
+
+__all__ = ["LeagueSource", "PartyService", "keep_chroma"]
+
+log = logging.getLogger(__name__)
+
+LeagueSource = Callable[[], AsyncIterator[LeagueState]]
+"""A fresh stream of League states, e.g. ``lambda: watch_league(lockfile, cafile=...)``."""
+
+Listener = Callable[[PartySnapshot], None]
+
+
+def keep_chroma(old: Selection | None, new: Selection | None, lcu_phase: str) -> Selection | None:
+    """In a game the client only reports the skin index: keep the chroma chosen before."""
+    if (
+        lcu_phase in GAME_PHASES
+        and old is not None
+        and new is not None
+        and new.chroma_id is None
+        and old.chroma_id is not None
+        and (old.champion_id, old.skin_id) == (new.champion_id, new.skin_id)
+    ):
+        return old
+    return new
+
+
+def _quiet(snap: PartySnapshot) -> PartySnapshot:
+    """The snapshot without what changes every second (for change detection)."""
+    members = tuple(dataclasses.replace(m, rtt_ms=None, last_seen=None) for m in snap.members)
+    return dataclasses.replace(snap, members=members, timestamp=0.0)
+
+
+class PartyService:
+    """Implements ``PartyControl``. Use ``async with PartyService(...) as service:``."""
+
+    def __init__(
+        self,
+        link_config: LinkConfig,
+        league: LeagueSource | None = None,
+        *,
+        party_config: PartyConfig | None = None,
+        skins: SkinFiles | None = None,
+        names: GameData | None = None,
+        key: Ed25519PrivateKey | None = None,
+        clock: Callable[[], float] = time.time,
+        identity_wait: float = 10.0,
+        retry_delay: float = 2.0,
+        tick: float = 1.0,
+    ) -> None:
+        self._link_config = link_config
+        self._league_source = league
+        self._party_config = party_config
+        self.skins = skins or SkinFiles(None)
+        self._names = names or load_game_data()
+        self._key = key or Ed25519PrivateKey.generate()
+        self._clock = clock
+        self._identity_wait = identity_wait
+        self._retry_delay = retry_delay
+        self._tick = tick
+        self.league = LeagueState()
+        self._identity: MemberIdentity | None = None
+        self._identity_known = asyncio.Event()
+        self._custom: dict[int, CustomMod] = {}
+        self._selection: Selection | None = None
+        self._node: PartyNode | None = None
+        self._node_lock = asyncio.Lock()
+        self._pending: list[tuple[PendingToken, str]] = []
+        self._listeners: list[Listener] = []
+        self._dirty = asyncio.Event()
+        self._last_sent: tuple[PartySnapshot, float] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._pump: asyncio.Task[None] | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def __aenter__(self) -> PartyService:
+        if self._league_source is not None:
+            self._spawn(self._follow_league())
+        self._spawn(self._refresher())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self.disable()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._log_crash)
+        return task
+
+    @staticmethod
+    def _log_crash(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("party service task failed", exc_info=task.exception())
+
+    # -- PartyControl ---------------------------------------------------------------------
+
+    @property
+    def enabled(self) -> bool:
+        return self._node is not None
+
+    @property
+    def node(self) -> PartyNode | None:
+        return self._node
+
+    async def enable(self) -> None:
+        async with self._node_lock:
+            if self._node is not None:
+                return
+            if self._identity is None:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self._identity_wait):
+                        await self._identity_known.wait()
+            identity = self._identity
+            if identity is None:
+                raise NoLeagueClientError(
+                    "The League client has not told us who you are yet: start it and log in."
+                )
+            await self._start_node(identity)
+
+    async def _start_node(self, identity: MemberIdentity) -> None:
+        node = PartyNode(identity, self._link_config, self._party_config, key=self._key)
+        await node.__aenter__()
+        node.set_phase(party_phase(self.league.phase))
+        node.set_selection(self._selection)
+        self._node = node
+        self._pump = self._spawn(self._pump_node(node))
+        log.info("party on as %s", identity.riot_id)
+        self._changed()
+
+    async def disable(self) -> None:
+        async with self._node_lock:
+            await self._stop_node()
+
+    async def _stop_node(self) -> None:
+        node, self._node = self._node, None
+        self._pending.clear()
+        if self._pump is not None:
+            self._pump.cancel()
+            self._pump = None
+        if node is not None:
+            await node.leave()
+            log.info("party off")
+        self._changed()
+
+    def _require(self) -> PartyNode:
+        if self._node is None:
+            raise NotEnabledError("The party is off: turn it on first.")
+        return self._node
+
+    async def create_invite(self) -> PendingToken:
+        made = await self._require().create_invite()
+        return self._remember(made, PendingTokenKind.INVITE)
+
+    async def accept(self, text: str) -> TokenOutcome:
+        made = await self._require().accept(text)
+        self._changed()
+        if made is None:
+            return TokenOutcome(answer=None, completed=True)
+        return TokenOutcome(answer=self._remember(made, PendingTokenKind.ANSWER), completed=False)
+
+    async def remove(self, member: str) -> bool:
+        node = self._require()
+        target = next(
+            (
+                v
+                for v in node.members()
+                if not v.is_local
+                and (v.member_id == member or str(v.identity.summoner_id) == member)
+            ),
+            None,
+        )
+        if target is None:
+            return False
+        await node.remove(target.member_id)
+        self._changed()
+        return True
+
+    def snapshot(self) -> PartySnapshot:
+        return self.picture().snapshot
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    # -- beyond the protocol --------------------------------------------------------------
+
+    def picture(self) -> PartyPicture:
+        """The snapshot and the injection hook's records, from the same moment."""
+        node = self._node
+        return build_picture(
+            enabled=node is not None,
+            league=self.league,
+            views=node.members() if node is not None else (),
+            paths=node.paths() if node is not None else {},
+            pending=[p for p, _ in self._pending],
+            names=self._names,
+            installed=self.skins.cached,
+            my_selection=self._selection,
+            now=self._clock(),
+            monotonic_now=time.monotonic(),
+        )
+
+    def team_view(self) -> TeamView | None:
+        return self.picture().team
+
+    def party_skins(self) -> tuple[PartySkin, ...]:
+        return self.picture().skins
+
+    def set_custom_mod(self, skin_id: int, mod: CustomMod | None) -> None:
+        """Announce ``mod`` (named by content hash) whenever we play skin ``skin_id``."""
+        if mod is None:
+            self._custom.pop(skin_id, None)
+        else:
+            self._custom[skin_id] = mod
+        self._push_selection()
+
+    async def apply_league(self, state: LeagueState) -> None:
+        """Take a new League client state (the watcher task calls this; tests may too)."""
+        self.league = state
+        identity = identity_of(state.me)
+        if identity is not None:
+            self._identity = identity
+            self._identity_known.set()
+            node = self._node
+            if node is not None and node.identity != identity:
+                log.warning("League account changed to %s: restarting the party", identity.riot_id)
+                async with self._node_lock:
+                    await self._stop_node()
+                    await self._start_node(identity)
+        self._push_selection()
+        if self._node is not None:
+            self._node.set_phase(party_phase(state.phase))
+        self._changed()
+
+    def _push_selection(self) -> None:
+        new = party_selection(self.league.my_selection, self._custom)
+        new = keep_chroma(self._selection, new, self.league.phase)
+        if new != self._selection:
+            log.info("our selection: %s -> %s", self._selection, new)
+            self._selection = new
+            if self._node is not None:
+                self._node.set_selection(new)
+        self._changed()
+
+    def _remember(self, made: TokenMade, kind: PendingTokenKind) -> PendingToken:
+        token = PendingToken(kind, made.text, made.expires_at)
+        self._pending.append((token, made.peer))
+        self._changed()
+        return token
+
+    def _changed(self) -> None:
+        self._dirty.set()
+
+    # -- tasks ----------------------------------------------------------------------------
+
+    async def _follow_league(self) -> None:
+        assert self._league_source is not None
+        while True:
+            try:
+                async for state in self._league_source():
+                    await self.apply_league(state)
+            except Exception as exc:
+                log.warning("League client: %s; trying again in %.0f s", exc, self._retry_delay)
+            await asyncio.sleep(self._retry_delay)
+
+    async def _pump_node(self, node: PartyNode) -> None:
+        async for event in node.events():
+            if isinstance(event, PeerConnected):
+                self._pending = [(t, peer) for t, peer in self._pending if peer != event.peer]
+            self._changed()
+
+    async def _refresher(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._tick):  # not wait_for: 3.11 may eat a cancel
+                    await self._dirty.wait()
+            self._dirty.clear()
+            node = self._node
+            if node is not None:
+                sels = [v.selection for v in node.members() if v.selection and not v.is_local]
+                missing = self.skins.missing(sels)
+                if missing:
+                    await asyncio.to_thread(self.skins.check_all, missing)
+            self._notify()
+
+    def _notify(self) -> None:
+        snap = self.snapshot()
+        quiet = _quiet(snap)
+        now = self._clock()
+        last = self._last_sent
+        if last is not None and last[0] == quiet and now - last[1] < 5.0:
+            return
+        self._last_sent = (quiet, now)
+        for listener in list(self._listeners):
+            try:
+                listener(snap)
+            except Exception:
+                log.exception("a party state listener failed")
