@@ -1,0 +1,163 @@
+"""The pure bridge codec: validation with specific errors, and the encoded shapes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from signaling.errors import ExpiredTokenError
+from webrtc_party.errors import ConnectError
+from webrtc_party.rose.bridge_messages import (
+    MAX_FRAME,
+    BridgeMessageError,
+    RequestType,
+    decode_request,
+    encode_enabled,
+    encode_error,
+    encode_peer_removed,
+    encode_phase_change,
+    encode_state,
+    encode_token_failure,
+    encode_token_result,
+    error_code,
+)
+from webrtc_party.rose.control import (
+    MemberInfo,
+    PartySnapshot,
+    PendingToken,
+    PendingTokenKind,
+    TokenOutcome,
+)
+
+
+def code_of(frame: object) -> str:
+    with pytest.raises(BridgeMessageError) as info:
+        decode_request(frame if isinstance(frame, str) else json.dumps(frame))
+    return info.value.code
+
+
+def test_rose_names_decode() -> None:
+    assert decode_request('{"type":"party-enable"}').type is RequestType.ENABLE
+    assert decode_request({"type": "party-disable", "id": 7}).request_id == 7
+    req = decode_request({"type": "party-add-peer", "token": "  wpiABC \n"})
+    assert (req.type, req.token) == (RequestType.ADD_PEER, "wpiABC")
+    assert decode_request({"type": "party-remove-peer", "summoner_id": 42}).member == "42"
+    assert decode_request({"type": "party-remove-peer", "summoner_id": "0042"}).member == "42"
+    assert decode_request({"type": "party-remove-peer", "puuid": "abc-1"}).member == "abc-1"
+    assert decode_request({"type": "party-get-state", "extra": [1]}).type is RequestType.GET_STATE
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ("{nope", "bad-json"),
+        ("[1, 2]", "not-an-object"),
+        ({"kind": "party-enable"}, "not-an-object"),
+        ({"type": 5}, "not-an-object"),
+        ({"type": "party-explode"}, "unknown-type"),
+        ({"type": "party-paste-token"}, "missing-field"),
+        ({"type": "party-paste-token", "token": 12}, "bad-field"),
+        ({"type": "party-paste-token", "token": "   "}, "bad-field"),
+        ({"type": "party-add-peer", "token": "w" * 201}, "bad-field"),
+        ({"type": "party-remove-peer"}, "missing-field"),
+        ({"type": "party-remove-peer", "summoner_id": -1}, "bad-field"),
+        ({"type": "party-remove-peer", "summoner_id": True}, "bad-field"),
+        ({"type": "party-remove-peer", "summoner_id": "12a"}, "bad-field"),
+        ({"type": "party-remove-peer", "puuid": ""}, "bad-field"),
+        ({"type": "party-enable", "id": "x" * 65}, "bad-field"),
+        ({"type": "party-enable", "id": [1]}, "bad-field"),
+        ("x" * (MAX_FRAME + 1), "too-large"),
+    ],
+)
+def test_bad_messages_get_specific_codes(frame: object, code: str) -> None:
+    assert code_of(frame) == code
+
+
+def test_error_reply_names_the_request() -> None:
+    with pytest.raises(BridgeMessageError) as info:
+        decode_request({"type": "party-paste-token", "id": "q1"})
+    msg = encode_error(info.value)
+    assert msg["type"] == "party-error" and msg["code"] == "missing-field"
+    assert msg["request_type"] == "party-paste-token" and msg["id"] == "q1"
+
+
+@given(st.text(max_size=300))
+def test_random_text_raises_only_the_codec_error(text: str) -> None:
+    try:
+        decode_request(text)
+    except BridgeMessageError:
+        pass
+
+
+def member(**changes: object) -> MemberInfo:
+    base: dict[str, object] = {f.name: None for f in fields(MemberInfo)}
+    base |= {
+        "puuid": "p1",
+        "summoner_id": 2**60,
+        "riot_id": "Jinx#EUW",
+        "is_local": False,
+        "status": "relayed",
+        "status_text": "via Ahri#EUW",
+        "via": "Ahri#EUW",
+        "in_lobby": True,
+        "on_team": True,
+        "phase": "champ_select",
+        "champion_id": 238,
+        "skin_id": 238001,
+        "chroma_id": 238004,
+        "stale": False,
+    }
+    base |= changes
+    return MemberInfo(**base)  # type: ignore[arg-type]
+
+
+def test_state_carries_every_member_field_and_rose_shape() -> None:
+    invite = PendingToken(PendingTokenKind.INVITE, "wpiOLD", 100)
+    newer = PendingToken(PendingTokenKind.INVITE, "wpiNEW", 200)
+    answer = PendingToken(PendingTokenKind.ANSWER, "wpaX", 300)
+    snap = PartySnapshot(
+        True, member(is_local=True, puuid="me"), (member(),), (invite, newer, answer), "Lobby", 5.0
+    )
+    msg = encode_state(snap, "r")
+    assert msg["type"] == "party-state" and msg["id"] == "r" and msg["bridge_version"] == 1
+    assert msg["party_phase"] == "lobby" and msg["phase"] == "Lobby"
+    assert (msg["my_token"], msg["my_token_expires_at"]) == ("wpiNEW", 200)
+    assert [p["kind"] for p in msg["pending"]] == ["invite", "invite", "answer"]
+    assert msg["my_puuid"] == "me" and msg["my_summoner_name"] == "Jinx#EUW"
+    assert set(msg["members"][0]) == {f.name for f in fields(MemberInfo)}
+    peer = msg["peers"][0]
+    assert peer["connected"] and peer["in_lobby"] and peer["summoner_name"] == "Jinx#EUW"
+    assert peer["skin_selection"]["chroma_id"] == 238004
+    assert json.loads(json.dumps(msg)) == msg
+
+
+def test_replies() -> None:
+    tok = PendingToken(PendingTokenKind.ANSWER, "wpaT", 9)
+    assert encode_enabled(tok) == {
+        "type": "party-enabled",
+        "success": True,
+        "token": "wpaT",
+        "expires_at": 9,
+    }
+    failed = encode_enabled(None, ConnectError("no route"), 3)
+    assert failed == {
+        "type": "party-enabled",
+        "success": False,
+        "error": "no route",
+        "code": "connect",
+        "id": 3,
+    }
+    ans = encode_token_result(TokenOutcome(tok, False), "party-token-result")
+    assert ans["kind"] == "answer" and ans["answer"] == "wpaT" and ans["success"]
+    done = encode_token_result(TokenOutcome(None, True), "party-peer-added")
+    assert done == {"type": "party-peer-added", "success": True, "kind": "completed"}
+    bad = encode_token_failure(ExpiredTokenError("too old"), "party-peer-added")
+    assert bad["code"] == "expired" and not bad["success"]
+    assert encode_peer_removed(False, "42")["code"] == "unknown-member"
+    assert encode_peer_removed(True, "abc")["puuid"] == "abc"
+    assert encode_phase_change("InProgress")["party_phase"] == "in_game"
+    assert error_code(ValueError("x")) == "internal"

@@ -1,0 +1,168 @@
+"""The bridge server over real HTTP and WebSocket (aiohttp client), with real services."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from tests.helpers import loopback_config
+from tests.rose.party_kit import members, run_all, until
+from webrtc_party.rose.bridge_server import BridgeServer, is_loopback_origin
+from webrtc_party.rose.service import PartyService
+
+
+class Panel:
+    """One connected plugin: sends requests, collects everything it receives."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws = ws
+        self.inbox: list[dict[str, Any]] = []
+
+    async def send(self, **msg: Any) -> None:
+        await self.ws.send_str(json.dumps(msg))
+
+    async def wait_for(self, mtype: str, within: float = 20.0, **match: Any) -> dict[str, Any]:
+        async with asyncio.timeout(within):
+            while True:
+                for msg in self.inbox:
+                    if msg["type"] == mtype and all(msg.get(k) == v for k, v in match.items()):
+                        self.inbox.remove(msg)
+                        return msg
+                raw = await self.ws.receive_str()
+                self.inbox.append(json.loads(raw))
+
+    async def ask(self, mtype: str, reply: str, **fields: Any) -> dict[str, Any]:
+        rid = f"{mtype}-{len(self.inbox)}"
+        await self.send(type=mtype, id=rid, **fields)
+        return await self.wait_for(reply, id=rid)
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+async def connect(http: aiohttp.ClientSession, port: int) -> Panel:
+    return Panel(await http.ws_connect(f"http://127.0.0.1:{port}/"))
+
+
+def test_origin_rule() -> None:
+    for ok in (None, "null", "https://127.0.0.1:5123", "http://localhost", "http://[::1]:9"):
+        assert is_loopback_origin(ok), ok
+    for bad in ("https://evil.example", "http://127.0.0.1.evil.example", "http://10.0.0.2", ""):
+        assert not is_loopback_origin(bad), bad
+
+
+async def test_port_origin_qr_and_bad_messages(http: aiohttp.ClientSession) -> None:
+    async with (
+        PartyService(loopback_config(), None, identity_wait=0.1) as service,
+        BridgeServer(service, port=0) as bridge,
+    ):
+        base = f"http://127.0.0.1:{bridge.port}"
+        async with http.get(f"{base}/bridge-port") as resp:
+            assert resp.status == 200 and int(await resp.text()) == bridge.port
+        evil = {"Origin": "https://evil.example"}
+        for path in ("/bridge-port", "/", "/party/qr.svg?token=x"):
+            async with http.get(base + path, headers=evil) as resp:
+                assert resp.status == 403
+        with pytest.raises(aiohttp.WSServerHandshakeError) as info:
+            await http.ws_connect(base + "/", headers=evil)
+        assert info.value.status == 403
+
+        async with http.get(f"{base}/party/qr.svg", params={"token": "hello"}) as resp:
+            assert resp.status == 400 and "not a party token" in await resp.text()
+        async with http.get(f"{base}/asset/..%2Fcontrol.py") as resp:
+            assert resp.status == 404
+
+        panel = await connect(http, bridge.port)
+        await panel.ws.send_str("{oops")
+        assert (await panel.wait_for("party-error"))["code"] == "bad-json"
+        await panel.send(type="party-launch")
+        err = await panel.wait_for("party-error")
+        assert err["code"] == "unknown-type" and err["request_type"] == "party-launch"
+        await panel.ws.send_bytes(b"\x00")
+        assert (await panel.wait_for("party-error"))["code"] == "not-an-object"
+        await panel.ws.send_str(json.dumps({"type": "party-get-state", "pad": "x" * 70_000}))
+        assert (await panel.wait_for("party-error"))["code"] == "too-large"
+        enabled = await panel.ask("party-enable", "party-enabled")
+        assert not enabled["success"] and enabled["code"] == "no-league-client"
+        removed = await panel.ask("party-remove-peer", "party-peer-removed", summoner_id=5)
+        assert not removed["success"] and removed["code"] == "not-enabled"
+        state = await panel.ask("party-get-state", "party-state")
+        assert state["enabled"] is False and state["members"] == []
+        await panel.ws.close()
+
+
+async def test_port_50000_or_the_next_free_one() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        async with (
+            PartyService(loopback_config(), None) as service,
+            BridgeServer(service, port=port) as bridge,
+        ):
+            assert bridge.port == port + 1
+
+
+async def test_two_step_flow_qr_and_broadcasts(tmp_path: Path, http: aiohttp.ClientSession) -> None:
+    async with members(tmp_path, 2) as (a, b):
+        await until(lambda: a.service.league.me is not None and b.service.league.me is not None)
+        async with BridgeServer(a.service, port=0) as ba, BridgeServer(b.service, port=0) as bb:
+            pa, watcher, pb = (
+                await connect(http, ba.port),
+                await connect(http, ba.port),
+                await connect(http, bb.port),
+            )
+            invite = await pa.ask("party-create-invite", "party-invite")
+            assert invite["token"].startswith("wpi") and invite["expires_at"] > 0
+            async with http.get(
+                f"http://127.0.0.1:{ba.port}/party/qr.svg", params={"token": invite["token"]}
+            ) as resp:
+                assert resp.status == 200 and resp.content_type == "image/svg+xml"
+                assert "<svg" in await resp.text()
+            shown = await watcher.wait_for("party-state", my_token=invite["token"])  # broadcast
+            assert shown["my_token"] == invite["token"]
+
+            got = await pb.ask("party-paste-token", "party-token-result", token=invite["token"])
+            assert got["success"] and got["kind"] == "answer" and got["answer"].startswith("wpa")
+            done = await pa.ask("party-add-peer", "party-peer-added", token=got["answer"])
+            assert done == {
+                "type": "party-peer-added",
+                "success": True,
+                "kind": "completed",
+                "id": done["id"],
+            }
+            again = await pa.ask("party-paste-token", "party-token-result", token=got["answer"])
+            assert not again["success"] and again["code"] == "unknown-invite"
+
+            await run_all([a, b], "skins")
+            await watcher.wait_for("phase-change", phase="ChampSelect")
+
+            def jinx_shown(msg: dict[str, Any]) -> bool:
+                return any(m["skin_name"] == "Firecracker Jinx" for m in msg["members"])
+
+            async with asyncio.timeout(20):
+                while True:
+                    msg = await watcher.wait_for("party-state")
+                    if jinx_shown(msg) and msg["members"][0]["status"] == "direct":
+                        break
+            friend = msg["members"][0]
+            assert friend["on_team"] and friend["in_lobby"] and friend["riot_id"].startswith("Jinx")
+            assert msg["peers"][0]["connected"] and msg["pending"] == []
+
+            sid = friend["summoner_id"]
+            removed = await pa.ask("party-remove-peer", "party-peer-removed", summoner_id=sid)
+            assert removed["success"] and removed["summoner_id"] == sid
+            off = await pb.ask("party-disable", "party-disabled")
+            assert off["type"] == "party-disabled"
+            for panel in (pa, watcher, pb):
+                await panel.ws.close()
