@@ -137,6 +137,8 @@ class PartyManager:
 
     @property
     def service(self) -> PartyService:
+        """The service on the party's thread (started on first use). Touch it only there."""
+        self.start()
         if self._service is None:
             raise ServiceClosedError("The party service has stopped.")
         return self._service
