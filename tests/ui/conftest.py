@@ -1,0 +1,42 @@
+"""Fixtures of the browser tests: one headless chromium per test module, the test page server.
+
+Playwright is imported inside the fixtures so that a machine without it can still collect
+(and skip, see ``needs.require_browser``) the other tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+import pytest_asyncio
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
+
+    from tests.ui.harness import ClientPageServer
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    from playwright.async_api import async_playwright
+
+    from tests.ui.harness import CHROMIUM, LAUNCH_ARGS
+
+    async with async_playwright() as pw:
+        # launch() gives every run a fresh temporary profile (user-data dir), removed on close.
+        chromium = await pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def page_server() -> AsyncIterator[ClientPageServer]:
+    from tests.ui.harness import ClientPageServer
+
+    async with ClientPageServer() as server:
+        yield server

@@ -1,0 +1,183 @@
+"""The party panel end to end in a real chromium: two League client pages, each with the
+plugin, each talking to its own real bridge in front of a real party service (party node on
+loopback, emulated League client). A invites, B answers, both see each other with the right
+skin; a bad token shows its error; removing a member updates both panels.
+
+Set ``WEBRTC_PARTY_SCREENSHOTS=1`` to (re)write the screenshots in docs/images/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.ui.needs import require_browser
+
+require_browser()
+pytest.importorskip("webrtc_party.rose.bridge_server", reason="the UI bridge (issue 6) is missing")
+
+import aiohttp  # noqa: E402
+from playwright.async_api import Browser, Locator, Page, expect  # noqa: E402
+
+from signaling.errors import TokenError  # noqa: E402
+from signaling.token import parse_token  # noqa: E402
+from tests.rose.rose_kit import make_zip, mod_payload  # noqa: E402
+from tests.ui.harness import ROOT, ClientPage, ClientPageServer  # noqa: E402
+from tests.ui.party_members import ui_members, until  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
+
+OPTIONS = {"sharedBridgeWaitMs": 200}  # no ROSE-SkinMonitor here: use our own socket soon
+IMAGES = ROOT / "docs" / "images"
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    return IMAGES if os.environ.get("WEBRTC_PARTY_SCREENSHOTS") == "1" else tmp_path
+
+
+async def shoot(page: Page, folder: Path, name: str) -> None:
+    """The panel with the social bar below it, as the user sees it in the client."""
+    box = await page.locator("#rpm-panel").bounding_box()
+    assert box is not None
+    x = max(0.0, box["x"] - 16)
+    y = max(0.0, box["y"] - 16)
+    clip = {"x": x, "y": y, "width": 1280 - x, "height": 720 - y}
+    await page.screenshot(path=str(folder / name), clip=clip)  # type: ignore[arg-type]
+
+
+async def open_panel(client: ClientPage) -> Locator:
+    await client.page.locator("#rpm-party-button").click()
+    panel = client.page.locator("#rpm-panel")
+    await expect(panel).to_be_visible()
+    await expect(panel).to_have_attribute("data-bridge", "connected")
+    return panel
+
+
+async def paste(panel: Locator, text: str) -> None:
+    await panel.locator("[data-role=paste]").fill(text)
+    await panel.locator("[data-role=paste-submit]").click()
+
+
+async def bridge_sends_cors(port: int, origin: str) -> bool:
+    """Whether the bridge lets the panel's page read ``/bridge-port`` (and load fonts)."""
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"http://127.0.0.1:{port}/bridge-port", headers={"Origin": origin}) as resp,
+    ):
+        return resp.headers.get("Access-Control-Allow-Origin") in (origin, "*")
+
+
+def damaged(token: str) -> str:
+    i = len(token) // 2
+    return token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1 :]
+
+
+async def test_two_members_link_through_their_panels(
+    browser: Browser, page_server: ClientPageServer, tmp_path: Path
+) -> None:
+    shots = screenshot_dir(tmp_path)
+    async with ui_members(tmp_path, 2) as (a, b), contextlib.AsyncExitStack() as pages:
+        # A has Jinx's skin on disk, B has nothing: B's panel warns about A's Ahri skin.
+        make_zip(a.skins_root / "222" / "222002" / "222002.zip", mod_payload("firecracker"))
+        await until(lambda: a.service.league.me is not None and b.service.league.me is not None)
+        pa = await ClientPage.open(browser, page_server, bridge_port=a.bridge.port, options=OPTIONS)
+        pb = await ClientPage.open(browser, page_server, bridge_port=b.bridge.port, options=OPTIONS)
+        for client in (pa, pb):  # closed before the bridges (their sockets would hold them)
+            pages.push_async_callback(client.close)
+        panel_a = await open_panel(pa)
+        panel_b = await open_panel(pb)
+        await expect(panel_a).to_have_attribute("data-enabled", "false")
+        await expect(panel_a.locator("[data-role=me]")).to_contain_text("Ahri Main#EUW")
+
+        # A makes an invite: token, QR from the bridge, countdown.
+        await panel_a.locator("[data-role=create-invite]").click()
+        invite_box = panel_a.locator("[data-role=invite-token]")
+        await expect(invite_box).to_have_value(re.compile(r"^wpi"))
+        await expect(panel_a).to_have_attribute("data-enabled", "true")
+        invite = await invite_box.input_value()
+        assert invite.startswith("wpi")
+        assert await invite_box.get_attribute("readonly") is not None
+        await expect(panel_a.locator("[data-role=invite-countdown]")).to_have_text(
+            re.compile(r"expires in (9|10):\d\d")
+        )
+        await pa.page.wait_for_function(
+            "document.querySelector('[data-role=invite-qr]').naturalWidth > 0"
+        )
+        copy = panel_a.locator("[data-role=invite-copy]")
+        await copy.click()
+        await expect(copy).to_have_text("Copied")
+        assert await pa.page.evaluate("navigator.clipboard.readText()") == invite
+        await shoot(pa.page, shots, "panel-invite.png")
+
+        # B pastes it as it arrived in chat: quoted, broken over two lines, with words around.
+        await paste(panel_b, f"Ahri Main: here `{invite[:40]}\n{invite[40:]}` see you in game!")
+        answer_box = panel_b.locator("[data-role=answer-token]")
+        await expect(panel_b.locator("[data-role=answer]")).to_be_visible()
+        answer = await answer_box.input_value()
+        assert answer.startswith("wpa")
+        await expect(panel_b.locator("[data-role=paste-note]")).to_contain_text("send your answer")
+        await expect(panel_b.locator("[data-role=paste]")).to_have_value("")
+        await pb.page.wait_for_function(
+            "document.querySelector('[data-role=answer-qr]').naturalWidth > 0"
+        )
+        await shoot(pb.page, shots, "panel-answer.png")
+
+        # A pastes B's answer: the link completes.
+        await paste(panel_a, answer)
+        await expect(panel_a.locator("[data-role=paste-note]")).to_contain_text("Answer accepted")
+
+        # Champion select with picks and skins on both clients.
+        for m in (a, b):
+            await m.emu.run_until("skins")
+        row_b_in_a = panel_a.locator(".rpm-member", has_text="Jinx Enjoyer#EUW")
+        row_a_in_b = panel_b.locator(".rpm-member", has_text="Ahri Main#EUW")
+        await expect(row_b_in_a.locator("[data-role=status]")).to_have_text(
+            re.compile(r"^direct"), timeout=20_000
+        )
+        await expect(row_a_in_b.locator("[data-role=status]")).to_have_text(
+            re.compile(r"^direct"), timeout=20_000
+        )
+        await expect(row_b_in_a.locator("[data-role=skin]")).to_have_text(
+            "Jinx · Firecracker Jinx", timeout=10_000
+        )
+        await expect(row_a_in_b.locator("[data-role=skin]")).to_have_text(
+            "Ahri · Dynasty Ahri", timeout=10_000
+        )
+        await expect(row_a_in_b.locator("[data-role=skin-missing]")).to_be_visible(timeout=10_000)
+        await expect(row_b_in_a.locator("[data-role=skin-missing]")).to_have_count(0)
+        # The invite and the answer were used: their boxes are gone.
+        await expect(panel_a.locator("[data-role=invite-token]")).to_be_hidden()
+        await expect(panel_b.locator("[data-role=answer]")).to_be_hidden()
+        await expect(pa.page.locator("#rpm-party-button .rpm-badge")).to_have_text("1")
+        await shoot(pa.page, shots, "panel-members.png")
+        await shoot(pb.page, shots, "panel-members-missing-skin.png")
+
+        # A damaged token: the bridge's own words.
+        bad = damaged(invite)
+        with pytest.raises(TokenError) as caught:
+            parse_token(bad)
+        await paste(panel_b, bad)
+        note = panel_b.locator("[data-role=paste-note]")
+        await expect(note).to_have_attribute("data-kind", "error")
+        await expect(note).to_have_text(str(caught.value))
+        await expect(panel_b.locator("[data-role=paste]")).to_have_value(bad)  # kept to fix
+        await shoot(pb.page, shots, "panel-error.png")
+
+        # A removes B: both panels update.
+        await row_b_in_a.locator("[data-role=remove]").click()
+        await expect(panel_a.locator(".rpm-member")).to_have_count(0, timeout=10_000)
+        await expect(panel_a.locator("[data-role=members-empty]")).to_be_visible()
+        await expect(row_a_in_b.locator("[data-role=status]")).not_to_have_text(
+            re.compile(r"^direct"), timeout=20_000
+        )
+
+        # Until the bridge answers with Access-Control-Allow-Origin, the browser complains
+        # that /bridge-port cannot be read (the plugin then trusts the WebSocket handshake).
+        origin = page_server.url.rstrip("/")
+        without_cors = not await bridge_sends_cors(a.bridge.port, origin)
+        for client in (pa, pb):
+            client.assert_clean(bridge_without_cors=without_cors)
