@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "webrtc_party.cli.node_cmd",
     "webrtc_party.cli.handshake_cmd",
     "webrtc_party.cli.doctor_cmd",
+    "webrtc_party.cli.serve_cmd",
 )
 
 

@@ -1,0 +1,253 @@
+"""The whole flow with no League client: 3 emulated clients, 3 party nodes on loopback.
+
+``run_demo(out)`` plays a premade lobby -> champion select -> picks (one with a chroma, one
+with a custom mod) -> finalization, and writes every member's injection plan and a timeline
+through ``out`` (the CLI passes ``print``). Each member has its own Rose-shaped data folder with
+real ZIP files, so the plans come from the real injection hook.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import tempfile
+import time
+import zipfile
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from webrtc_party.config import LinkConfig
+from webrtc_party.errors import PartyError
+from webrtc_party.interfaces import InterfacePolicy
+from webrtc_party.lcu.client import watch_league
+from webrtc_party.lcu.emulator import LcuEmulator
+from webrtc_party.lcu.emulator.scenarios import Step
+from webrtc_party.lcu.emulator.world import World
+from webrtc_party.lcu.state import LeagueState
+from webrtc_party.party import CustomMod, PartyConfig
+from webrtc_party.rose.injection import PartyInjectionHook
+from webrtc_party.rose.installed import SkinFiles
+from webrtc_party.rose.modindex import content_hash
+from webrtc_party.rose.records import InjectionReport, MemberStatus, PartySkin, TeamView
+from webrtc_party.rose.service import PartyService
+
+__all__ = ["DemoError", "run_demo"]
+
+Out = Callable[[str], None]
+ZED, SHOCKBLADE, ROSE_QUARTZ = 238, 238001, 238004
+JINX_SKIN = 222002
+MOD_NAME = "Arcane Jinx"
+STEPS_TO_PLAY = ("lobby", "join-2", "ready-check", "champ-select", "skins", "chromas")
+
+
+def _demo_steps(world: World, steps: list[Step]) -> list[Step]:
+    """The premade script, with the third player on Zed so a chroma is in play."""
+    third = world.accounts[2]
+
+    def then(step: Step, extra: Callable[[World], None]) -> Step:
+        def both(w: World) -> None:
+            step.apply(w)
+            extra(w)
+
+        return Step(step.name, both)
+
+    fixes: dict[str, Callable[[World], None]] = {
+        "hovers": lambda w: w.hover(w.cell_of(third), ZED),
+        "skins": lambda w: w.choose_skin(w.cell_of(third), SHOCKBLADE),
+        "chromas": lambda w: w.choose_skin(w.cell_of(third), ROSE_QUARTZ),
+    }
+    return [then(s, fixes[s.name]) if s.name in fixes else s for s in steps]
+
+
+def _zip(path: Path, label: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("META/info.json", json.dumps({"Name": label, "Version": "1.0"}))
+        archive.writestr("WAD/demo.wad.client", f"demo payload: {label}")
+    return path
+
+
+def _rose_folder(base: Path, *, with_custom_mod: bool) -> tuple[Path, Path]:
+    skins, mods = base / "skins", base / "mods" / "skins"
+    for champ, skin in ((103, 103001), (222, JINX_SKIN), (99, 99002), (ZED, SHOCKBLADE)):
+        _zip(skins / str(champ) / str(skin) / f"{skin}.zip", f"skin {skin}")
+    _zip(skins / str(ZED) / str(SHOCKBLADE) / str(ROSE_QUARTZ) / f"{ROSE_QUARTZ}.zip", "chroma")
+    mods.mkdir(parents=True, exist_ok=True)
+    if with_custom_mod:
+        _zip(mods / str(JINX_SKIN) / f"{MOD_NAME}.zip", MOD_NAME)
+    return skins, mods
+
+
+class DemoError(PartyError):
+    """The demo did not reach a step it waits for (a bug, or a machine far too slow)."""
+
+
+@dataclass
+class _Member:
+    name: str
+    emu: LcuEmulator
+    service: PartyService
+    skins: Path
+    mods: Path
+
+
+class _FolderInjector:
+    """Stands in for Rose's injector: the folder its overlay is built from."""
+
+    def __init__(self, mods_dir: Path) -> None:
+        self._mods_dir = mods_dir
+
+    @property
+    def mods_dir(self) -> Path:
+        return self._mods_dir
+
+
+async def _until(check: Callable[[], bool], what: str, within: float = 20.0) -> None:
+    deadline = time.monotonic() + within
+    while not check():
+        if time.monotonic() > deadline:
+            raise DemoError(f"the demo got stuck waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+def _league(emu: LcuEmulator) -> Callable[[], AsyncIterator[LeagueState]]:
+    return lambda: watch_league(emu.lockfile_path, cafile=emu.ca_path)
+
+
+async def run_demo(out: Out, base: Path | None = None) -> int:
+    """Play the demo; returns 0 when every member's plan holds both friends' skins."""
+    with tempfile.TemporaryDirectory(prefix="webrtc-party-demo-") as tmp:
+        return await _play(out, base or Path(tmp))
+
+
+async def _play(out: Out, base: Path) -> int:
+    start = time.monotonic()
+    timeline: list[str] = []
+
+    def mark(text: str) -> None:
+        timeline.append(f"{time.monotonic() - start:6.2f}s  {text}")
+
+    config = LinkConfig(stun=(), interfaces=InterfacePolicy.loopback_only())
+    fast = PartyConfig(intro_timeout=10.0, intro_backoff=1.0)
+    async with contextlib.AsyncExitStack() as stack:
+        party: list[_Member] = []
+        for i in range(3):
+            folder = base / f"member{i}"
+            (folder / "lcu").mkdir(parents=True)
+            emu = LcuEmulator(folder / "lcu", "premade", size=3, local=i)
+            emu.steps = _demo_steps(emu.world, emu.steps)
+            await stack.enter_async_context(emu)
+            skins, mods = _rose_folder(folder / "Rose", with_custom_mod=i != 2)
+            service = PartyService(
+                config,
+                _league(emu),
+                party_config=fast,
+                skins=SkinFiles(skins, mods),
+                tick=0.2,
+                retry_delay=0.2,
+            )
+            await stack.enter_async_context(service)
+            name = f"{emu.world.me.game_name}#{emu.world.me.tag_line}"
+            party.append(_Member(name, emu, service, skins, mods))
+        mark("3 emulated League clients and 3 party services started")
+        for m in party:
+            await m.service.enable()
+        mark("party on for everyone (identity read from each League client)")
+
+        host = party[0]
+        mod_file = host.mods / str(JINX_SKIN) / f"{MOD_NAME}.zip"
+        jinx = party[1]
+        mod = CustomMod(await asyncio.to_thread(content_hash, mod_file), MOD_NAME)
+        jinx.service.set_custom_mod(JINX_SKIN, mod)
+        out(f"{jinx.name} plays custom mod {MOD_NAME!r} (hash {mod.content_hash[:16]}...)")
+
+        for joiner in party[1:]:
+            invite = await host.service.create_invite()
+            out(f"\n{host.name} invites {joiner.name}:\n  {invite.token}")
+            outcome = await joiner.service.accept(invite.token)
+            assert outcome.answer is not None
+            out(f"{joiner.name} answers:\n  {outcome.answer.token}")
+            await host.service.accept(outcome.answer.token)
+            mark(f"handshake {host.name} <-> {joiner.name} (2 tokens pasted)")
+
+        def meshed() -> bool:
+            return all(
+                len(m.service.snapshot().members) == 2
+                and all(f.status == "direct" for f in m.service.snapshot().members)
+                for m in party
+            )
+
+        await _until(meshed, "full mesh")
+        mark(f"{party[1].name} <-> {party[2].name} linked by introduction (no token)")
+
+        for step in STEPS_TO_PLAY:
+            for m in party:
+                await m.emu.run_until(step)
+            mark(f"League clients: {step}")
+
+        def everyone_sees_everything() -> bool:
+            for m in party:
+                skins = m.service.party_skins()
+                if len(skins) != 2:
+                    return False
+                if m is not party[2] and not any(s.chroma_id == ROSE_QUARTZ for s in skins):
+                    return False
+                if m is not jinx and not any(s.custom_mod is not None for s in skins):
+                    return False
+            return True
+
+        await _until(everyone_sees_everything, "everyone's picks")
+        mark("every member sees both friends' picks (chroma and custom mod included)")
+        for m in party:
+            await m.emu.run_until("finalization")
+        mark("champion select: FINALIZATION -> Rose injects now")
+
+        ok = True
+        for i, m in enumerate(party):
+            picture = m.service.picture()  # read on the loop; the hook runs in a thread
+            hook = PartyInjectionHook(
+                m.skins, m.mods, partial(_team, picture.team), partial(_skins, picture.skins)
+            )
+            injector = _FolderInjector(base / f"member{i}" / "Rose" / "injection" / "mods")
+            report = await asyncio.to_thread(hook.prepare, injector)
+            ok &= _print_plan(out, m, report, base)
+        mark("injection plans made")
+        out("\nTimeline:")
+        for line in timeline:
+            out("  " + line)
+        out("\ndemo " + ("finished: every member injects both friends' skins" if ok else "FAILED"))
+        return 0 if ok else 1
+
+
+def _team(team: TeamView | None) -> TeamView | None:
+    return team
+
+
+def _skins(skins: tuple[PartySkin, ...]) -> tuple[PartySkin, ...]:
+    return skins
+
+
+def _print_plan(out: Out, m: _Member, report: InjectionReport, base: Path) -> bool:
+    snap = m.service.snapshot()
+    me = snap.me
+    mine = "?" if me is None else f"{me.champion_name} / {me.skin_name}"
+    out(f"\nInjection plan of {m.name} (own skin, injected by Rose: {mine}):")
+    names = {f.puuid: f for f in snap.members}
+    for outcome in report.outcomes:
+        friend = names.get(outcome.puuid)
+        if friend is None:
+            continue
+        look = f"{friend.champion_name} / {friend.skin_name}"
+        if friend.chroma_name:
+            look += f" / chroma {friend.chroma_name}"
+        if friend.custom_mod:
+            look += f" / custom mod {friend.custom_mod!r}"
+        out(f"  {friend.riot_id:<18} {look}")
+        source = "-" if outcome.source is None else str(outcome.source.relative_to(base))
+        out(f"    {outcome.status.value}: {outcome.detail}")
+        out(f"    mod folder {outcome.mod_name} <- {source}")
+    injected = [o for o in report.outcomes if o.status is MemberStatus.INJECTED]
+    return len(injected) == 2
