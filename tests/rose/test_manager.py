@@ -85,7 +85,7 @@ def rose_pair(
 def test_rose_flow_from_threads(
     rose_pair: tuple[list[EmulatorThread], list[PartyManager], list[RoseTree]], tmp_path: Path
 ) -> None:
-    (ea, eb), (ma, mb), (ta, _tb) = rose_pair
+    (ea, eb), (ma, mb), (ta, tb) = rose_pair
     states: list[PartySnapshot] = []
     ma.set_callbacks(on_state_change=states.append)
     assert not ma.enabled
@@ -102,10 +102,15 @@ def test_rose_flow_from_threads(
     done = ma.add_peer(answer.answer)
     assert done and done.answer is None
 
+    mod = tb.add_custom_archive(222002, "arcane.zip", "arcane")
+    assert mb.set_custom_mod(222002, mod, "Arcane") is True
+    assert mb.set_custom_mod(222002, tmp_path / "missing.zip") is False
     ea.run(ea.emu.run_until("skins"))
     eb.run(eb.emu.run_until("skins"))
     jinx = eb.emu.world.me.puuid
     wait(lambda: [s.puuid for s in ma.get_party_skins()] == [jinx])
+    (record,) = ma.get_party_skins()
+    assert record.custom_mod is not None and record.custom_mod.display_name == "Arcane"
     assert any(s.enabled and s.members for s in states)  # callback ran on the party thread
 
     # Rose's injection thread: the hook reads the manager synchronously

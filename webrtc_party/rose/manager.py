@@ -15,14 +15,18 @@ import logging
 import threading
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from signaling.errors import TokenError
 from webrtc_party.errors import PartyError
+from webrtc_party.party import CustomMod, FieldError
+from webrtc_party.rose.archive import ArchiveRejectedError
 from webrtc_party.rose.bridge_handler import Outgoing, handle_ui_message, reusable_invite
 from webrtc_party.rose.bridge_messages import error_code
 from webrtc_party.rose.control import PartySnapshot
 from webrtc_party.rose.errors import ServiceClosedError
+from webrtc_party.rose.modindex import content_hash
 from webrtc_party.rose.records import PartySkin, TeamView
 from webrtc_party.rose.service import PartyService
 
@@ -179,6 +183,22 @@ class PartyManager:
     def remove_peer(self, summoner_id: int | str) -> bool:
         return self._call(self._remove(str(summoner_id)))
 
+    def set_custom_mod(self, skin_id: int, mod_path: Path | None, name: str | None = None) -> bool:
+        """Announce the custom mod at ``mod_path`` whenever we play ``skin_id`` (None: stop).
+
+        The mod is hashed here, in the caller's thread; friends only learn the hash and
+        ``name`` (default: the file name). False if the mod cannot be read or named."""
+        mod = None
+        if mod_path is not None:
+            try:
+                label = (name or mod_path.stem).strip()[:64] or "custom mod"
+                mod = CustomMod(content_hash(mod_path), label)
+            except (OSError, ArchiveRejectedError, FieldError) as exc:
+                log.warning("custom mod %s not announced: %s", mod_path.name, exc)
+                return False
+        self._call(self._set_custom(skin_id, mod))
+        return True
+
     def get_party_skins(self) -> list[PartySkin]:
         """The friends' skins to inject (called from Rose's injection thread). Never raises."""
         self._refresh_records()
@@ -240,6 +260,9 @@ class PartyManager:
         except PartyError as exc:
             log.info("remove %s: %s", member, exc)
             return False
+
+    async def _set_custom(self, skin_id: int, mod: CustomMod | None) -> None:
+        self.service.set_custom_mod(skin_id, mod)
 
     async def _snapshot(self) -> PartySnapshot:
         return self.service.snapshot()
