@@ -9,6 +9,7 @@ import pytest
 from tests.helpers import loopback_config
 from tests.rose.party_kit import handshake, members, run_all, until
 from tests.rose.rose_kit import FakeRoseInjector, make_zip, mod_payload, read_payload
+from webrtc_party.lcu.state import LeagueState, Player
 from webrtc_party.party import CustomMod, Selection
 from webrtc_party.rose import PartyInjectionHook
 from webrtc_party.rose.errors import NoLeagueClientError, NotEnabledError
@@ -110,3 +111,33 @@ async def test_disable_then_enable_again_and_state_callbacks(tmp_path: Path) -> 
         await a.service.enable()
         assert a.service.enabled
         await until(lambda: True in seen and False in seen)
+
+
+async def test_a_member_who_leaves_is_no_longer_injected(tmp_path: Path) -> None:
+    async with members(tmp_path, 2) as (a, b):
+        await until(lambda: a.service.league.me is not None and b.service.league.me is not None)
+        await a.service.enable()
+        await b.service.enable()
+        await handshake(a.service, b.service)
+        await run_all([a, b], "skins")
+        await until(lambda: len(a.service.party_skins()) == 1)
+        await b.service.disable()
+        await until(lambda: a.service.party_skins() == ())
+        assert all(m.stale for m in a.service.snapshot().members)
+
+
+async def test_account_change_restarts_the_party_as_the_new_account() -> None:
+    async with PartyService(loopback_config(), None) as service:
+        first = LeagueState(phase="Lobby", me=Player("puuid-a", 1, "First", "EUW"))
+        await service.apply_league(first)
+        await service.enable()
+        await service.create_invite()
+        node = service.node
+        assert node is not None and node.identity.riot_id == "First#EUW"
+        second = LeagueState(phase="Lobby", me=Player("puuid-b", 2, "Second", "EUW"))
+        await service.apply_league(second)
+        assert service.node is not None and service.node is not node
+        assert service.node.identity.puuid == "puuid-b"
+        snap = service.snapshot()
+        assert snap.me is not None and snap.me.riot_id == "Second#EUW"
+        assert snap.pending == ()  # the old account's invite is gone with its node
