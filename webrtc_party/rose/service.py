@@ -330,6 +330,8 @@ class PartyService:
                 async with asyncio.timeout(self._tick):  # not wait_for: 3.11 may eat a cancel
                     await self._dirty.wait()
             self._dirty.clear()
+            now = self._clock()
+            self._pending = [(t, peer) for t, peer in self._pending if t.expires_at > now]
             node = self._node
             if node is not None:
                 sels = [v.selection for v in node.members() if v.selection and not v.is_local]
