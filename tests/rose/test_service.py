@@ -141,3 +141,32 @@ async def test_account_change_restarts_the_party_as_the_new_account() -> None:
         snap = service.snapshot()
         assert snap.me is not None and snap.me.riot_id == "Second#EUW"
         assert snap.pending == ()  # the old account's invite is gone with its node
+
+
+async def test_custom_game_friend_on_the_other_team_is_skipped(tmp_path: Path) -> None:
+    """custom-bots: members 0 and 1 on team 100, member 2 on team 200 (with a bot each)."""
+    async with members(tmp_path, 3, scenario="custom-bots") as party:
+        a, b, c = party
+        await until(lambda: all(m.service.league.me is not None for m in party))
+        for m in party:
+            await m.service.enable()
+        await handshake(a.service, b.service)
+        await handshake(a.service, c.service)
+        await run_all(party, "picks")
+
+        def settled() -> bool:
+            snap = a.service.snapshot()
+            return len(snap.members) == 2 and all(m.skin_id for m in snap.members)
+
+        await until(settled)
+        by = {m.puuid: m for m in a.service.snapshot().members}
+        assert by[b.puuid].on_team and by[b.puuid].in_lobby
+        assert not by[c.puuid].on_team and by[c.puuid].in_lobby  # same lobby, other team
+        assert [r.puuid for r in a.service.party_skins()] == [b.puuid]
+        assert c.service.party_skins() == ()  # alone with a bot on team 200
+        make_zip(a.skins_root / "222" / "222002" / "222002.zip", mod_payload("jinx"))
+        hook = PartyInjectionHook(
+            a.skins_root, a.mods_root, a.service.team_view, a.service.party_skins
+        )
+        report = hook.prepare(FakeRoseInjector(tmp_path / "inj"))
+        assert report.statuses() == {(b.puuid, 222): MemberStatus.INJECTED}
