@@ -154,3 +154,17 @@ def test_errors_come_back_as_values_and_loops_are_never_blocked(tmp_path: Path) 
         asyncio.run(on_a_loop())
     finally:
         manager.close()
+
+
+def test_a_slow_party_gives_a_value_not_an_exception() -> None:
+    manager = PartyManager(lambda: PartyService(loopback_config(), None, identity_wait=1.0))
+    try:
+        manager.start()
+        manager._timeout = 0.2  # the caller gives up long before the service does
+        assert manager.enable() == ""
+        assert manager.last_error is not None and "in time" in manager.last_error
+        slow = manager.add_peer("wpiXYZ")
+        assert not slow and slow.error is not None
+    finally:
+        manager._timeout = 10.0
+        manager.close()

@@ -160,28 +160,41 @@ class PartyManager:
 
     def enable(self) -> str:
         """Turn the party on; returns our invite token ("" on failure, see ``last_error``)."""
-        return self._guard(self._call(self._enable()), "")
+        try:
+            return self._guard(self._call(self._enable()), "")
+        except (TimeoutError, ServiceClosedError) as exc:
+            return self._guard(("", _stuck(exc)), "")
 
     async def enable_async(self) -> str:
         return self._guard(await self._await(self._enable()), "")
 
     def disable(self) -> None:
-        self._call(self.service.disable())
         self.token = None
+        try:
+            self._call(self._disable())
+        except (TimeoutError, ServiceClosedError) as exc:
+            log.warning("party disable: %s", _stuck(exc))
 
     async def disable_async(self) -> None:
-        await self._await(self.service.disable())
         self.token = None
+        await self._await(self._disable())
 
     def add_peer(self, token: str) -> AddPeerResult:
         """Any pasted token: an invite gives back ``answer`` to send to the friend."""
-        return self._call(self._add_peer(token))
+        try:
+            return self._call(self._add_peer(token))
+        except (TimeoutError, ServiceClosedError) as exc:
+            return AddPeerResult(False, error=_stuck(exc), code="internal")
 
     async def add_peer_async(self, token: str) -> AddPeerResult:
         return await self._await(self._add_peer(token))
 
     def remove_peer(self, summoner_id: int | str) -> bool:
-        return self._call(self._remove(str(summoner_id)))
+        try:
+            return self._call(self._remove(str(summoner_id)))
+        except (TimeoutError, ServiceClosedError) as exc:
+            log.warning("party remove: %s", _stuck(exc))
+            return False
 
     def set_custom_mod(self, skin_id: int, mod_path: Path | None, name: str | None = None) -> bool:
         """Announce the custom mod at ``mod_path`` whenever we play ``skin_id`` (None: stop).
@@ -196,7 +209,11 @@ class PartyManager:
             except (OSError, ArchiveRejectedError, FieldError) as exc:
                 log.warning("custom mod %s not announced: %s", mod_path.name, exc)
                 return False
-        self._call(self._set_custom(skin_id, mod))
+        try:
+            self._call(self._set_custom(skin_id, mod))
+        except (TimeoutError, ServiceClosedError) as exc:
+            log.warning("custom mod not announced: %s", _stuck(exc))
+            return False
         return True
 
     def get_party_skins(self) -> list[PartySkin]:
@@ -261,6 +278,9 @@ class PartyManager:
             log.info("remove %s: %s", member, exc)
             return False
 
+    async def _disable(self) -> None:
+        await self.service.disable()
+
     async def _set_custom(self, skin_id: int, mod: CustomMod | None) -> None:
         self.service.set_custom_mod(skin_id, mod)
 
@@ -287,3 +307,9 @@ class PartyManager:
             callback(snapshot)
         except Exception:
             log.exception("Rose's on_state_change callback failed")
+
+
+def _stuck(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return "The party did not answer in time; try again."
+    return str(exc)
