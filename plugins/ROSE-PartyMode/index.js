@@ -432,10 +432,10 @@
 .rpm-btn:hover{color:#f0e6d2;background:linear-gradient(180deg,#1e2328,#2a2e33)}
 .rpm-btn:disabled{cursor:default;color:#5b5a56;border-image:none;border-color:#3c3c41;background:#1e2328}
 .rpm-btn.rpm-primary{color:#a3f0f6;border-image:linear-gradient(180deg,#0ac8b9,#005a82) 1}
-.rpm-token{width:100%;height:54px;resize:none;padding:6px 8px;color:#f0e6d2;background:#010a13;
+.rpm-token{width:100%;height:72px;resize:none;padding:6px 8px;color:#f0e6d2;background:#010a13;
   border:1px solid #3c3c41;font:12px/1.35 Consolas,'Courier New',monospace;word-break:break-all}
 .rpm-token:focus{outline:none;border-color:#785a28}
-textarea.rpm-paste{height:62px;color:#f0e6d2}
+textarea.rpm-paste{height:58px;color:#f0e6d2}
 .rpm-qr{display:block;flex:none;width:112px;height:112px;padding:5px;background:#f0e6d2;border:1px solid #785a28}
 .rpm-token-wrap{display:flex;gap:10px;align-items:flex-start}
 .rpm-token-side{flex:1;min-width:0;display:flex;flex-direction:column;gap:6px}
@@ -659,7 +659,7 @@ textarea.rpm-paste{height:62px;color:#f0e6d2}
     // Members
     const members = el('ul', { class: 'rpm-members', 'data-role': 'members' });
     const empty = el('p', { class: 'rpm-muted', 'data-role': 'members-empty', text: 'Nobody yet. Invite a friend or paste their invite.' });
-    const membersTitle = el('h3', { class: 'rpm-h', 'data-role': 'members-title', text: 'Party' });
+    const membersTitle = el('h3', { class: 'rpm-h', 'data-role': 'members-title', text: 'Friends' });
     const membersSection = el(
       'div',
       { class: 'rpm-section', 'data-role': 'members-section' },
@@ -673,7 +673,7 @@ textarea.rpm-paste{height:62px;color:#f0e6d2}
     const panel = el(
       'div',
       { class: 'rpm-panel', id: 'rpm-panel', hidden: true, role: 'dialog', 'aria-label': 'Party mode' },
-      el('div', { class: 'rpm-head' }, el('h2', { class: 'rpm-title', text: 'Party' }), link, toggle, close),
+      el('div', { class: 'rpm-head' }, el('h2', { class: 'rpm-title', text: 'Party mode' }), link, toggle, close),
       notice,
       off,
       membersSection,
@@ -775,6 +775,19 @@ textarea.rpm-paste{height:62px;color:#f0e6d2}
     );
   }
 
+  const PHASE_WORDS = {
+    Lobby: 'in lobby',
+    Matchmaking: 'in queue',
+    ReadyCheck: 'in queue',
+    ChampSelect: 'champion select',
+    GameStart: 'game starting',
+    InProgress: 'in game',
+    Reconnect: 'in game',
+    WaitingForStats: 'after game',
+    PreEndOfGame: 'after game',
+    EndOfGame: 'after game',
+  };
+
   function render() {
     if (!ui.panel) return;
     const connected = model.bridgeReady;
@@ -824,9 +837,10 @@ textarea.rpm-paste{height:62px;color:#f0e6d2}
     ui.members.replaceChildren(...model.members.map(memberRow));
     ui.empty.hidden = model.members.length > 0 || !connected || !model.enabled;
     ui.membersSection.hidden = !connected || (!model.enabled && model.members.length === 0);
-    ui.membersTitle.textContent = model.members.length ? `Party (${model.members.length + 1})` : 'Party';
+    ui.membersTitle.textContent = model.members.length ? `Friends (${model.members.length})` : 'Friends';
     if (!ui.panel.hidden) placePanel();
-    ui.foot.textContent = model.me ? `You: ${model.me.riotId}${model.phase ? ` · ${model.phase}` : ''}` : '';
+    const where = PHASE_WORDS[model.phase];
+    ui.foot.textContent = model.me ? `You: ${model.me.riotId}${where ? ` · ${where}` : ''}` : '';
     updateBadge();
   }
 
@@ -1007,7 +1021,7 @@ textarea.rpm-paste{height:62px;color:#f0e6d2}
     const asked = message.request_type;
     if (PASTE_REQUESTS.has(asked)) {
       model.pasteBusy = false;
-      model.pasteNote = { kind: 'error', text };
+      setPasteNote('error', text);
       return;
     }
     if (asked === MSG.createInvite) model.inviteRequested = false;
@@ -1022,19 +1036,35 @@ textarea.rpm-paste{height:62px;color:#f0e6d2}
     model.notice = text;
   }
 
+  let noteTimer = null;
+
+  /** A success note goes away by itself; an error stays until the next try. */
+  function setPasteNote(kind, text) {
+    model.pasteNote = { kind, text };
+    clearTimeout(noteTimer);
+    if (kind === 'ok') {
+      noteTimer = setTimeout(() => {
+        if (model.pasteNote && model.pasteNote.kind === 'ok') {
+          model.pasteNote = null;
+          render();
+        }
+      }, 15000);
+    }
+  }
+
   function onPasteResult(message) {
     model.pasteBusy = false;
     if (message.success === false) {
-      model.pasteNote = { kind: 'error', text: errorText(message, 'That token could not be used.') };
+      setPasteNote('error', errorText(message, 'That token could not be used.'));
       return;
     }
     if (ui.paste) ui.paste.value = '';
     if (message.kind === 'answer' && typeof message.answer === 'string' && message.answer) {
       model.answer = { token: message.answer, expiresAt: num(message.expires_at) };
-      model.pasteNote = { kind: 'ok', text: 'Invite accepted. Now send your answer back.' };
+      setPasteNote('ok', 'Invite accepted. Now send your answer back.');
     } else {
       model.answer = null;
-      model.pasteNote = { kind: 'ok', text: 'Answer accepted: connecting to your friend…' };
+      setPasteNote('ok', 'Answer accepted: connecting to your friend…');
     }
   }
 

@@ -36,7 +36,12 @@ async def browser() -> AsyncIterator[Browser]:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def page_server() -> AsyncIterator[ClientPageServer]:
-    from tests.ui.harness import ClientPageServer
+    from tests.ui.harness import ClientPageServer, png
 
-    async with ClientPageServer() as server:
+    # The client's tiles for the emulator's picks of Ahri and Jinx (others 404).
+    tiles = {
+        (103, 103001): png(64, 64, (214, 160, 196), (40, 20, 60)),
+        (222, 222002): png(64, 64, (90, 180, 230), (60, 20, 90)),
+    }
+    async with ClientPageServer(tiles) as server:
         yield server

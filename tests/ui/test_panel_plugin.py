@@ -6,6 +6,7 @@ party nodes is in test_panel_flow.py.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -217,5 +218,59 @@ async def test_shared_bridge_renders_members_and_pauses_in_game(
     )
     await expect(button).to_have_count(1)
     assert await page.evaluate("window.__rosePartyModeWatching") is True
+    client.assert_clean()
+    await client.close()
+
+
+async def test_invite_counts_down_and_expires(
+    browser: Browser, tile_server: ClientPageServer
+) -> None:
+    client = await ClientPage.open(browser, tile_server, options={"sharedBridgeWaitMs": 3000})
+    page = client.page
+    await page.evaluate(SHARED_BRIDGE)
+    await page.locator("#rpm-party-button").click()
+    panel = page.locator("#rpm-panel")
+    soon = int(time.time()) + 3
+    token = "wpi" + "Zx81" * 20
+    await page.evaluate(
+        "(m) => window.__roseBridge.deliver(m)",
+        state([], pending=[{"kind": "invite", "token": token, "expires_at": soon}]),
+    )
+    await expect(panel.locator("[data-role=invite-token]")).to_have_value(token)
+    await expect(panel.locator("[data-role=invite-countdown]")).to_have_text(
+        re.compile(r"expires in 0:0[0-3]")
+    )
+    # No QR without a bridge port (the shared bridge did not say): hidden, not broken.
+    await expect(panel.locator("[data-role=invite-qr]")).to_be_hidden()
+    expired = panel.locator("[data-role=invite-expired]")
+    await expect(expired).to_be_visible(timeout=6_000)
+    await expect(panel.locator("[data-role=invite-token]")).to_be_hidden()
+    make_new = panel.locator("[data-role=create-invite]")
+    await expect(make_new).to_have_text("Make a new invite")
+    await make_new.click()
+    assert await page.evaluate("window.__roseBridge.sent.at(-1)") == {"type": "party-create-invite"}
+    await expect(make_new).to_be_disabled()  # until the answer
+    fresh = "wpi" + "Qm27" * 20
+    await page.evaluate(
+        "(m) => window.__roseBridge.deliver(m)",
+        {"type": "party-invite", "token": fresh, "expires_at": int(time.time()) + 600},
+    )
+    await expect(panel.locator("[data-role=invite-token]")).to_have_value(fresh)
+    await expect(expired).to_be_hidden()
+    await expect(make_new).to_be_enabled()
+
+    # A refusal from the bridge is shown in its own words.
+    await page.evaluate(
+        "(m) => window.__roseBridge.deliver(m)",
+        {
+            "type": "party-enabled",
+            "success": False,
+            "code": "no-league-client",
+            "error": "The League client has not told us who you are yet: start it and log in.",
+        },
+    )
+    await expect(panel.locator("[data-role=notice]")).to_have_text(
+        "The League client has not told us who you are yet: start it and log in."
+    )
     client.assert_clean()
     await client.close()
