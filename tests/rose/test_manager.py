@@ -39,6 +39,7 @@ class EmulatorThread:
 
     def stop(self) -> None:
         self.run(self.emu.stop())
+        self.run(asyncio.sleep(0.2))  # let closed transports finish before the loop stops
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
         self.loop.close()
