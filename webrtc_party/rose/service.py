@@ -310,12 +310,19 @@ class PartyService:
 
     async def _follow_league(self) -> None:
         assert self._league_source is not None
+        last = ""
         while True:
             try:
                 async for state in self._league_source():
+                    last = ""
                     await self.apply_league(state)
-            except Exception as exc:
-                log.warning("League client: %s; trying again in %.0f s", exc, self._retry_delay)
+            except Exception as exc:  # the client may start later: keep looking, quietly
+                text = f"{type(exc).__name__}: {exc}"
+                level = logging.DEBUG if text == last else logging.WARNING
+                log.log(
+                    level, "League client: %s; looking again every %.0f s", exc, self._retry_delay
+                )
+                last = text
             await asyncio.sleep(self._retry_delay)
 
     async def _pump_node(self, node: PartyNode) -> None:
