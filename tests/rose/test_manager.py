@@ -116,7 +116,13 @@ def test_rose_flow_from_threads(
 
     # Rose's injection thread: the hook reads the manager synchronously
     ta.add_skin(222, 222002)
-    hook = PartyInjectionHook(ta.skins, ta.custom, ma.get_team_view, ma.get_party_skins)
+    hook = PartyInjectionHook(
+        ta.skins,
+        ta.custom,
+        ma.get_team_view,
+        ma.get_party_skins,
+        on_report=ma.publish_injection_report,
+    )
     results: list[list[str]] = []
     worker = threading.Thread(
         target=lambda: results.append(hook.prepare_party_mods(FakeRoseInjector(tmp_path)))
@@ -125,6 +131,9 @@ def test_rose_flow_from_threads(
     worker.join(20)
     assert len(results[0]) == 1
     assert hook.last_report.statuses() == {(jinx, 222): MemberStatus.INJECTED}
+    wait(lambda: [m.injection for m in ma.snapshot().members] == ["injected"])
+    detail = ma.snapshot().members[0].injection_detail
+    assert detail is not None and "custom mod not found locally" in detail
 
     assert ma.remove_peer(eb.emu.world.me.summoner_id) is True
     assert ma.remove_peer(12345) is False

@@ -68,6 +68,8 @@ class MemberInfo:
     custom_mod: str | None  # display name of a custom mod
     skin_installed: bool | None  # None: not known (no selection, or our own)
     stale: bool  # its state must not be injected (lost)
+    injection: str | None = None  # last game's hook outcome: injected | missing-locally | ...
+    injection_detail: str | None = None  # the hook's sentence for the user
 
 
 @dataclass(frozen=True)

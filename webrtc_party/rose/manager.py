@@ -27,7 +27,7 @@ from webrtc_party.rose.bridge_messages import error_code
 from webrtc_party.rose.control import PartySnapshot
 from webrtc_party.rose.errors import ServiceClosedError
 from webrtc_party.rose.modindex import content_hash
-from webrtc_party.rose.records import PartySkin, TeamView
+from webrtc_party.rose.records import InjectionReport, PartySkin, TeamView
 from webrtc_party.rose.service import PartyService
 
 __all__ = ["AddPeerResult", "PartyManager"]
@@ -225,6 +225,18 @@ class PartyManager:
         """My team as the client shows it (the hook's other provider). Never raises."""
         self._refresh_records()
         return self._last_team
+
+    def publish_injection_report(self, report: InjectionReport) -> None:
+        """The hook's ``on_report``: show each member's outcome in the party state.
+
+        Called from Rose's injection thread; returns at once. Never raises."""
+        loop, service = self._loop, self._service
+        if loop is None or service is None or not loop.is_running():
+            return
+        try:
+            loop.call_soon_threadsafe(service.record_injection, report)
+        except RuntimeError:  # the loop closed meanwhile
+            log.info("injection report dropped: the party has stopped")
 
     def snapshot(self) -> PartySnapshot:
         return self._call(self._snapshot())

@@ -160,8 +160,10 @@ def _member_info(
     names: GameData,
     installed: InstalledLookup,
     seen_offset: float,
+    injections: Mapping[str, tuple[str, str]],
 ) -> MemberInfo:
     sel = view.selection
+    injection = injections.get(view.member_id)
     path = paths.get(view.member_id)
     via = None if view.via is None else riot_ids.get(view.via, view.via)
     return MemberInfo(
@@ -189,6 +191,8 @@ def _member_info(
         custom_mod=None if sel is None or sel.custom is None else sel.custom.name,
         skin_installed=None if sel is None or view.is_local else installed(sel),
         stale=view.stale,
+        injection=None if injection is None else injection[0],
+        injection_detail=None if injection is None else injection[1],
     )
 
 
@@ -228,13 +232,15 @@ def build_picture(
     my_selection: Selection | None,
     now: float,
     monotonic_now: float | None = None,
+    injections: Mapping[str, tuple[str, str]] | None = None,
 ) -> PartyPicture:
     """Map the League state and the party's member views to the snapshot and hook records.
 
     ``views`` are the party node's views (empty when the party is off); pending tokens past
     their expiry are dropped; ``my_selection`` is what we announce (used when the party is off).
     ``monotonic_now`` is the party node's clock at ``now``: views' ``last_seen`` use it, the
-    snapshot shows unix seconds.
+    snapshot shows unix seconds. ``injections`` maps a puuid to the (status, detail) the
+    injection hook reported for it in the last game.
     """
     offset = 0.0 if monotonic_now is None else now - monotonic_now
     team = team_view(league)
@@ -257,6 +263,7 @@ def build_picture(
             names=names,
             installed=installed,
             seen_offset=offset,
+            injections=injections or {},
         )
 
     others = sorted((v for v in views if not v.is_local), key=lambda v: v.identity.riot_id)

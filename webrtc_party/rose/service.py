@@ -40,7 +40,7 @@ from webrtc_party.rose.party_view import (
     party_phase,
     party_selection,
 )
-from webrtc_party.rose.records import PartySkin, TeamView
+from webrtc_party.rose.records import InjectionReport, PartySkin, TeamView
 
 __all__ = ["LeagueSource", "PartyService", "keep_chroma"]
 
@@ -103,6 +103,7 @@ class PartyService:
         self._identity: MemberIdentity | None = None
         self._identity_known = asyncio.Event()
         self._custom: dict[int, CustomMod] = {}
+        self._injections: dict[str, tuple[str, str]] = {}
         self._selection: Selection | None = None
         self._node: PartyNode | None = None
         self._node_lock = asyncio.Lock()
@@ -253,6 +254,7 @@ class PartyService:
             my_selection=self._selection,
             now=self._clock(),
             monotonic_now=time.monotonic(),
+            injections=self._injections,
         )
 
     def team_view(self) -> TeamView | None:
@@ -269,8 +271,15 @@ class PartyService:
             self._custom[skin_id] = mod
         self._push_selection()
 
+    def record_injection(self, report: InjectionReport) -> None:
+        """Show the injection hook's outcome per member (a new champion select clears it)."""
+        self._injections = {o.puuid: (o.status.value, o.detail) for o in report.outcomes}
+        self._changed()
+
     async def apply_league(self, state: LeagueState) -> None:
         """Take a new League client state (the watcher task calls this; tests may too)."""
+        if state.phase == "ChampSelect" and self.league.phase != "ChampSelect":
+            self._injections = {}
         self.league = state
         identity = identity_of(state.me)
         if identity is not None:
