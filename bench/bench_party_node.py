@@ -16,7 +16,11 @@ slow node cannot stall another's loop. Links: ``stun=()``, loopback interfaces o
 - Topologies: mesh (host handshakes with each joiner; introductions make the rest) and
   chain (handshakes 0-1, 1-2, ...; every node declines to make introduction invites, so
   the chain stays a chain and a change crosses up to n-1 hops).
-- CPU: each node's CPU time over a window, idle and while member 0 scrolls at 20/s.
+- CPU: each node's CPU time over a window (``getrusage``: user + system, all threads),
+  idle and while member 0 scrolls at 20/s; "wakeups" are the process's voluntary context
+  switches (each ends one sleep in epoll), to tell the cost of work from that of waking.
+- A variant with the links' ``heartbeat_interval`` at 2 s instead of 1 s (10-member mesh,
+  idle) shows how much of the idle cost is the link heartbeat.
 
     python3 bench/bench_party_node.py [--quick]
 """
@@ -81,15 +85,15 @@ class ChainNode(PartyNode):
         ChainNode.declined += 1
 
 
-def rss_kib() -> tuple[int, int]:
-    """(VmRSS, VmHWM) of this process in KiB."""
-    found = {"VmRSS": 0, "VmHWM": 0}
+def proc_status() -> dict[str, int]:
+    """VmRSS (KiB) and voluntary_ctxt_switches (sleeps that ended: wakeups) of this process."""
+    found = {"VmRSS": 0, "voluntary_ctxt_switches": 0}
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
             key, _, value = line.partition(":")
             if key in found:
                 found[key] = int(value.split()[0])
-    return found["VmRSS"], found["VmHWM"]
+    return found
 
 
 class Worker:
@@ -134,14 +138,14 @@ class Worker:
             self.arrivals.clear()
             return {"arrivals": rows}
         if cmd == "usage":
-            rss, hwm = rss_kib()
+            status = proc_status()
             ru = resource.getrusage(resource.RUSAGE_SELF)  # microseconds, all threads
             return {
                 "user": ru.ru_utime,
                 "sys": ru.ru_stime,
                 "wall": time.monotonic(),
-                "rss": rss,
-                "hwm": hwm,
+                "rss": status["VmRSS"],
+                "wakeups": status["voluntary_ctxt_switches"],
             }
         raise ValueError(f"unknown command {cmd!r}")
 
@@ -358,6 +362,7 @@ async def scroll_bursts(party: Party, bursts: int, longest: int) -> Latency:
 class Usage:
     cpu_pct: list[float]  # per node, % of one core (user + system)
     sys_pct: list[float]  # the system (kernel) part
+    wakeups: list[float]  # per node, per second
     rss_mib: list[float]
     seconds: float
     load: float
@@ -375,8 +380,9 @@ async def usage(party: Party, seconds: float, scroll: bool) -> Usage:
     pairs = list(zip(after, before, strict=True))
     cpu = [100 * (a["user"] + a["sys"] - b["user"] - b["sys"]) / span(a, b) for a, b in pairs]
     kernel = [100 * (a["sys"] - b["sys"]) / span(a, b) for a, b in pairs]
+    wakeups = [(a["wakeups"] - b["wakeups"]) / span(a, b) for a, b in pairs]
     rss = [a["rss"] / 1024 for a in after]
-    return Usage(cpu, kernel, rss, seconds, os.getloadavg()[0])
+    return Usage(cpu, kernel, wakeups, rss, seconds, os.getloadavg()[0])
 
 
 def span(after: dict[str, Any], before: dict[str, Any]) -> float:
@@ -459,6 +465,8 @@ def report(res: Results) -> None:
         scrolling = load.startswith("scroll")
         others = u.cpu_pct[1:] if scrolling else u.cpu_pct
         goal = "-" if scrolling else f"{mean(others) / GOAL_IDLE_CPU:.2f}"
+        woken = u.wakeups[1:] if scrolling else u.wakeups
+        per_wakeup = 1e4 * mean(others) / max(mean(woken), 1e-9)  # % of a core -> us each
         rows.append(
             [
                 size,
@@ -468,6 +476,8 @@ def report(res: Results) -> None:
                 f"{mean(others):.2f}",
                 f"{max(others):.2f}",
                 f"{mean(u.sys_pct):.2f}",
+                f"{mean(woken):.1f}",
+                f"{per_wakeup:.0f}",
                 f"{u.cpu_pct[0]:.2f}" if scrolling else "-",
                 goal,
                 f"{mean(u.rss_mib):.1f}",
@@ -485,6 +495,8 @@ def report(res: Results) -> None:
             "CPU per node, mean",
             "max",
             "of which kernel, mean",
+            "wakeups/s",
+            "CPU per wakeup (us)",
             "scrolling node",
             "idle mean / 1 % goal",
             "RSS mean",

@@ -89,6 +89,6 @@ def test_cpu_and_memory_rows_for_a_lone_node_and_both_topologies(
         assert ("5", topology, "idle") in labels
         assert ("5", topology, "scroll 20/s") in labels
     for row in table.rows:
-        cpu = [v for cell in row[4:9] for v in numbers(cell)]
+        cpu = [v for cell in row[4:11] for v in numbers(cell)]
         assert cpu and all(v >= 0 for v in cpu), row  # a quiet node may round to 0.00
-        assert positive(row[9:11]), row  # RSS
+        assert positive(row[11:13]), row  # RSS
