@@ -542,10 +542,15 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
   }
 
   function setToken(block, pending) {
-    if (block.token === pending.token) return;
-    block.token = pending.token;
-    block.area.value = pending.token;
-    const url = qrUrl(pending.token);
+    const token = pending ? pending.token : null;
+    if (block.token === token) return;
+    block.token = token;
+    block.area.value = token || '';
+    if (!token) {
+      block.qr.removeAttribute('src');
+      return;
+    }
+    const url = qrUrl(token);
     block.qr.hidden = !url;
     if (url) block.qr.src = url;
   }
@@ -815,7 +820,7 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     ui.inviteBlock.root.hidden = !invite || expired;
     ui.inviteHint.hidden = !invite || expired;
     ui.inviteExpired.hidden = !expired;
-    if (invite) setToken(ui.inviteBlock, invite);
+    setToken(ui.inviteBlock, invite);
     updateCountdown(ui.inviteBlock, invite);
     ui.inviteButton.textContent = expired ? 'Make a new invite' : invite ? 'New invite' : 'Create invite';
     ui.inviteButton.disabled = model.inviteRequested;
@@ -830,7 +835,7 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     }
     const answer = model.answer;
     ui.answerWrap.hidden = !answer || isExpired(answer);
-    if (answer) setToken(ui.answerBlock, answer);
+    setToken(ui.answerBlock, answer);
     updateCountdown(ui.answerBlock, answer);
 
     // Members

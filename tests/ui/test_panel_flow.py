@@ -172,6 +172,18 @@ async def test_two_members_link_through_their_panels(
         await expect(panel_b.locator("[data-role=paste]")).to_have_value(bad)  # kept to fix
         await shoot(pb.page, shots, "panel-error.png")
 
+        # Our own token pasted back into our own panel: said so, nothing else happens.
+        own_box = panel_a.locator("[data-role=invite-token]")
+        await expect(own_box).to_have_value("")  # the used invite is gone
+        await panel_a.locator("[data-role=create-invite]").click()
+        await expect(own_box).to_have_value(re.compile(r"^wpi"))
+        assert await own_box.input_value() != invite
+        await paste(panel_a, await own_box.input_value())
+        note_a = panel_a.locator("[data-role=paste-note]")
+        await expect(note_a).to_have_attribute("data-kind", "error")
+        await expect(note_a).to_contain_text("This is your own invite")
+        await expect(panel_a.locator(".rpm-member")).to_have_count(1)
+
         # A removes B: both panels update.
         await row_b_in_a.locator("[data-role=remove]").click()
         await expect(panel_a.locator(".rpm-member")).to_have_count(0, timeout=10_000)
@@ -204,13 +216,15 @@ async def test_panel_reconnects_and_asks_again_when_the_bridge_restarts(
     ):
         await until(lambda: a.service.league.me is not None)
         await a.service.enable()
-        client = await ClientPage.open(
-            browser, page_server, bridge_port=a.bridge.port, options=OPTIONS
-        )
+        port = a.bridge.port
+        # Nothing remembered: the first port (nobody there), then the parallel probe finds it.
+        probe = {**OPTIONS, "firstPort": port - 2, "lastPort": port + 2}
+        client = await ClientPage.open(browser, page_server, options=probe)
         pages.push_async_callback(client.close)
         panel = await open_panel(client)
         await expect(panel).to_have_attribute("data-enabled", "true")
-        port = a.bridge.port
+        remembered = await client.page.evaluate("localStorage.getItem('rose_bridge_port')")
+        assert remembered == str(port)
 
         # NB: BridgeServer.stop() waits for the open WebSocket (aiohttp's shutdown timeout,
         # about 45 s) instead of closing it: asked of the bridge (issue 6).
