@@ -9,8 +9,10 @@ Set ``WEBRTC_PARTY_SCREENSHOTS=1`` to (re)write the screenshots in docs/images/.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +26,7 @@ import aiohttp  # noqa: E402
 from playwright.async_api import Browser, Locator, Page, expect  # noqa: E402
 
 from signaling.errors import TokenError  # noqa: E402
-from signaling.token import parse_token  # noqa: E402
+from signaling.token import encode_token, parse_token  # noqa: E402
 from tests.rose.rose_kit import make_zip, mod_payload  # noqa: E402
 from tests.ui.harness import ROOT, ClientPage, ClientPageServer  # noqa: E402
 from tests.ui.party_members import ui_members, until  # noqa: E402
@@ -171,6 +173,12 @@ async def test_two_members_link_through_their_panels(
         await expect(note).to_have_text(str(caught.value))
         await expect(panel_b.locator("[data-role=paste]")).to_have_value(bad)  # kept to fix
         await shoot(pb.page, shots, "panel-error.png")
+        # An invite made 30 minutes ago (10 minutes to live): how long ago it expired.
+        stale = dataclasses.replace(parse_token(invite), created=int(time.time()) - 1800)
+        await paste(panel_b, encode_token(stale))
+        await expect(note).to_have_text(
+            re.compile(r"^This invite expired (19|20) minutes ago; ask for a new one\.$")
+        )
 
         # Our own token pasted back into our own panel: said so, nothing else happens.
         own_box = panel_a.locator("[data-role=invite-token]")
