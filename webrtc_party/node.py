@@ -227,8 +227,11 @@ class PartyNode:
             self._flush()
             delay = max(0.02, min(0.25, self.core.next_tick(now) - now))
             self._wake.clear()
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
+            # that arrives as the wait ends, and then leave() would hang.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
 
     def _flush(self) -> None:
         for name, text in self.core.data_to_send():

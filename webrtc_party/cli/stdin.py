@@ -37,7 +37,8 @@ class StdinLines:
         lines = [first]
         while True:
             try:
-                nxt = await asyncio.wait_for(self._queue.get(), settle)
+                async with asyncio.timeout(settle):
+                    nxt = await self._queue.get()
             except TimeoutError:
                 break
             if nxt is None:
