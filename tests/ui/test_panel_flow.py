@@ -234,6 +234,14 @@ async def test_panel_reconnects_and_asks_again_when_the_bridge_restarts(
         remembered = await client.page.evaluate("localStorage.getItem('rose_bridge_port')")
         assert remembered == str(port)
 
+        # The game starts: the DOM watcher pauses (phase from the real bridge), then resumes.
+        watching = "window.__rosePartyModeWatching"
+        await a.emu.run_until("in-progress")
+        await client.page.wait_for_function(f"{watching} === false", timeout=10_000)
+        await expect(panel.locator("[data-role=me]")).to_contain_text("in game")
+        await a.emu.run_until("waiting-for-stats")
+        await client.page.wait_for_function(f"{watching} === true", timeout=10_000)
+
         # NB: BridgeServer.stop() waits for the open WebSocket (aiohttp's shutdown timeout,
         # about 45 s) instead of closing it: asked of the bridge (issue 6).
         await a.bridge.stop()
