@@ -326,7 +326,10 @@
     };
     for (const key of ['invite', 'answer']) {
       const shown = model[key];
-      if (shown && !tokens.has(shown.token) && !isExpired(shown)) model[key] = null; // used
+      if (shown && !tokens.has(shown.token) && !isExpired(shown)) {
+        model[key] = null; // used: the link is up, so "send it back" / "connecting" is over
+        if (model.pasteNote && model.pasteNote.kind === 'ok') model.pasteNote = null;
+      }
       if (!model[key]) model[key] = latest(key);
     }
   }
