@@ -201,9 +201,10 @@ async def test_two_members_link_through_their_panels(
         await row_b_in_a.locator("[data-role=remove]").click()
         await expect(panel_a.locator(".rpm-member")).to_have_count(0, timeout=10_000)
         await expect(panel_a.locator("[data-role=members-empty]")).to_be_visible()
-        await expect(row_a_in_b.locator("[data-role=status]")).not_to_have_text(
-            re.compile(r"^direct"), timeout=20_000
-        )
+        # B is told honestly: A's link is gone, A is "lost" (no longer counted as linked).
+        await expect(row_a_in_b.locator("[data-role=status]")).to_have_text("lost", timeout=20_000)
+        await expect(row_a_in_b).to_have_attribute("data-status", "lost")
+        await expect(pb.page.locator("#rpm-party-button .rpm-badge")).to_have_text("")
 
         # B turns party mode off.
         await panel_b.locator("[data-role=toggle]").click()
