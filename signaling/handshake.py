@@ -13,7 +13,8 @@ our own token any                      ``OwnTokenError``
 expired, bad  any                      the codec's ``TokenError``
 ============  =======================  =======================================
 
-Pending invites are forgotten when they expire, are completed, or cancelled.
+Pending invites are forgotten when they expire, are completed, or cancelled; every
+token we made is recognised as ours until it expires.
 """
 
 from __future__ import annotations
@@ -61,9 +62,12 @@ class Handshake:
         self._answered[answer.invite_ref] = answer
 
     def forget(self, token: Token) -> None:
-        """The link behind ``token`` is done (connected, closed or cancelled)."""
+        """The link behind ``token`` is done (connected, closed or cancelled).
+
+        It is still recognised as ours until it expires, so pasting it back is
+        reported as our own token, not answered.
+        """
         self._pending.pop(token.ref, None)
-        self._own.pop(token.fingerprint, None)
         if token.invite_ref is not None:
             self._answered.pop(token.invite_ref, None)
 
@@ -75,9 +79,11 @@ class Handshake:
         gone = [t for t in self._own.values() if now > t.expires]
         for token in gone:
             self.forget(token)
+            del self._own[token.fingerprint]
         return gone
 
     def classify(self, text: str, now: float) -> PasteAction:
+        self.expire(now)
         token = decode_token(text, now=now)
         if token.fingerprint in self._own:
             mine = self._own[token.fingerprint]

@@ -62,5 +62,16 @@ def test_answer_to_unknown_or_expired_invite() -> None:
     late = NOW + 601
     with pytest.raises(ExpiredTokenError):
         host.classify(encode_token(answer), late)
-    assert host.expire(late) == [invite]
-    assert host.pending(late) == ()
+    assert host.pending(late) == ()  # the paste itself purged the expired invite
+    assert host.expire(late) == []
+
+
+def test_a_used_invite_pasted_back_is_still_our_own() -> None:
+    host = Handshake()
+    invite = make()
+    host.invite_created(invite)
+    host.forget(invite)  # the link it made is up
+    with pytest.raises(OwnTokenError, match="own invite"):
+        host.classify(encode_token(invite), NOW + 10)
+    assert host.expire(NOW + 601) == [invite]  # remembered no longer than it lives
+    assert host.expire(NOW + 602) == []

@@ -13,6 +13,7 @@ from signaling.errors import ExpiredTokenError
 from webrtc_party.errors import ConnectError
 from webrtc_party.rose.bridge_messages import (
     MAX_FRAME,
+    MAX_PASTE,
     BridgeMessageError,
     RequestType,
     decode_request,
@@ -62,7 +63,7 @@ def test_rose_names_decode() -> None:
         ({"type": "party-paste-token"}, "missing-field"),
         ({"type": "party-paste-token", "token": 12}, "bad-field"),
         ({"type": "party-paste-token", "token": "   "}, "bad-field"),
-        ({"type": "party-add-peer", "token": "w" * 201}, "bad-field"),
+        ({"type": "party-add-peer", "token": "w" * (MAX_PASTE + 1)}, "bad-field"),
         ({"type": "party-remove-peer"}, "missing-field"),
         ({"type": "party-remove-peer", "summoner_id": -1}, "bad-field"),
         ({"type": "party-remove-peer", "summoner_id": True}, "bad-field"),
@@ -75,6 +76,14 @@ def test_rose_names_decode() -> None:
 )
 def test_bad_messages_get_specific_codes(frame: object, code: str) -> None:
     assert code_of(frame) == code
+
+
+def test_a_chat_message_around_a_token_is_a_valid_paste() -> None:
+    chatter = "gl hf! here is my answer, paste it in your panel:\n" * 20
+    paste = chatter + "```\nwpaABC\n```\nthanks"
+    assert len(paste) > 1000
+    req = decode_request({"type": "party-paste-token", "token": paste})
+    assert req.token == paste.strip()  # found inside by the token codec, not here
 
 
 def test_error_reply_names_the_request() -> None:

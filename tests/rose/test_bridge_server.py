@@ -166,3 +166,22 @@ async def test_two_step_flow_qr_and_broadcasts(tmp_path: Path, http: aiohttp.Cli
             assert off["type"] == "party-disabled"
             for panel in (pa, watcher, pb):
                 await panel.ws.close()
+
+
+async def test_cors_for_the_client_page_and_a_quick_stop(http: aiohttp.ClientSession) -> None:
+    async with PartyService(loopback_config(), None, identity_wait=0.1) as service:
+        bridge = BridgeServer(service, port=0)
+        await bridge.start()
+        base = f"http://127.0.0.1:{bridge.port}"
+        page = {"Origin": "https://127.0.0.1:51234"}  # the League client's own page
+        async with http.get(f"{base}/bridge-port", headers=page) as resp:
+            assert resp.headers["Access-Control-Allow-Origin"] == page["Origin"]
+            assert resp.headers["Vary"] == "Origin"
+        async with http.get(f"{base}/bridge-port") as resp:
+            assert "Access-Control-Allow-Origin" not in resp.headers
+        panel = await connect(http, bridge.port)
+        started = asyncio.get_running_loop().time()
+        await bridge.stop()  # with a panel still connected
+        assert asyncio.get_running_loop().time() - started < 5.0
+        closed = await panel.ws.receive()
+        assert closed.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)

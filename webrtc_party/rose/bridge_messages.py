@@ -27,6 +27,7 @@ from webrtc_party.rose.party_view import party_phase
 __all__ = [
     "BRIDGE_VERSION",
     "MAX_FRAME",
+    "MAX_PASTE",
     "MAX_TOKEN",
     "BridgeMessageError",
     "Request",
@@ -48,7 +49,8 @@ __all__ = [
 
 BRIDGE_VERSION = 1
 MAX_FRAME = 64 * 1024  # characters of one text frame
-MAX_TOKEN = 200
+MAX_TOKEN = 200  # a bare token (QR codes)
+MAX_PASTE = 4000  # a pasted chat message with a token inside (two Discord messages)
 MAX_ID = 64
 Json = dict[str, Any]
 
@@ -109,9 +111,12 @@ def _token(obj: Mapping[str, Any], kind: str, rid: str | int | None) -> str:
     token = token.strip()
     if not token:
         raise BridgeMessageError("bad-field", "The token is empty: paste it again.", kind, rid)
-    if len(token) > MAX_TOKEN:
+    if len(token) > MAX_PASTE:
         raise BridgeMessageError(
-            "bad-field", f"This is too long to be a party token ({len(token)} chars).", kind, rid
+            "bad-field",
+            f"This paste is too long ({len(token)} characters): paste just the token.",
+            kind,
+            rid,
         )
     return token
 

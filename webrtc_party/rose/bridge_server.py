@@ -15,7 +15,7 @@ import re
 from collections.abc import Awaitable, Callable
 from importlib import resources
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 from yarl import URL
 
 from signaling.errors import TokenError
@@ -73,6 +73,7 @@ class BridgeServer:
         self.port = 0
         self._runner: web.AppRunner | None = None
         self._clients: set[asyncio.Queue[str]] = set()
+        self._sockets: set[web.WebSocketResponse] = set()
         self._unsubscribe: Callable[[], None] | None = None
         self._phase: str | None = None
 
@@ -115,6 +116,14 @@ class BridgeServer:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        # Close the panels' sockets first; otherwise aiohttp waits out its shutdown timeout.
+        await asyncio.gather(
+            *(
+                ws.close(code=WSCloseCode.GOING_AWAY, message=b"bridge stopping")
+                for ws in list(self._sockets)
+            ),
+            return_exceptions=True,
+        )
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -143,7 +152,12 @@ class BridgeServer:
         if not is_loopback_origin(origin):
             log.warning("bridge: refused a request from origin %r", origin[:100] if origin else "")
             return web.Response(status=403, text="forbidden origin\n")
-        return await handler(request)
+        response = await handler(request)
+        if origin and origin != "null" and not response.prepared:
+            # The panel runs in the League client's page: let it read our answers.
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Vary"] = "Origin"
+        return response
 
     async def _bridge_port(self, request: web.Request) -> web.Response:
         return web.Response(text=str(self.port), content_type="text/plain")
@@ -174,6 +188,7 @@ class BridgeServer:
         if not ws.can_prepare(request).ok:
             return web.Response(text="webrtc-party bridge: connect with a WebSocket\n")
         await ws.prepare(request)
+        self._sockets.add(ws)
         queue: asyncio.Queue[str] = asyncio.Queue()
         self._clients.add(queue)
         writer = asyncio.get_running_loop().create_task(self._write(ws, queue))
@@ -186,6 +201,7 @@ class BridgeServer:
                     queue.put_nowait(dumps(encode_error(err)))
         finally:
             self._clients.discard(queue)
+            self._sockets.discard(ws)
             writer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await writer
