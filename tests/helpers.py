@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -15,6 +18,15 @@ LOOPBACK = LinkConfig(stun=(), interfaces=InterfacePolicy.loopback_only())
 
 def loopback_config(**changes: Any) -> LinkConfig:
     return replace(LOOPBACK, **changes)
+
+
+async def until(check: Callable[[], bool], within: float = 30.0) -> None:
+    """Poll ``check`` until it holds; fail the test after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.05)
 
 
 class BlackHole:

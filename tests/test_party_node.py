@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.helpers import loopback_config
+from tests.helpers import loopback_config, until
 from webrtc_party.node import PartyNode
 from webrtc_party.party import (
     GamePhase,
@@ -36,14 +35,6 @@ async def handshake(member: PartyNode, joiner: PartyNode) -> None:
     answer = await joiner.accept(invite.text)
     assert answer is not None
     assert await member.accept(answer.text) is None
-
-
-async def until(check: Callable[[], bool], within: float = 30.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.1)
 
 
 def statuses(node: PartyNode) -> dict[str, MemberStatus]:

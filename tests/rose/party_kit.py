@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.helpers import loopback_config
+from tests.helpers import loopback_config, until
 from webrtc_party.lcu.client import watch_league
 from webrtc_party.lcu.emulator import LcuEmulator
 from webrtc_party.lcu.state import LeagueState
 from webrtc_party.party import PartyConfig
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.service import PartyService
+
+__all__ = ["FAST", "Member", "handshake", "make_service", "members", "run_all", "until"]
 
 FAST = PartyConfig(intro_timeout=10.0, intro_backoff=1.0)
 
@@ -32,7 +32,9 @@ class Member:
         return self.emu.world.me.puuid
 
 
-def make_service(emu: LcuEmulator, skins_root: Path, mods_root: Path) -> PartyService:
+def make_service(
+    emu: LcuEmulator, skins_root: Path, mods_root: Path, skins_ttl: float = 30.0
+) -> PartyService:
     def league() -> AsyncIterator[LeagueState]:
         return watch_league(emu.lockfile_path, cafile=emu.ca_path)
 
@@ -40,7 +42,7 @@ def make_service(emu: LcuEmulator, skins_root: Path, mods_root: Path) -> PartySe
         loopback_config(),
         league,
         party_config=FAST,
-        skins=SkinFiles(skins_root, mods_root),
+        skins=SkinFiles(skins_root, mods_root, ttl=skins_ttl),
         retry_delay=0.2,
         tick=0.2,
     )
@@ -48,7 +50,11 @@ def make_service(emu: LcuEmulator, skins_root: Path, mods_root: Path) -> PartySe
 
 @contextlib.asynccontextmanager
 async def members(
-    base: Path, n: int, scenario: str = "premade", size: int | None = None
+    base: Path,
+    n: int,
+    scenario: str = "premade",
+    size: int | None = None,
+    skins_ttl: float = 30.0,
 ) -> AsyncIterator[list[Member]]:
     async with contextlib.AsyncExitStack() as stack:
         out = []
@@ -61,7 +67,7 @@ async def members(
             emu = await stack.enter_async_context(
                 LcuEmulator(folder / "lcu", scenario, size=size or n, local=i)
             )
-            service = await stack.enter_async_context(make_service(emu, skins, mods))
+            service = await stack.enter_async_context(make_service(emu, skins, mods, skins_ttl))
             out.append(Member(emu, service, skins, mods))
         yield out
 
@@ -77,11 +83,3 @@ async def handshake(a: PartyService, b: PartyService) -> None:
     assert outcome.answer is not None
     done = await a.accept(outcome.answer.token)
     assert done.completed
-
-
-async def until(check: Callable[[], bool], within: float = 20.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.05)
