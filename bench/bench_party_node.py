@@ -438,7 +438,7 @@ def report(res: Results) -> None:
             [
                 party.size,
                 party.topology,
-                len(lat.all_ms),
+                f"{len(lat.all_ms)}/{len(lat.values_seen)}",
                 lat.values_set,
                 f"{mean(lat.values_seen):.1f}",
                 p50,
@@ -451,7 +451,7 @@ def report(res: Results) -> None:
         [
             "members",
             "topology",
-            "bursts",
+            "bursts seen by all",
             "changes set",
             "values seen per receiver per burst",
             "p50",
