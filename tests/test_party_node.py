@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.helpers import loopback_config, until
+from tests.helpers import BlackHole, loopback_config, until
 from webrtc_party.node import PartyNode
 from webrtc_party.party import (
     GamePhase,
@@ -187,3 +187,27 @@ async def test_ten_members_custom_game_full_mesh_from_nine_handshakes() -> None:
     finally:
         for node in nodes:
             await node.leave()
+
+
+async def test_a_dead_direct_link_is_relayed_then_remade_by_introduction(
+    party5: list[PartyNode],
+) -> None:
+    a, b, c = party5[:3]
+    await handshake(a, b)
+    await handshake(a, c)
+    await until(lambda: statuses(b).get("puuid-2") is MemberStatus.DIRECT)
+    old = {info.peer for info in b.peers()}
+    name = next(n for n, m in b._member_of.items() if m == "puuid-2")
+    BlackHole(b._links._links[name], inbound=True, outbound=True)  # only the b-c link dies
+    await until(lambda: statuses(b).get("puuid-2") is not MemberStatus.DIRECT, 15)
+    c.set_selection(Selection(103, 103015))
+    await until(lambda: sees(b, "puuid-2") == Selection(103, 103015))  # still flows, via a
+    # A new link, made by introduction over the party, replaces the dead one.
+    await until(
+        lambda: (
+            statuses(b).get("puuid-2") is MemberStatus.DIRECT
+            and any(p.peer not in old for p in b.peers())
+        ),
+        60,
+    )
+    assert name not in {info.peer for info in b.peers()}
