@@ -53,6 +53,7 @@ from webrtc_party.tasks import TaskSet
 __all__ = ["MAX_TEXT", "Link"]
 
 logger = logging.getLogger(__name__)
+RTT_REFRESH = 10.0  # seconds between pings on a busy link, to keep rtt_ms current
 MAX_TEXT = 60_000  # bytes of UTF-8; aiortc's floor for a peer's max-message-size is 64 KiB
 _ids = itertools.count(1)
 _NO_TURN_HINT = (
@@ -256,18 +257,28 @@ class Link:
             await self._finish(code, reason)
 
     async def _heartbeat(self) -> None:
+        """Check every interval that the peer was heard; ping only when it went quiet.
+
+        Any packet from the peer counts (the party's own messages and pings usually
+        keep a link busy), so a ping goes out only after two quiet intervals, or to
+        refresh ``rtt_ms``. A silent peer is reported after ``heartbeat_timeout`` plus
+        at most one interval.
+        """
         interval = self.config.heartbeat_interval
+        last_ping = -RTT_REFRESH
         while self._state is LinkState.OPEN:
             now = time.perf_counter()
-            if now - self._last_heard > self.config.heartbeat_timeout:
-                silent = now - self._last_heard
-                await self._finish(CloseCode.VANISHED, f"no sign of the peer for {silent:.1f} s")
+            quiet = now - self._last_heard
+            if quiet > self.config.heartbeat_timeout:
+                await self._finish(CloseCode.VANISHED, f"no sign of the peer for {quiet:.1f} s")
                 return
-            seq = next(self._seq)
-            self._pings[seq] = now
-            if len(self._pings) > 64:
-                self._pings.pop(min(self._pings))
-            self._send_beat(f"ping {seq}")
+            if quiet >= 2 * interval or now - last_ping >= RTT_REFRESH:
+                last_ping = now
+                seq = next(self._seq)
+                self._pings[seq] = now
+                if len(self._pings) > 64:
+                    self._pings.pop(min(self._pings))
+                self._send_beat(f"ping {seq}")
             await asyncio.sleep(interval)
 
     # -- aiortc callbacks -------------------------------------------------

@@ -225,7 +225,9 @@ class PartyNode:
             now = self._now()
             self.core.tick(now)
             self._flush()
-            delay = max(0.02, min(0.25, self.core.next_tick(now) - now))
+            # The core says when it next needs a tick (at most 1 s when idle); anything
+            # sooner (a selection to send) sets _wake.
+            delay = max(0.02, self.core.next_tick(now) - now)
             self._wake.clear()
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
             # that arrives as the wait ends, and then leave() would hang.
