@@ -9,12 +9,15 @@ its checksum.
 
 from __future__ import annotations
 
+import itertools
 import re
 
-__all__ = ["PREFIXES", "candidate_bodies"]
+__all__ = ["MAX_BODY_CHARS", "PREFIXES", "candidate_bodies"]
 
 PREFIXES = ("wpi", "wpa")
 MAX_INPUT_CHARS = 20_000  # a Discord message is 2,000; anything far larger is not a paste
+MAX_STARTS = 4  # places a prefix appears that are tried; bounds the work on hostile text
+MAX_BODY_CHARS = 300  # the largest token (8 IPv6 candidates, an answer) is ~270 characters
 
 # Characters chat formatting wraps a token in; removed everywhere.
 _FORMATTING = re.compile("[`\"'\u2018\u2019\u201c\u201d\u00ab\u00bb*_~|<>\\[\\]()]")
@@ -31,15 +34,20 @@ def candidate_bodies(text: str) -> list[tuple[str, str]]:
     """
     cleaned = _FORMATTING.sub(" ", text[:MAX_INPUT_CHARS])
     guesses: list[tuple[str, str]] = []
-    for match in _PREFIX.finditer(cleaned):
+    for match in itertools.islice(_PREFIX.finditer(cleaned), MAX_STARTS):
         prefix = match.group(1)
         groups: list[str] = []
-        for piece in _GROUP.findall(cleaned[match.end() :]):
-            if piece.isspace():
+        length = 0
+        for piece in _GROUP.finditer(cleaned, match.end()):
+            text = piece.group()
+            if text.isspace():
                 continue
-            if not piece.isalnum() or not piece.isascii():
+            if not text.isalnum() or not text.isascii():
                 break  # punctuation ends the token
-            groups.append(piece)
+            length += len(text)
+            if length > MAX_BODY_CHARS:
+                break  # longer than any token: what follows is not part of it
+            groups.append(text)
         for end in range(len(groups), 0, -1):
             guesses.append((prefix, "".join(groups[:end])))
     return guesses

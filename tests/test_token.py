@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import time
 import zlib
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from signaling.base62 import b62decode, b62encode
+from signaling.chat import MAX_BODY_CHARS
 from signaling.errors import (
     DamagedTokenError,
     ExpiredTokenError,
@@ -200,3 +202,26 @@ def test_structural_errors() -> None:
     assert isinstance(err("wpa" + b62encode(_raw(_header() + one))), DamagedTokenError)
     assert isinstance(err("wpi" + b62encode(_raw(_header() + one + b"x"))), DamagedTokenError)
     assert parse_token("wpi" + b62encode(_raw(_header() + one))).candidates[0].port == 5000
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "(wpi0" * 819,  # 4095 chars: ~800 prefix starts after formatting is removed
+        ("(wpi" + "000") * 585,
+        "wpi" + "0 " * 9000,  # one start, thousands of groups
+        "```" + "wpa1" * 5000,
+    ],
+)
+def test_hostile_text_is_rejected_quickly(hostile: str) -> None:
+    started = time.process_time()
+    with pytest.raises(TokenError):
+        parse_token(hostile)
+    assert time.process_time() - started < 0.5  # was 92 s for the first before the bound
+
+
+def test_longest_token_still_decodes_from_chat() -> None:
+    token = make(TokenKind.ANSWER, n=MAX_CANDIDATES, v6=MAX_CANDIDATES)
+    text = encode_token(token)
+    assert len(text) - 3 <= MAX_BODY_CHARS
+    assert parse_token(f"here:\n```{text[:100]}\n{text[100:]}```\ncheers") == token
