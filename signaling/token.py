@@ -126,6 +126,8 @@ class Token:
             raise ValueError("answers carry invite_ref, invites do not")
         if self.invite_ref is not None and len(self.invite_ref) != 4:
             raise ValueError("invite_ref must be 4 bytes")
+        if self.kind is TokenKind.ANSWER and self.setup is SetupRole.ACTPASS:
+            raise ValueError("an answer chooses a DTLS role: active or passive, not actpass")
 
     @property
     def expires(self) -> int:
@@ -159,15 +161,27 @@ def encode_token(token: Token) -> str:
     return token.kind.prefix + b62encode(bytes(body))
 
 
-def _decode_binary(prefix: str, raw: bytes) -> Token:
+class _UnframedError(DamagedTokenError):
+    """Not a whole token (too short, checksum mismatch): a shorter guess may still be."""
+
+
+_TOO_SHORT = "This token is too short: part of it is missing. Copy it again."
+
+
+def _unframe(raw: bytes) -> bytes:
+    """The payload of a whole token, or ``_UnframedError``."""
     if len(raw) < _HEADER.size + 1 + _CRC.size:
-        raise DamagedTokenError("This token is too short: part of it is missing. Copy it again.")
+        raise _UnframedError(_TOO_SHORT)
     (crc,) = _CRC.unpack_from(raw, len(raw) - _CRC.size)
     payload = raw[: -_CRC.size]
     if zlib.crc32(payload) != crc:
-        raise DamagedTokenError(
+        raise _UnframedError(
             "This token is damaged (its checksum does not match): copy it again, whole."
         )
+    return payload
+
+
+def _decode_payload(prefix: str, payload: bytes) -> Token:
     version, flags, created, ttl, fingerprint = _HEADER.unpack_from(payload)
     if version != FORMAT_VERSION:
         newer = "a newer" if version > FORMAT_VERSION else "an older"
@@ -182,6 +196,8 @@ def _decode_binary(prefix: str, raw: bytes) -> Token:
         raise DamagedTokenError("This token has invalid flags.")
     if ttl == 0:
         raise DamagedTokenError("This token has a lifetime of zero.")
+    if kind is TokenKind.ANSWER and (flags >> 1) & 3 == SetupRole.ACTPASS:
+        raise DamagedTokenError("This answer does not choose a DTLS role (actpass).")
     pos = _HEADER.size
     invite_ref = None
     if kind is TokenKind.ANSWER:
@@ -241,14 +257,15 @@ def parse_token(text: str) -> Token:
     errors: list[TokenError] = []
     for prefix, body in guesses:
         try:
-            return _decode_binary(prefix, b62decode(body))
-        except DamagedTokenError as exc:
-            # Maybe trailing chat words were included: try the shorter guesses.
-            errors.append(exc)
-        except TokenError:
-            raise  # the checksum passed, so this guess is the token and its error is real
-        except ValueError:
-            errors.append(DamagedTokenError("This token contains invalid characters."))
+            payload = _unframe(b62decode(body))
+        except _UnframedError as exc:
+            errors.append(exc)  # maybe chat words were included: try the shorter guesses
+            continue
+        except ValueError:  # an empty payload
+            errors.append(DamagedTokenError(_TOO_SHORT))
+            continue
+        # The checksum passed: this guess is the token, and any error of it is the real one.
+        return _decode_payload(prefix, payload)
     raise errors[0]
 
 

@@ -55,7 +55,11 @@ def tokens(draw: st.DrawFn) -> Token:
         created=draw(st.integers(0, 2**32 - 1)),
         ttl=draw(st.integers(1, MAX_TTL)),
         fingerprint=draw(st.binary(min_size=32, max_size=32)),
-        setup=draw(st.sampled_from(SetupRole)),
+        setup=draw(
+            st.sampled_from(
+                SetupRole if kind is TokenKind.INVITE else [SetupRole.ACTIVE, SetupRole.PASSIVE]
+            )
+        ),
         candidates=tuple(cands),
         invite_ref=draw(st.binary(min_size=4, max_size=4)) if kind is TokenKind.ANSWER else None,
     )
@@ -225,3 +229,23 @@ def test_longest_token_still_decodes_from_chat() -> None:
     text = encode_token(token)
     assert len(text) - 3 <= MAX_BODY_CHARS
     assert parse_token(f"here:\n```{text[:100]}\n{text[100:]}```\ncheers") == token
+
+
+def test_the_real_error_wins_over_checksum_noise() -> None:
+    zero_port = bytes([0]) + bytes([192, 0, 2, 1]) + (0).to_bytes(2, "big")
+    text = "wpi" + b62encode(_raw(_header() + zero_port))
+    with pytest.raises(DamagedTokenError, match="port 0"):
+        parse_token(f"{text} thanks a lot")  # the longest guess fails the checksum first
+    with pytest.raises(DamagedTokenError, match="too short"):
+        parse_token("wpa0")
+
+
+def test_an_answer_must_choose_a_dtls_role() -> None:
+    answer = _header() + bytes([0]) + bytes([192, 0, 2, 1]) + (5000).to_bytes(2, "big")
+    answer = (
+        bytes([1, 1]) + answer[2 : 38 + 2] + b"\x01\x02\x03\x04" + answer[40:]
+    )  # kind=answer, setup=actpass
+    with pytest.raises(DamagedTokenError, match="actpass"):
+        parse_token("wpa" + b62encode(_raw(answer)))
+    with pytest.raises(ValueError, match="actpass"):
+        Token(**{**make(TokenKind.ANSWER).__dict__, "setup": SetupRole.ACTPASS})
