@@ -82,9 +82,10 @@ class Handshake:
             del self._own[token.fingerprint]
         return gone
 
-    def classify(self, text: str, now: float) -> PasteAction:
+    def classify(self, text: str, now: float, expect: TokenKind | None = None) -> PasteAction:
+        """What pasting ``text`` means; ``expect`` restricts it to one kind of token."""
         self.expire(now)
-        token = decode_token(text, now=now)
+        token = decode_token(text, now=now, expect=expect)
         if token.fingerprint in self._own:
             mine = self._own[token.fingerprint]
             what = "invite" if mine.kind is TokenKind.INVITE else "answer"

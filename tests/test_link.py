@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from dataclasses import replace
 
 import pytest
 
 from signaling.errors import OwnTokenError, UnknownInviteError
-from signaling.token import decode_token, encode_token
+from signaling.token import SetupRole, TokenKind, decode_token, encode_token
 from tests.helpers import BlackHole, loopback_config
 from webrtc_party.config import LinkConfig
 from webrtc_party.errors import ConnectError, LinkClosedError
@@ -88,9 +90,23 @@ async def test_wrong_answers_are_refused() -> None:
         await host.accept_answer(answer_to_other)
     with pytest.raises(OwnTokenError):
         await host.accept_answer(
-            type(invite)(
-                **{**invite.__dict__, "kind": answer_to_other.kind, "invite_ref": invite.ref}
-            )
+            replace(invite, kind=TokenKind.ANSWER, setup=SetupRole.ACTIVE, invite_ref=invite.ref)
         )
     for link in (host, other, guest):
         await link.close()
+
+
+async def test_a_cancelled_close_still_closes_everything() -> None:
+    host, guest = await pair()
+    closing = asyncio.ensure_future(host.close())
+    for _ in range(3):
+        await asyncio.sleep(0)
+    closing.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await closing
+    await host.close()  # waits for the same teardown
+    assert host._pc is not None and host._pc.connectionState == "closed"
+    closed = await next_event(guest, Closed)
+    assert isinstance(closed, Closed) and closed.code is CloseCode.PEER_CLOSED
+    events = [event async for event in host.events()]
+    assert events[-1] == host.closed and sum(isinstance(e, Closed) for e in events) == 1

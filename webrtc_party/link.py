@@ -81,6 +81,7 @@ class Link:
         self._events: asyncio.Queue[LinkEvent] = asyncio.Queue()
         self._open_event = asyncio.Event()
         self._settled: asyncio.Future[None] | None = None  # resolved on open or close
+        self._teardown: asyncio.Task[None] | None = None
         self._tasks = TaskSet(f"link {self.id}", logger)
         self._applied_at: float | None = None
         self._last_heard = 0.0
@@ -185,8 +186,11 @@ class Link:
         # Keep checking (and our NAT pinholes open) until the answer expires.
         self._options.checks_until = loop.time() + ttl + self.config.connect_timeout
         self.remote_token = invite
-        await self._pc.setRemoteDescription(RTCSessionDescription(sdp_from_token(invite), "offer"))
-        await self._pc.setLocalDescription(await self._pc.createAnswer())
+        async with self._applying("the invite"):
+            await self._pc.setRemoteDescription(
+                RTCSessionDescription(sdp_from_token(invite), "offer")
+            )
+            await self._pc.setLocalDescription(await self._pc.createAnswer())
         self._ensure_alive()
         self.local_token = token_from_sdp(
             self._pc.localDescription.sdp,
@@ -220,8 +224,23 @@ class Link:
         self.remote_token = answer
         self._applied_at = time.perf_counter()
         self._set_state(LinkState.CONNECTING)
-        await self._pc.setRemoteDescription(RTCSessionDescription(sdp_from_token(answer), "answer"))
+        async with self._applying("the answer"):
+            await self._pc.setRemoteDescription(
+                RTCSessionDescription(sdp_from_token(answer), "answer")
+            )
         self._spawn(self._deadline(self.config.connect_timeout, CloseCode.CONNECT_TIMEOUT))
+
+    @contextlib.asynccontextmanager
+    async def _applying(self, what: str) -> AsyncIterator[None]:
+        """aiortc refusing a description (a peer's odd token) closes the link, never leaks it."""
+        try:
+            yield
+        except (LinkClosedError, asyncio.CancelledError):
+            raise
+        except Exception as exc:
+            logger.warning("link %d: aiortc refused %s: %r", self.id, what, exc)
+            await self._finish(CloseCode.FAILED, f"{what} could not be used: {exc}")
+            raise ConnectError(f"{what} could not be used ({exc})") from None
 
     def _own_fingerprint(self) -> bytes:
         assert self._pc is not None and self._pc.sctp is not None
@@ -307,6 +326,8 @@ class Link:
         self._spawn(self._heartbeat())
 
     def _on_data(self, message: str | bytes) -> None:
+        if self._state is LinkState.CLOSED:
+            return
         self._last_heard = time.perf_counter()
         if isinstance(message, str):
             self._events.put_nowait(Received(message))
@@ -316,6 +337,8 @@ class Link:
             self._beat.send(text)
 
     def _on_beat(self, message: str | bytes) -> None:
+        if self._state is LinkState.CLOSED:
+            return
         now = time.perf_counter()
         self._last_heard = now
         if not isinstance(message, str):
@@ -378,20 +401,26 @@ class Link:
         await self._finish(code, reason)
 
     async def _finish(self, code: CloseCode, reason: str) -> None:
-        if self._state is LinkState.CLOSED:
-            return
-        if code in (CloseCode.LOCAL, CloseCode.PEER_CLOSED) and self._state is LinkState.OPEN:
-            self._send_beat("bye")
-            await asyncio.sleep(0)  # let the goodbye leave before SCTP shuts down
-        self._set_state(LinkState.CLOSED)
-        self.closed = Closed(code, reason)
-        logger.info("link %d closed (%s): %s", self.id, code.value, reason)
-        self._settle()
-        await self._tasks.cancel()
-        if self._pc is not None:
-            self._pc.remove_all_listeners()
+        """Close once. The bookkeeping is synchronous and the teardown runs in one
+        shielded task, so a caller cancelled mid-close leaves no half-closed link."""
+        if self._teardown is None:
+            if code in (CloseCode.LOCAL, CloseCode.PEER_CLOSED) and self._state is LinkState.OPEN:
+                self._send_beat("bye")
+            self._set_state(LinkState.CLOSED)
+            self.closed = Closed(code, reason)
+            logger.info("link %d closed (%s): %s", self.id, code.value, reason)
+            self._settle()
+            if self._pc is not None:
+                self._pc.remove_all_listeners()
             for channel in (self._data, self._beat):
                 if channel is not None:
                     channel.remove_all_listeners()
+            self._events.put_nowait(self.closed)
+            self._teardown = asyncio.get_running_loop().create_task(self._tear_down())
+        await asyncio.shield(self._teardown)
+
+    async def _tear_down(self) -> None:
+        await asyncio.sleep(0)  # let a goodbye leave before SCTP shuts down
+        await self._tasks.cancel()
+        if self._pc is not None:
             await self._pc.close()
-        self._events.put_nowait(self.closed)

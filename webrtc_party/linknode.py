@@ -12,6 +12,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
+from signaling.errors import UnknownInviteError
 from signaling.handshake import AnswerInvite, CompleteInvite, Handshake, ResendAnswer
 from signaling.token import Token, TokenKind, encode_token
 from webrtc_party.config import LinkConfig
@@ -110,11 +111,19 @@ class LinkNode:
         self._by_ref[token.ref] = name
         return self._made(name, token)
 
-    async def accept(self, text: str) -> TokenMade | None:
-        """Accept any pasted token. An invite gives back the answer to send."""
-        action = self._handshake.classify(text, self._clock())
+    async def accept(
+        self, text: str, *, expect: TokenKind | None = None, for_link: str | None = None
+    ) -> TokenMade | None:
+        """Accept a pasted token. An invite gives back the answer to send.
+
+        ``expect`` insists on one kind of token; ``for_link`` insists that an answer
+        completes that link's invite (introductions are tied to their own link).
+        """
+        action = self._handshake.classify(text, self._clock(), expect)
         if isinstance(action, ResendAnswer):
-            name = self._by_answer[action.answer.fingerprint]
+            name = self._by_answer.get(action.answer.fingerprint)
+            if name is None:
+                raise UnknownInviteError("You answered this invite already; ask for a new one.")
             return self._made(name, action.answer)
         if isinstance(action, AnswerInvite):
             name, link = self._new_link()
@@ -128,14 +137,18 @@ class LinkNode:
             return self._made(name, answer)
         assert isinstance(action, CompleteInvite)
         name = self._by_ref[action.invite.ref]
-        self._handshake.forget(action.invite)
+        if for_link is not None and name != for_link:
+            raise UnknownInviteError("This answer is for a different invite.")
         await self._links[name].accept_answer(action.answer)
+        self._handshake.forget(action.invite)  # only once the answer was taken
         return None
 
     async def _watch(self, name: str, link: Link) -> None:
         async for event in link.events():
             if isinstance(event, Opened):
-                if link.local_token is not None:
+                # An open invite is used up; an answer stays on file so that the same
+                # invite pasted again gets the same answer, not a second link.
+                if link.local_token is not None and link.local_token.kind is TokenKind.INVITE:
                     self._handshake.forget(link.local_token)
                 self._events.put_nowait(PeerConnected(name, event.path, event.open_ms))
             elif isinstance(event, Received):
@@ -193,5 +206,7 @@ class LinkNode:
 
     async def close(self) -> None:
         self._closing = True
-        await asyncio.gather(*(link.close() for link in list(self._links.values())))
+        await asyncio.gather(
+            *(link.close() for link in list(self._links.values())), return_exceptions=True
+        )
         await self._tasks.cancel()

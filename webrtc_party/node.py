@@ -21,6 +21,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from signaling.errors import TokenError
+from signaling.token import TokenKind
 from webrtc_party.config import LinkConfig
 from webrtc_party.errors import LinkClosedError, PartyError
 from webrtc_party.link_events import CloseCode, Path
@@ -288,7 +289,7 @@ class PartyNode:
 
     async def _answer_intro(self, event: IntroOfferReceived) -> None:
         try:
-            made = await self._links.accept(event.token)
+            made = await self._links.accept(event.token, expect=TokenKind.INVITE)
         except (TokenError, PartyError) as exc:
             logger.warning("introduction from %s refused: %s", event.origin, exc)
             return
@@ -298,7 +299,10 @@ class PartyNode:
             self._flush()
 
     async def _complete_intro(self, event: IntroAnswerReceived) -> None:
+        name = self._intro_links.get(event.intro_id)
+        if name is None:
+            return  # that introduction is over
         try:
-            await self._links.accept(event.token)
+            await self._links.accept(event.token, expect=TokenKind.ANSWER, for_link=name)
         except (TokenError, PartyError) as exc:
             logger.warning("introduction answer from %s refused: %s", event.target, exc)
