@@ -127,3 +127,17 @@ async def test_node_json_end_to_end() -> None:
             if node.proc.returncode is None:
                 node.proc.kill()
                 await node.proc.wait()
+
+
+def test_node_survives_bad_bytes_and_odd_digits() -> None:
+    script = b"send \xff\xfe\nselect \xc2\xb2:1\nmembers\nquit\n"
+    done = subprocess.run(
+        [*CLI, "node", "--json", *LOOPBACK], input=script, capture_output=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    events = [json.loads(line) for line in done.stdout.splitlines()]
+    kinds = [e["event"] for e in events]
+    assert kinds[:2] == ["ready", "sent"]
+    assert events[2]["event"] == "error" and events[2]["code"] == "config"
+    assert kinds[3] == "party"
+    assert b"Traceback" not in done.stderr

@@ -4,7 +4,7 @@ Copy-paste handshakes deliver answers minutes late. Stock aioice then fails:
 the answerer stops retransmitting its checks after ~32 s, and a check that
 arrives for a pair whose own check is in progress does not trigger an
 immediate retransmit (RFC 8445 7.3.1.4), so the answerer never learns that the
-offerer's side is finally open. See docs/late-answers.md.
+offerer's side is finally open. See docs/link.md, "Late answers".
 
 What this module changes, only for connections registered with ``configure``:
 - connectivity checks retransmit with a capped interval (``CHECK_RTO_MAX``)
@@ -111,6 +111,8 @@ class PersistentCheck:
             self._send()
 
     def _send(self) -> None:
+        if self._future.done():
+            return  # answered: a timer that fired meanwhile sends nothing more
         if self._timer is not None:
             self._timer.cancel()
         loop = asyncio.get_running_loop()

@@ -23,6 +23,7 @@ __all__ = [
     "Command",
     "exit_code_for",
     "handle_errors",
+    "printable",
     "run_async",
 ]
 
@@ -57,6 +58,11 @@ def handle_errors(command: Command, args: argparse.Namespace) -> int:
     except (TokenError, PartyError) as exc:
         print(f"webrtc-party: {exc}", file=sys.stderr)
         return exit_code_for(exc)
+
+
+def printable(text: str) -> str:
+    """A peer's text with control characters (terminal escapes, line breaks) neutralised."""
+    return "".join(c if c.isprintable() else "\ufffd" for c in text)
 
 
 def run_async(coro: Coroutine[Any, Any, int]) -> int:

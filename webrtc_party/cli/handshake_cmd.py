@@ -9,10 +9,10 @@ import time
 from typing import Any
 
 from signaling.clipboard import copy_to_clipboard
-from signaling.errors import NotATokenError, TokenError
+from signaling.errors import DamagedTokenError, NotATokenError, TokenError
 from signaling.qr import qr_terminal
 from signaling.token import TokenKind
-from webrtc_party.cli.common import EXIT_CONNECT, EXIT_OK, run_async
+from webrtc_party.cli.common import EXIT_CONNECT, EXIT_OK, printable, run_async
 from webrtc_party.cli.identity import add_identity_options, identity_from_args
 from webrtc_party.cli.options import add_link_options, link_config
 from webrtc_party.cli.stdin import StdinLines
@@ -111,6 +111,7 @@ async def _run(node: PartyNode, args: argparse.Namespace, join_token: str | None
     stdin = StdinLines()
     show_party = _PartyView()
     countdown: asyncio.Task[None] | None = None
+    pending: list[asyncio.Future[Any]] = []
     connected = False
     try:
         if join_token is None:
@@ -140,11 +141,13 @@ async def _run(node: PartyNode, args: argparse.Namespace, join_token: str | None
         events = node.events()
         reader = asyncio.ensure_future(stdin.chunk())
         waiter = asyncio.ensure_future(anext(events))
+        pending.extend((reader, waiter))
         while True:
             done, _ = await asyncio.wait({reader, waiter}, return_when=asyncio.FIRST_COMPLETED)
             if waiter in done:
                 event = waiter.result()
                 waiter = asyncio.ensure_future(anext(events))
+                pending.append(waiter)
                 if isinstance(event, PeerConnected):
                     countdown.cancel()
                     connected = True
@@ -153,7 +156,8 @@ async def _run(node: PartyNode, args: argparse.Namespace, join_token: str | None
                     )
                     _say("Type a message and press Enter; Ctrl-D to leave.")
                 elif isinstance(event, ChatReceived):
-                    _say(f"{_riot_id(node, event.member) or event.peer}: {event.text}")
+                    who = _riot_id(node, event.member) or event.peer
+                    _say(f"{who}: {printable(event.text)}")
                 elif isinstance(event, MemberChanged):
                     show_party(node)
                 elif isinstance(event, PeerClosed):
@@ -165,23 +169,32 @@ async def _run(node: PartyNode, args: argparse.Namespace, join_token: str | None
                 if chunk is None:
                     return EXIT_OK
                 reader = asyncio.ensure_future(stdin.chunk())
-                await _typed(node, chunk, connected)
+                pending.append(reader)
+                await _typed(node, chunk, connected, args.qr)
     finally:
         if countdown is not None:
             countdown.cancel()
+        for future in pending:
+            future.cancel()
 
 
-async def _typed(node: PartyNode, chunk: str, connected: bool) -> None:
+async def _typed(node: PartyNode, chunk: str, connected: bool, qr: bool) -> None:
+    """A line typed: a token (any kind, anytime) or, once connected, chat."""
     text = chunk.strip()
     if not text:
         return
-    if connected and not text.startswith(("wpi", "wpa")):
-        node.send_chat(text)
-        return
     try:
-        await node.accept(text)
-        _say("Answer applied, connecting...")
-    except NotATokenError:
-        _say("  That is not a token. Paste the answer your friend sent (it starts with 'wpa').")
+        made = await node.accept(text)
+    except (NotATokenError, DamagedTokenError):
+        if connected:
+            node.send_chat(text)  # not a token after all: it was chat
+        else:
+            _say("  That is not a token. Paste the answer your friend sent (it starts with 'wpa').")
+        return
     except TokenError as exc:
         _say(f"  {exc}")
+        return
+    if made is None:
+        _say("Answer applied, connecting...")
+    else:
+        _show_token(made, qr)  # they pasted an invite: this answer goes back to its sender

@@ -38,7 +38,7 @@ def parse_selection(text: str) -> Selection | None:
     if text.strip().lower() == "none":
         return None
     parts = text.strip().split(":")
-    if not 2 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
+    if not 2 <= len(parts) <= 3 or not all(p.isascii() and p.isdigit() for p in parts):
         raise ConfigError("select takes <champion>:<skin>[:<chroma>], e.g. select 103:103015")
     champion, skin = int(parts[0]), int(parts[1])
     chroma = int(parts[2]) if len(parts) == 3 else None

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
+import logging
 import sys
 from typing import Any
 
 from signaling.errors import TokenError
-from webrtc_party.cli.common import EXIT_OK, run_async
+from webrtc_party.cli.common import EXIT_OK, printable, run_async
 from webrtc_party.cli.identity import add_identity_options, identity_from_args, parse_selection
 from webrtc_party.cli.options import add_link_options, link_config
 from webrtc_party.cli.stdin import StdinLines
@@ -17,9 +17,12 @@ from webrtc_party.errors import PartyError
 from webrtc_party.linknode import PeerClosed, PeerConnected, TokenMade
 from webrtc_party.node import ChatReceived, PartyNode, PartyNodeEvent
 from webrtc_party.party import MemberChanged
+from webrtc_party.tasks import TaskSet
 from webrtc_party.views import member_json
 
 __all__ = ["error_event", "register"]
+
+logger = logging.getLogger(__name__)
 
 HELP = (
     "commands: invite | accept <token> | send <text> | select <champion>:<skin>[:<chroma>] "
@@ -61,7 +64,7 @@ class _Printer:
         if self.as_json:
             line = json.dumps(obj, separators=(",", ":"))
         else:
-            rest = " ".join(f"{k}={v}" for k, v in obj.items() if k != "event")
+            rest = " ".join(f"{k}={printable(str(v))}" for k, v in obj.items() if k != "event")
             line = f"{obj['event']}: {rest}"
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
@@ -135,21 +138,24 @@ async def _handle(node: PartyNode, line: str, out: _Printer) -> bool:
             out({"event": "error", "code": "unknown-command", "message": f"{verb!r}? {HELP}"})
     except (TokenError, PartyError) as exc:
         out(error_event(exc))
+    except Exception as exc:  # a bug must not end the node: report it and go on
+        logger.exception("command %r failed", verb)
+        out({"event": "error", "code": "internal", "message": f"{verb} failed: {exc}"})
     return True
 
 
 async def _node(args: argparse.Namespace) -> int:
     out = _Printer(args.json)
     node = PartyNode(identity_from_args(args), link_config(args))
-    loop = asyncio.get_running_loop()
 
     async def forward() -> None:
         async for event in node.events():
             for obj in _event_json(node, event):
                 out(obj)
 
+    tasks = TaskSet("node command", logger)
     async with node:
-        forwarder = loop.create_task(forward())
+        tasks.spawn(forward())
         stdin = StdinLines()
         out({"event": "ready", "puuid": node.identity.puuid, "help": HELP})
         try:
@@ -159,8 +165,7 @@ async def _node(args: argparse.Namespace) -> int:
                     break
         finally:
             await node.leave()
-            forwarder.cancel()
-            await asyncio.gather(forwarder, return_exceptions=True)
+            await tasks.cancel()
             for event in node.drain_events():
                 for obj in _event_json(node, event):
                     out(obj)

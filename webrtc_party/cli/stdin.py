@@ -7,6 +7,7 @@ exiting; a daemon thread does not.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import threading
 
@@ -18,10 +19,26 @@ class StdinLines:
         self._queue: asyncio.Queue[str | None] = asyncio.Queue()
         loop = asyncio.get_running_loop()
 
+        def put(raw: bytes) -> None:
+            # Decoded leniently: one bad byte must not end the input.
+            loop.call_soon_threadsafe(self._queue.put_nowait, raw.decode("utf-8", "replace"))
+
         def pump() -> None:
-            for line in sys.stdin:
-                loop.call_soon_threadsafe(self._queue.put_nowait, line)
-            loop.call_soon_threadsafe(self._queue.put_nowait, None)
+            # os.read on the descriptor, not sys.stdin: a daemon thread blocked inside
+            # a buffered reader holds its lock, and the interpreter aborts at exit.
+            pending = b""
+            try:
+                fd = sys.stdin.fileno()
+                while chunk := os.read(fd, 65536):
+                    *lines, pending = (pending + chunk).split(b"\n")
+                    for raw in lines:
+                        put(raw + b"\n")
+                if pending:
+                    put(pending)
+            except (OSError, ValueError):
+                pass  # stdin closed or not a file: that is the end of input
+            finally:
+                loop.call_soon_threadsafe(self._queue.put_nowait, None)
 
         threading.Thread(target=pump, name="stdin", daemon=True).start()
 
