@@ -19,7 +19,7 @@ from webrtc_party.config import LinkConfig
 from webrtc_party.errors import LinkClosedError
 from webrtc_party.link import Link
 from webrtc_party.link_events import CloseCode, Closed, LinkState, Opened, Path, Received
-from webrtc_party.tasks import TaskSet
+from webrtc_party.tasks import EventQueue, TaskSet
 
 __all__ = [
     "LinkNode",
@@ -81,7 +81,7 @@ class LinkNode:
         self._links: dict[str, Link] = {}
         self._by_ref: dict[bytes, str] = {}  # our invite's ref -> peer name
         self._by_answer: dict[bytes, str] = {}  # our answer's fingerprint -> peer name
-        self._events: asyncio.Queue[NodeEvent] = asyncio.Queue()
+        self._events: EventQueue[NodeEvent] = EventQueue()
         self._tasks = TaskSet("link node", logger)
         self._count = 0
         self._closing = False
@@ -150,16 +150,16 @@ class LinkNode:
                 # invite pasted again gets the same answer, not a second link.
                 if link.local_token is not None and link.local_token.kind is TokenKind.INVITE:
                     self._handshake.forget(link.local_token)
-                self._events.put_nowait(PeerConnected(name, event.path, event.open_ms))
+                self._events.put(PeerConnected(name, event.path, event.open_ms))
             elif isinstance(event, Received):
-                self._events.put_nowait(PeerMessage(name, event.text))
+                self._events.put(PeerMessage(name, event.text))
             elif isinstance(event, Closed):
                 if link.local_token is not None:
                     self._handshake.forget(link.local_token)
                     self._by_ref.pop(link.local_token.ref, None)
                     self._by_answer.pop(link.local_token.fingerprint, None)
                 self._links.pop(name, None)
-                self._events.put_nowait(PeerClosed(name, event.code.value, event.reason))
+                self._events.put(PeerClosed(name, event.code.value, event.reason))
 
     def send_to(self, name: str, text: str) -> bool:
         """Send to one peer; False if that link is not open (the text is dropped)."""
@@ -193,16 +193,12 @@ class LinkNode:
             for name, link in self._links.items()
         ]
 
-    async def events(self) -> AsyncIterator[NodeEvent]:
-        while True:
-            yield await self._events.get()
+    def events(self) -> AsyncIterator[NodeEvent]:
+        return self._events.stream()
 
     def drain_events(self) -> list[NodeEvent]:
         """The events queued but not yet read, without waiting."""
-        drained: list[NodeEvent] = []
-        while not self._events.empty():
-            drained.append(self._events.get_nowait())
-        return drained
+        return self._events.drain()
 
     async def close(self) -> None:
         self._closing = True

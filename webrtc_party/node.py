@@ -50,7 +50,7 @@ from webrtc_party.party import (
     PartyCore,
     Selection,
 )
-from webrtc_party.tasks import TaskSet
+from webrtc_party.tasks import EventQueue, TaskSet
 
 __all__ = ["ChatReceived", "MemberPaths", "PartyNode", "PartyNodeEvent"]
 
@@ -95,7 +95,7 @@ class PartyNode:
         self._member_of: dict[str, MemberId] = {}  # link name -> member, after hello
         self._intro_links: dict[int, str] = {}  # our intro id -> link name
         self._expect: dict[str, MemberId] = {}  # intro link name -> the member it must reach
-        self._events: asyncio.Queue[PartyNodeEvent] = asyncio.Queue()
+        self._events: EventQueue[PartyNodeEvent] = EventQueue()
         self._tasks = TaskSet(f"party node {identity.puuid}", logger)
         self._wake = asyncio.Event()
         self._pump: asyncio.Task[None] | None = None
@@ -162,16 +162,12 @@ class PartyNode:
         """Every link, with its state, path and round trip."""
         return self._links.peers()
 
-    async def events(self) -> AsyncIterator[PartyNodeEvent]:
-        while True:
-            yield await self._events.get()
+    def events(self) -> AsyncIterator[PartyNodeEvent]:
+        return self._events.stream()
 
     def drain_events(self) -> list[PartyNodeEvent]:
         """The events queued but not yet read, without waiting."""
-        drained: list[PartyNodeEvent] = []
-        while not self._events.empty():
-            drained.append(self._events.get_nowait())
-        return drained
+        return self._events.drain()
 
     async def leave(self) -> None:
         """Say goodbye to everyone and close every link."""
@@ -196,7 +192,7 @@ class PartyNode:
             if isinstance(event, PeerConnected):
                 # A link made for an introduction must lead to the member introduced.
                 self.core.link_up(event.peer, now, expect=self._expect.pop(event.peer, None))
-                self._events.put_nowait(event)
+                self._events.put(event)
             elif isinstance(event, PeerMessage):
                 if not self._maybe_chat(event):
                     self.core.receive(event.peer, event.text, now)
@@ -207,7 +203,7 @@ class PartyNode:
                 for intro_id, name in list(self._intro_links.items()):
                     if name == event.peer:
                         del self._intro_links[intro_id]
-                self._events.put_nowait(event)
+                self._events.put(event)
             self._flush()
 
     def _maybe_chat(self, event: PeerMessage) -> bool:
@@ -217,7 +213,7 @@ class PartyNode:
             obj = json.loads(event.text)
             if isinstance(obj, dict) and isinstance(obj.get("text"), str):
                 member = self._member_of.get(event.peer)
-                self._events.put_nowait(ChatReceived(member, event.peer, obj["text"][:_CHAT_MAX]))
+                self._events.put(ChatReceived(member, event.peer, obj["text"][:_CHAT_MAX]))
                 return True
         return False
 
@@ -245,7 +241,7 @@ class PartyNode:
 
     def _handle(self, event: object) -> None:
         if isinstance(event, MemberChanged):
-            self._events.put_nowait(event)
+            self._events.put(event)
             return
         elif isinstance(event, LinkIdentified):
             self._member_of[event.link_id] = event.member_id

@@ -1,17 +1,41 @@
-"""The tasks a shell owns: spawned, logged if they crash, and cancelled together on close.
+"""Plumbing every asyncio shell shares: the tasks it owns, and the events it reports.
 
-Every asyncio shell in the package keeps its background work here, so that no
-task is fire-and-forget and closing a shell leaves nothing running.
+Every shell keeps its background work in a ``TaskSet``, so that no task is
+fire-and-forget and closing a shell leaves nothing running; and its events for
+its owner in an ``EventQueue``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine, Iterable
-from typing import Any
+from collections.abc import AsyncIterator, Coroutine, Iterable
+from typing import Any, Generic, TypeVar
 
-__all__ = ["TaskSet"]
+__all__ = ["EventQueue", "TaskSet"]
+
+T = TypeVar("T")
+
+
+class EventQueue(Generic[T]):
+    """Events for a shell's owner: read as a stream, or drained without waiting."""
+
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[T] = asyncio.Queue()
+
+    def put(self, event: T) -> None:
+        self._queue.put_nowait(event)
+
+    async def stream(self) -> AsyncIterator[T]:
+        while True:
+            yield await self._queue.get()
+
+    def drain(self) -> list[T]:
+        """The events queued but not yet read."""
+        drained: list[T] = []
+        while not self._queue.empty():
+            drained.append(self._queue.get_nowait())
+        return drained
 
 
 class TaskSet:
