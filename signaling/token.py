@@ -45,6 +45,7 @@ __all__ = [
     "TokenCandidate",
     "TokenKind",
     "check_fresh",
+    "check_kind",
     "decode_token",
     "encode_token",
     "parse_token",
@@ -292,10 +293,9 @@ def check_fresh(token: Token, now: float, *, skew: int = MAX_CLOCK_SKEW) -> None
         )
 
 
-def decode_token(text: str, *, now: float, expect: TokenKind | None = None) -> Token:
-    """Decode a pasted token, check its kind and freshness. Raises only ``TokenError``."""
-    token = parse_token(text)
-    if expect is not None and token.kind is not expect:
+def check_kind(token: Token, expect: TokenKind) -> None:
+    """Raise ``WrongKindError`` (saying where this token goes) unless it is of ``expect``."""
+    if token.kind is not expect:
         if token.kind is TokenKind.ANSWER:
             msg = (
                 "This is an answer token, but an invite is expected here. An answer goes "
@@ -307,5 +307,12 @@ def decode_token(text: str, *, now: float, expect: TokenKind | None = None) -> T
                 "where you join a party; here paste your friend's answer."
             )
         raise WrongKindError(msg)
+
+
+def decode_token(text: str, *, now: float, expect: TokenKind | None = None) -> Token:
+    """Decode a pasted token, check its kind and freshness. Raises only ``TokenError``."""
+    token = parse_token(text)
+    if expect is not None:
+        check_kind(token, expect)
     check_fresh(token, now)
     return token

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from signaling.errors import OwnTokenError, UnknownInviteError
+from signaling.errors import OwnTokenError, UnknownInviteError, WrongKindError
 from signaling.token import SetupRole, TokenKind, decode_token, encode_token
 from tests.helpers import BlackHole, loopback_config
 from webrtc_party.config import LinkConfig
@@ -110,3 +110,15 @@ async def test_a_cancelled_close_still_closes_everything() -> None:
     assert isinstance(closed, Closed) and closed.code is CloseCode.PEER_CLOSED
     events = [event async for event in host.events()]
     assert events[-1] == host.closed and sum(isinstance(e, Closed) for e in events) == 1
+
+
+async def test_links_refuse_tokens_of_the_wrong_kind() -> None:
+    host, guest = Link(loopback_config()), Link(loopback_config())
+    invite = await host.create_invite()
+    with pytest.raises(WrongKindError, match="invite token, but an answer"):
+        await host.accept_answer(invite)
+    answer = await guest.accept_invite(invite)
+    with pytest.raises(WrongKindError, match="answer token, but an invite"):
+        await Link(loopback_config()).accept_invite(answer)
+    await host.close()
+    await guest.close()

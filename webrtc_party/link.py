@@ -32,9 +32,9 @@ from aiortc import (
 )
 from aiortc.rtcconfiguration import RTCIceTransportPolicy
 
-from signaling.errors import OwnTokenError, UnknownInviteError, WrongKindError
+from signaling.errors import OwnTokenError, UnknownInviteError
 from signaling.sdp import derive_ice_credentials, sdp_from_token, token_from_sdp
-from signaling.token import Token, TokenKind, check_fresh
+from signaling.token import Token, TokenKind, check_fresh, check_kind
 from webrtc_party import _aioice_patch as patch
 from webrtc_party.config import LinkConfig
 from webrtc_party.errors import ConnectError, LinkClosedError, LocalError
@@ -175,8 +175,7 @@ class Link:
 
     async def accept_invite(self, invite: Token) -> Token:
         """Answer an invite; return the answer token. Connecting starts at once."""
-        if invite.kind is not TokenKind.INVITE:
-            raise WrongKindError("This is an answer token; an invite is needed here.")
+        check_kind(invite, TokenKind.INVITE)
         check_fresh(invite, self._clock())
         await self._setup()
         assert self._pc is not None and self._options is not None
@@ -206,8 +205,7 @@ class Link:
 
     async def accept_answer(self, answer: Token) -> None:
         """Apply the friend's answer to our invite; connecting starts at once."""
-        if answer.kind is not TokenKind.ANSWER:
-            raise WrongKindError("This is an invite token; the answer to your invite is needed.")
+        check_kind(answer, TokenKind.ANSWER)
         invite = self.local_token
         if self._state is not LinkState.WAITING or invite is None:
             raise LocalError("this link is not waiting for an answer")
