@@ -37,6 +37,12 @@ async def handshake(member: PartyNode, joiner: PartyNode) -> None:
     assert await member.accept(answer.text) is None
 
 
+async def join(member: PartyNode, *joiners: PartyNode) -> None:
+    """One manual handshake between ``member`` and each joiner."""
+    for joiner in joiners:
+        await handshake(member, joiner)
+
+
 def statuses(node: PartyNode) -> dict[str, MemberStatus]:
     return {m.member_id: m.status for m in node.members() if not m.is_local}
 
@@ -57,8 +63,7 @@ async def party5() -> AsyncIterator[list[PartyNode]]:
 
 async def test_five_members_full_mesh_from_four_handshakes(party5: list[PartyNode]) -> None:
     host = party5[0]
-    for joiner in party5[1:]:
-        await handshake(host, joiner)
+    await join(host, *party5[1:])
     for i, node in enumerate(party5):
         node.set_selection(Selection(100 + i, (100 + i) * 1000 + 2))
 
@@ -88,8 +93,7 @@ async def test_member_without_a_direct_link_is_relayed_and_says_via() -> None:
     for node in nodes:
         await node.__aenter__()
     try:
-        await handshake(nodes[0], nodes[1])
-        await handshake(nodes[0], nodes[2])
+        await join(nodes[0], nodes[1], nodes[2])
         nodes[2].set_selection(Selection(103, 103015, 103016))
         await until(lambda: sees(nodes[1], "puuid-2") == Selection(103, 103015, 103016))
         # While the introduction may still succeed the status is "connecting"; once the
@@ -113,8 +117,7 @@ async def test_leave_and_rejoin_through_another_member() -> None:
     for node in nodes:
         await node.__aenter__()
     try:
-        await handshake(nodes[0], nodes[1])
-        await handshake(nodes[0], nodes[2])
+        await join(nodes[0], nodes[1], nodes[2])
         await until(lambda: len(statuses(nodes[1])) == 2)
         await nodes[2].leave()  # disables party mode: goodbye to everyone
         await until(lambda: "puuid-2" not in statuses(nodes[0]))
@@ -134,8 +137,7 @@ async def test_leave_and_rejoin_through_another_member() -> None:
 
 async def test_three_games_in_a_row_without_new_tokens(party5: list[PartyNode]) -> None:
     nodes = party5[:3]
-    await handshake(nodes[0], nodes[1])
-    await handshake(nodes[0], nodes[2])
+    await join(nodes[0], nodes[1], nodes[2])
     phases = [GamePhase.LOBBY, GamePhase.CHAMP_SELECT, GamePhase.IN_GAME, GamePhase.END_OF_GAME]
     for game in range(3):
         for phase in phases:
@@ -160,8 +162,7 @@ async def test_removed_member_is_dropped_here_and_stays_with_the_others(
     party5: list[PartyNode],
 ) -> None:
     a, b, c = party5[:3]
-    await handshake(a, b)
-    await handshake(a, c)
+    await join(a, b, c)
     await until(lambda: statuses(b).get("puuid-2") is MemberStatus.DIRECT)
     assert await b.remove("puuid-2")
     await until(lambda: "puuid-2" not in statuses(b))
@@ -177,8 +178,7 @@ async def test_ten_members_custom_game_full_mesh_from_nine_handshakes() -> None:
     for node in nodes:
         await node.__aenter__()
     try:
-        for joiner in nodes[1:]:
-            await handshake(nodes[0], joiner)
+        await join(nodes[0], *nodes[1:])
         for i, node in enumerate(nodes):
             node.set_selection(Selection(100 + i, (100 + i) * 1000 + 1))
         await until(lambda: all(sees(n, "puuid-9") is not None for n in nodes), 60)
@@ -193,8 +193,7 @@ async def test_a_dead_direct_link_is_relayed_then_remade_by_introduction(
     party5: list[PartyNode],
 ) -> None:
     a, b, c = party5[:3]
-    await handshake(a, b)
-    await handshake(a, c)
+    await join(a, b, c)
     await until(lambda: statuses(b).get("puuid-2") is MemberStatus.DIRECT)
     old = {info.peer for info in b.peers()}
     name = next(n for n, m in b._member_of.items() if m == "puuid-2")

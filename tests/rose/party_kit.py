@@ -15,7 +15,17 @@ from webrtc_party.party import PartyConfig
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.service import PartyService
 
-__all__ = ["FAST", "Member", "handshake", "make_service", "members", "run_all", "until"]
+__all__ = [
+    "FAST",
+    "Member",
+    "clients_known",
+    "handshake",
+    "make_service",
+    "members",
+    "partied",
+    "run_all",
+    "until",
+]
 
 FAST = PartyConfig(intro_timeout=10.0, intro_backoff=1.0)
 
@@ -83,3 +93,17 @@ async def handshake(a: PartyService, b: PartyService) -> None:
     assert outcome.answer is not None
     done = await a.accept(outcome.answer.token)
     assert done.completed
+
+
+async def clients_known(*services: PartyService) -> None:
+    """Wait until every service has read its player from its League client."""
+    await until(lambda: all(s.league.me is not None for s in services))
+
+
+async def partied(a: Member, b: Member, step: str) -> None:
+    """Both League clients known, party mode on, one handshake, then play up to ``step``."""
+    await clients_known(a.service, b.service)
+    await a.service.enable()
+    await b.service.enable()
+    await handshake(a.service, b.service)
+    await run_all([a, b], step)

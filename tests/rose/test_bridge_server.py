@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 
 from tests.helpers import loopback_config
-from tests.rose.party_kit import members, run_all, until
+from tests.rose.party_kit import clients_known, members, run_all
 from webrtc_party.rose.bridge_server import BridgeServer, is_loopback_origin
 from webrtc_party.rose.service import PartyService
 
@@ -115,7 +115,7 @@ async def test_port_50000_or_the_next_free_one() -> None:
 
 async def test_two_step_flow_qr_and_broadcasts(tmp_path: Path, http: aiohttp.ClientSession) -> None:
     async with members(tmp_path, 2) as (a, b):
-        await until(lambda: a.service.league.me is not None and b.service.league.me is not None)
+        await clients_known(a.service, b.service)
         async with BridgeServer(a.service, port=0) as ba, BridgeServer(b.service, port=0) as bb:
             pa, watcher, pb = (
                 await connect(http, ba.port),

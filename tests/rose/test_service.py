@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import loopback_config
-from tests.rose.party_kit import handshake, members, run_all, until
+from tests.rose.party_kit import handshake, members, partied, run_all, until
 from tests.rose.rose_kit import FakeRoseInjector, make_zip, mod_payload, read_payload
 from webrtc_party.lcu.state import LeagueState, Player
 from webrtc_party.party import CustomMod, Selection
@@ -20,11 +20,7 @@ from webrtc_party.rose.service import PartyService
 
 async def test_two_members_see_each_other_and_inject(tmp_path: Path) -> None:
     async with members(tmp_path, 2) as (a, b):
-        await until(lambda: a.service.league.me is not None and b.service.league.me is not None)
-        await a.service.enable()
-        await b.service.enable()
-        await handshake(a.service, b.service)
-        await run_all([a, b], "skins")
+        await partied(a, b, "skins")
 
         def a_sees_b() -> bool:
             found = [m for m in a.service.snapshot().members if m.puuid == b.puuid]
@@ -115,11 +111,7 @@ async def test_disable_then_enable_again_and_state_callbacks(tmp_path: Path) -> 
 
 async def test_a_member_who_leaves_is_no_longer_injected(tmp_path: Path) -> None:
     async with members(tmp_path, 2) as (a, b):
-        await until(lambda: a.service.league.me is not None and b.service.league.me is not None)
-        await a.service.enable()
-        await b.service.enable()
-        await handshake(a.service, b.service)
-        await run_all([a, b], "skins")
+        await partied(a, b, "skins")
         await until(lambda: len(a.service.party_skins()) == 1)
         await b.service.disable()
         await until(lambda: a.service.party_skins() == ())

@@ -27,9 +27,10 @@ from playwright.async_api import Browser, Locator, Page, expect  # noqa: E402
 
 from signaling.errors import TokenError  # noqa: E402
 from signaling.token import encode_token, parse_token  # noqa: E402
+from tests.rose.party_kit import clients_known  # noqa: E402
 from tests.rose.rose_kit import make_zip, mod_payload  # noqa: E402
 from tests.ui.harness import ROOT, ClientPage, ClientPageServer  # noqa: E402
-from tests.ui.party_members import ui_members, until  # noqa: E402
+from tests.ui.party_members import ui_members  # noqa: E402
 from webrtc_party.rose.bridge_server import BridgeServer  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
@@ -86,7 +87,7 @@ async def test_two_members_link_through_their_panels(
     async with ui_members(tmp_path, 2) as (a, b), contextlib.AsyncExitStack() as pages:
         # A has Jinx's skin on disk, B has nothing: B's panel warns about A's Ahri skin.
         make_zip(a.skins_root / "222" / "222002" / "222002.zip", mod_payload("firecracker"))
-        await until(lambda: a.service.league.me is not None and b.service.league.me is not None)
+        await clients_known(a.service, b.service)
         pa = await ClientPage.open(browser, page_server, bridge_port=a.bridge.port, options=OPTIONS)
         pb = await ClientPage.open(browser, page_server, bridge_port=b.bridge.port, options=OPTIONS)
         for client in (pa, pb):  # closed before the bridges (their sockets would hold them)
@@ -228,7 +229,7 @@ async def test_panel_reconnects_and_asks_again_when_the_bridge_restarts(
         contextlib.AsyncExitStack() as bridges,
         contextlib.AsyncExitStack() as pages,  # closed first: open sockets hold a bridge
     ):
-        await until(lambda: a.service.league.me is not None)
+        await clients_known(a.service)
         await a.service.enable()
         port = a.bridge.port
         # Nothing remembered: the first port (nobody there), then the parallel probe finds it.
