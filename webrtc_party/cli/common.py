@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from signaling.errors import TokenError
 from webrtc_party.errors import ConnectError, LocalError, PartyError, RemoteError
+from webrtc_party.loops import run_party
 
 __all__ = [
     "EXIT_CONNECT",
@@ -66,7 +66,5 @@ def printable(text: str) -> str:
 
 
 def run_async(coro: Coroutine[Any, Any, int]) -> int:
-    """Run a coroutine on a fresh loop (selector loop on Windows: CPython gh-91227)."""
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        asyncio.set_event_loop_policy(asyncio.WindowsSelectorEventLoopPolicy())  # type: ignore[attr-defined]
-    return asyncio.run(coro)
+    """Run a coroutine on a fresh party loop (a selector loop on Windows: CPython gh-91227)."""
+    return run_party(coro)

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from signaling.errors import TokenError
 from webrtc_party.errors import PartyError
+from webrtc_party.loops import run_party
 from webrtc_party.party import CustomMod, FieldError
 from webrtc_party.rose.archive import ArchiveRejectedError
 from webrtc_party.rose.bridge_handler import Outgoing, handle_ui_message, reusable_invite
@@ -91,7 +92,7 @@ class PartyManager:
 
     def _run(self, ready: concurrent.futures.Future[None]) -> None:
         try:
-            asyncio.run(self._main(ready))
+            run_party(self._main(ready))
         except BaseException as exc:  # the thread must say why it died
             if not ready.done():
                 ready.set_exception(exc)
