@@ -1,9 +1,9 @@
 """Browser harness for the party panel: Debian's chromium driven by Playwright (async API).
 
 - ``ClientPageServer`` serves the test page that reproduces the League client's social bar,
-  the plugin as it ships (``plugins/ROSE-PartyMode/index.js``), and a few League client
-  asset paths (``/lol-game-data/assets/...``) so skin previews load; the others 404 like a
-  client that has no such image. Loopback only.
+  the plugin as it ships (``webrtc_party/rose/plugin/ROSE-PartyMode/index.js``), and a few
+  League client asset paths (``/lol-game-data/assets/...``) so skin previews load; the others
+  404 like a client that has no such image. Loopback only.
 - ``ClientPage`` is one League client window: its own browser context (own localStorage, so
   each member's plugin finds its own bridge), every request that is not for 127.0.0.1 aborted
   and recorded, page errors and console errors recorded.
@@ -47,7 +47,7 @@ LAUNCH_ARGS = [
     "--disable-quic",
 ]
 ROOT = Path(__file__).resolve().parents[2]
-PLUGIN = ROOT / "plugins" / "ROSE-PartyMode" / "index.js"
+PLUGIN = ROOT / "webrtc_party" / "rose" / "plugin" / "ROSE-PartyMode" / "index.js"
 PAGE = Path(__file__).with_name("client.html")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 VIEWPORT = {"width": 1280, "height": 720}  # the League client's default window
