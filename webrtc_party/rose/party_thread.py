@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from webrtc_party.errors import PartyError
 from webrtc_party.loops import run_party
 from webrtc_party.rose.errors import PartyTimeoutError, ServiceClosedError
 
@@ -76,7 +77,10 @@ class PartyThread:
         except BaseException as exc:  # the thread must say why it died
             if not ready.done():
                 ready.set_exception(exc)
-            log.exception("the party thread stopped")
+            if isinstance(exc, PartyError):  # e.g. a bad WEBRTC_PARTY_* value: a sentence
+                log.warning("the party could not start: %s", exc)
+            else:
+                log.exception("the party thread stopped")
 
     async def _main(self, ready: concurrent.futures.Future[None]) -> None:
         self.loop = asyncio.get_running_loop()
