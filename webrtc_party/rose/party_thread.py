@@ -57,8 +57,10 @@ class PartyThread:
         """Start the party thread if needed; never waits (the future says when it is up)."""
         with self._start_lock:
             thread, ready = self._thread, self._ready
-            if thread is not None and ready is not None and (thread.is_alive() or not ready.done()):
-                return ready
+            if thread is not None and ready is not None:
+                failed = ready.done() and ready.exception() is not None
+                if not failed and (thread.is_alive() or not ready.done()):
+                    return ready  # starting or running (a failed start is tried again)
             ready = concurrent.futures.Future()
             self._ready = ready
             self._thread = threading.Thread(

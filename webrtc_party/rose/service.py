@@ -20,7 +20,6 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from webrtc_party.config import LinkConfig
-from webrtc_party.lcu.errors import LcuTlsError
 from webrtc_party.lcu.gamedata import GameData, load_game_data
 from webrtc_party.lcu.state import GAME_PHASES, LeagueState
 from webrtc_party.linknode import PeerConnected, TokenMade
@@ -32,7 +31,7 @@ from webrtc_party.rose.control import (
     PendingTokenKind,
     TokenOutcome,
 )
-from webrtc_party.rose.errors import NoLeagueClientError, NotEnabledError
+from webrtc_party.rose.errors import NoLeagueClientError, NotEnabledError, league_problem
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.party_view import (
     PartyPicture,
@@ -66,12 +65,6 @@ def keep_chroma(old: Selection | None, new: Selection | None, lcu_phase: str) ->
     ):
         return old
     return new
-
-
-def _league_sentence(exc: Exception) -> str:
-    if isinstance(exc, LcuTlsError):
-        return f"The League client's certificate was not accepted: {exc}"
-    return f"No League client: {exc}. Start League and log in."
 
 
 def _quiet(snap: PartySnapshot) -> PartySnapshot:
@@ -355,7 +348,7 @@ class PartyService:
                     await self.apply_league(state)
             except Exception as exc:  # the client may start later: keep looking, quietly
                 text = f"{type(exc).__name__}: {exc}"
-                self._league_problem = _league_sentence(exc)
+                self._league_problem = league_problem(exc)
                 self._changed()
                 level = logging.DEBUG if text == last else logging.WARNING
                 log.log(
