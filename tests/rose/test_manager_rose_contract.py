@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,8 +120,11 @@ def test_three_roses_both_directions_three_games_and_a_friend_leaving(
                 for s in rose.manager.get_party_skins()  # from this plain thread, like Rose's
             }
 
-        shown = b.manager._party.service.league.my_selection  # what B's client shows (a test peek)
-        assert shown is not None and shown.skin_id != 222005
+        def shown() -> Any:  # what B's League client shows (a peek at B's service)
+            return b.manager._party.service.league.my_selection
+
+        wait(lambda: shown() is not None)
+        assert shown().skin_id != 222005
         wait(lambda: skins_of(a) == {puuids[1]: want_b, puuids[2]: want_c}, 30)
         wait(lambda: skins_of(b) == {puuids[0]: want_a, puuids[2]: want_c}, 30)
         wait(lambda: skins_of(c) == {puuids[0]: want_a, puuids[1]: want_b}, 30)

@@ -94,6 +94,7 @@ class PartyThread:
             await self._stopped.wait()
         self.service = None
         self._on_stopped()
+        await asyncio.sleep(0.1)  # let closed TLS transports finish before the loop ends
 
     def close(self) -> None:
         """Leave the party and stop the thread."""
