@@ -196,10 +196,12 @@ class RoseLikeBroadcaster:
         self.websocket_server = server
         self.shared_state = shared_state
         self.party_broadcasts = 0
+        self.caller_threads: set[str] = set()  # who called broadcast_party_state
 
     def broadcast_party_state(self) -> None:
         if not self.websocket_server.loop or not self.websocket_server.connections:
             return
+        self.caller_threads.add(threading.current_thread().name)
         manager = getattr(self.shared_state, "party_manager", None)
         if not manager:
             payload: Json = {"type": "party-state", "enabled": False, "my_token": None}

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.rose.manager_kit import (
+from tests.rose.manager_kit import (  # FastManager: tests/ui imports it from here too
     AHRI,
     JINX,
     LUX,
@@ -75,7 +75,7 @@ def test_three_roses_both_directions_three_games_and_a_friend_leaving(
     assert a.handler.errors == [] and b.handler.errors == [] and c.handler.errors == []
 
     # broadcasts went through Rose's hop: get_state_dict() in our thread, sent on Rose's loop
-    assert a.broadcaster.party_broadcasts > 0
+    assert a.broadcaster.party_broadcasts > 0 and a.broadcaster.caller_threads == {"webrtc-party"}
     last = a.server.wait_for(lambda m: m["type"] == "party-state" and len(m["peers"]) == 2)
     assert {p["summoner_id"] for p in last["peers"]} == {ids[1], ids[2]}
     assert last["my_summoner_id"] == ids[0] and "type" not in a.manager.get_state_dict()
