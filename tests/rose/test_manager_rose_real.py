@@ -78,3 +78,17 @@ def test_rose_real_lcu_and_state_carry_the_unowned_skin(
     assert state["my_summoner_id"] == emus[0].emu.world.me.summoner_id
     assert state["peers"][0]["skin_selection"]["skin_id"] == 222005
     assert a.handler.errors == [] and b.handler.errors == []
+
+
+def test_rose_folders_come_from_rose_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rose_modules()
+    import utils.core.paths as paths  # type: ignore[import-not-found]
+
+    from webrtc_party.rose.rose_setup import rose_folders
+
+    monkeypatch.setattr(paths, "_cached_user_data_dir", tmp_path / "RoseOwn")
+    folders = rose_folders(object(), {"XDG_DATA_HOME": str(tmp_path / "xdg")})
+    assert folders.skins == tmp_path / "RoseOwn" / "skins"
+    assert folders.custom == tmp_path / "RoseOwn" / "mods" / "skins"
