@@ -313,18 +313,22 @@ class PartyModPreparer:
         chroma = planned.chroma_id
         missed = ""
         if chroma is not None and found.kind == "skin":
-            if is_form_skin(planned.skin_id) and form_of(chroma) is None:
-                missed = f"form {chroma} is unknown to Rose"
-            elif form_of(chroma) is not None:
-                missed = f"the file of {look} is not installed on this PC"
+            form = form_of(chroma)
+            if form is not None:
+                missed = f"without form {form.name} ({chroma}): its file is not on this PC"
+            elif is_form_skin(planned.skin_id):
+                missed = f"without form {chroma}: Rose knows no such form"
             else:
-                missed = f"chroma {chroma} is not installed on this PC"
-        notes = "; ".join([*([missed] if missed else []), *problems])
+                missed = f"without chroma {chroma}: it is not installed on this PC"
         what = describe_look(planned.skin_id, None) if missed else look
+        detail = f"{what} ({found.path.name})"
+        notes = [missed] if missed else []
+        if problems:
+            notes.append("skipped: " + "; ".join(problems))
         return MemberOutcome(
             skin,
             MemberStatus.INJECTED,
-            f"{found.kind} {found.path.name}: {what}" + (f" only ({notes})" if notes else ""),
+            " ".join([detail, *notes]),
             planned.mod_name,
             found.path,
             degraded=bool(missed),
