@@ -86,7 +86,7 @@ class RoseData:
     def import_custom(self, champion: int, archive: Path, targets: list[int], name: str) -> Path:
         """What Rose's import does: the archive's members unpacked into a folder named after
         it (here under ``name``, as if Rose had shortened it), and the targets recorded in the
-        champion folder's ``rose_mod_targets.json`` under the mod's folder hash."""
+        champion folder's ``rose_mod_targets.json``, keyed by a hash of the folder."""
         folder = self.champion_mods(champion) / name
         folder.mkdir(parents=True)
         with zipfile.ZipFile(archive) as zf:
