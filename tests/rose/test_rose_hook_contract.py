@@ -286,7 +286,11 @@ def test_a_missing_skin_warns_with_the_friends_name_and_tells_the_panel(
     _party_up(four[:2])
     for seat in four[:2]:
         seat.league.run(seat.league.emu.run_until("skins"))
-    wait(lambda: [s.puuid for s in ahri.manager.get_party_skins()] == [jinx.puuid])
+    wait(
+        lambda: (
+            [(s.puuid, s.skin_id) for s in ahri.manager.get_party_skins()] == [(jinx.puuid, 222002)]
+        )
+    )
     own = ahri.data.add_skin(AHRI, 103001)
     rose = RoseInjectionManager(RoseState(ahri.manager), RoseShapedInjector(ahri.data))
     with caplog.at_level(logging.WARNING):

@@ -215,7 +215,7 @@ class PartyModPreparer:
                     if name is not None and owned.owns(name):
                         owned.remove(name)
                 outcome = MemberOutcome(
-                    decision.skin, MemberStatus.REJECTED, f"Not injected: unexpected error: {exc}"
+                    decision.skin, MemberStatus.REJECTED, f"could not be prepared: {exc}"
                 )
             outcomes.append(outcome)
         for outcome in outcomes:
