@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import logging
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from webrtc_party.rose import (
     PartySkin,
     TeamView,
 )
+from webrtc_party.rose import preparer as preparer_module
 from webrtc_party.rose.forms import FORMS, form_of, normalize
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.layout import RoseLayout, skin_file_candidates
@@ -176,3 +179,59 @@ def test_panel_installed_check_agrees_with_the_hook(tmp_path: Path) -> None:
     assert files.check(Selection(LUX, 99991)) is True  # the form named as the skin
     assert files.check(Selection(LUX, 99007, 99992)) is False
     assert describe_look(99007, 99991) == "skin 99007 in form Air (99991)"
+
+
+def test_hooks_built_per_injection_share_one_lock_per_mods_folder(tmp_path: Path) -> None:
+    """Rose builds a new hook for every injection; two at once must not interleave."""
+    data = RoseData(tmp_path)
+    data.add_chroma(JINX, 222002, 222010)
+    data.add_skin(LUX, 99007)
+
+    class Manager:
+        enabled = True
+
+        def get_party_skins(self) -> list[PartySkin]:
+            return [skin("j", JINX, 222002, 222010), skin("l", LUX, 99007)]
+
+        def get_team_view(self) -> TeamView:
+            return TeamView.classic("me", AHRI, {"j": JINX, "l": LUX})
+
+        def publish_injection_report(self, report: InjectionReport) -> None:
+            pass
+
+    injector = RoseShapedInjector(data)
+    results: list[list[str]] = []
+    manager = Manager()
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(
+                PartyInjectionHook(manager, None, None).prepare_party_mods(injector)
+            )
+        )
+        for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    expected = [mod_folder_name("j", JINX), mod_folder_name("l", LUX)]
+    assert results == [expected] * 4
+    assert read_payload(injector.mods_dir / expected[0]) == "payload of chroma 222010"
+    assert read_payload(injector.mods_dir / expected[1]) == "payload of skin 99007"
+
+
+@pytest.mark.parametrize("module", ["forms.py", "outcomes.py"])
+def test_form_table_and_sentences_are_pure(module: str) -> None:
+    source = (Path(preparer_module.__file__).parent / module).read_text()
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+    assert imported <= {
+        "__future__",
+        "dataclasses",
+        "webrtc_party.rose.forms",
+        "webrtc_party.rose.records",
+    }
