@@ -55,6 +55,10 @@ def test_archive_and_its_unpacked_folder_hash_alike(tmp_path: Path) -> None:
     (folder / "WAD").mkdir()
     (folder / "WAD" / "Jinx.wad.client").write_bytes(b"wad bytes")
     (folder / "empty").mkdir()
+    (folder / "Thumbs.db").write_bytes(b"explorer was here")  # OS droppings do not count
+    (folder / "WAD" / "desktop.ini").write_bytes(b"[.ShellClassInfo]")
+    (folder / "__MACOSX" / "WAD").mkdir(parents=True)
+    (folder / "__MACOSX" / "WAD" / "._Jinx.wad.client").write_bytes(b"resource fork")
     assert content_hash(archive) == content_hash(folder)
     (folder / "WAD" / "extra.bin").write_bytes(b"x")
     assert content_hash(archive) != content_hash(folder)

@@ -8,8 +8,10 @@ archive and its unpacked folder:
 * the files of the mod, each as (relative POSIX path, bytes): an archive's file members with
   their names normalised as for unpacking (backslashes are separators, ``.`` and empty
   components dropped), or a folder's regular files below it;
-* files named ``rose_mod_targets.json`` or ``rose_wad_targets.json`` (Rose's manifests) are
-  left out at any depth; directory entries, empty folders, timestamps, compression, comments,
+* left out, at any depth and whatever their case: Rose's manifests (``rose_mod_targets.json``,
+  ``rose_wad_targets.json``), the files Windows and macOS drop into folders they show
+  (``Thumbs.db``, ``desktop.ini``, ``.DS_Store``) and everything below ``__MACOSX/``; directory
+  entries, empty folders, timestamps, compression, comments,
   and the archive's or folder's own name do not count. Rose shortens an imported folder's
   name to fit Windows' 260-character paths (``ModStorageService._choose_archive_destination``)
   and adds `` (2)`` on clashes; since the name is not hashed, the hash survives that;
@@ -60,7 +62,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 CONTENT_HASH_DOMAIN = b"webrtc-party mod content v2\n"
-IGNORED_FILE_NAMES = frozenset({"rose_mod_targets.json", "rose_wad_targets.json"})
+IGNORED_FILE_NAMES = frozenset(
+    {"rose_mod_targets.json", "rose_wad_targets.json", "thumbs.db", "desktop.ini", ".ds_store"}
+)
+_IGNORED_FOLDER = b"__macosx"
 _CHUNK = 1 << 20
 
 
@@ -73,7 +78,8 @@ def _file_sha256(path: Path) -> bytes:
 
 
 def _ignored(rel: bytes) -> bool:
-    return rel.rsplit(b"/", 1)[-1].decode("utf-8", "replace") in IGNORED_FILE_NAMES
+    *folders, name = rel.lower().split(b"/")
+    return _IGNORED_FOLDER in folders or name.decode("utf-8", "replace") in IGNORED_FILE_NAMES
 
 
 def _digest(files: Iterable[tuple[bytes, int, bytes]]) -> str:
