@@ -8,4 +8,5 @@ from PyInstaller.utils.hooks import collect_data_files, collect_submodules
 datas = collect_data_files("webrtc_party", excludes=["**/py.typed", "**/__pycache__"])
 
 # The CLI imports its sub-commands by name (webrtc_party.cli.main.COMMAND_MODULES).
-hiddenimports = collect_submodules("webrtc_party.cli")
+# webrtc_party.rose exports its names lazily (module __getattr__): collect its modules too.
+hiddenimports = collect_submodules("webrtc_party.cli") + collect_submodules("webrtc_party.rose")
