@@ -49,8 +49,8 @@ def main() -> None:
         for version in PYTHONS:
             wheels = resolve(deps, version, Path(tmp))
             native = sorted(w for w in wheels if "win_amd64" in w)
-            print(f"windows wheels: CPython {version}: {len(wheels)} wheels, native: "
-                  + ", ".join(native))  # fmt: skip
+            line = f"CPython {version}: {len(wheels)} wheels, native: {', '.join(native)}"
+            sys.stdout.write(f"windows wheels: {line}\n")
 
 
 if __name__ == "__main__":
