@@ -12,7 +12,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ENTRY = "from webrtc_party.cli.main import run\n\nrun()\n"
+# The CLI, plus what Rose's adopted files do (``from webrtc_party.rose import ...``).
+ENTRY = """\
+import sys
+
+if sys.argv[1:] == ["--rose-exports"]:
+    import webrtc_party.rose as rose
+
+    print(" ".join(name for name in rose.__all__ if getattr(rose, name) is not None))
+else:
+    from webrtc_party.cli.main import run
+
+    run()
+"""
 
 
 def require(module: str) -> None:

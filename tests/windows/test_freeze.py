@@ -69,6 +69,16 @@ def test_the_frozen_demo_runs(frozen: Path) -> None:
     assert "demo finished: every member injects both friends' skins" in done.stdout
 
 
+def test_the_frozen_app_resolves_every_lazy_rose_export(frozen: Path) -> None:
+    import webrtc_party.rose
+
+    done = subprocess.run(
+        [str(frozen), "--rose-exports"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split() == list(webrtc_party.rose.__all__)
+
+
 @pytest.fixture
 def loopback_stun() -> Iterator[int]:
     """A STUN binding responder on 127.0.0.1 (the frozen doctor's only server)."""
