@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "EmulatorThread",
     "RoseLikeBroadcaster",
     "RoseLikeHandler",
     "RoseLikeInjectionManager",
@@ -191,7 +192,7 @@ class RoseLikeServer:
 
 
 class RoseLikeBroadcaster:
-    def __init__(self, server: RoseLikeServer, shared_state: RoseLikeState) -> None:
+    def __init__(self, server: RoseLikeServer, shared_state: Any) -> None:
         self.websocket_server = server
         self.shared_state = shared_state
         self.party_broadcasts = 0
@@ -227,8 +228,8 @@ class RoseLikeHandler:
     def __init__(
         self,
         server: RoseLikeServer,
-        shared_state: RoseLikeState,
-        lcu: RoseLikeLcu | None,
+        shared_state: Any,
+        lcu: Any,
         injection_manager: Any,
         broadcaster: RoseLikeBroadcaster,
         manager_class: Callable[[Any, Any, Any], Any] | None = None,
@@ -381,17 +382,24 @@ class RoseLikeHandler:
 
 
 class RoseLikeRose:
-    """One Rose: server loop, shared state, lcu, injection manager, broadcaster, handler."""
+    """One Rose: server loop, shared state, lcu, injection manager, broadcaster, handler.
+
+    ``state`` and ``lcu`` may be Rose's real ``SharedState`` and ``LCU`` (under ROSE_SRC)."""
 
     def __init__(
         self,
         lockfile: Path | None,
         data_dir: Path,
         manager_class: Callable[[Any, Any, Any], Any] | None = None,
+        *,
+        state: Any = None,
+        lcu: Any = None,
     ) -> None:
         self.server = RoseLikeServer()
-        self.state = RoseLikeState()
-        self.lcu = RoseLikeLcu(lockfile) if lockfile is not None else None
+        self.state: Any = state if state is not None else RoseLikeState()
+        if lcu is None and lockfile is not None:
+            lcu = RoseLikeLcu(lockfile)
+        self.lcu: Any = lcu
         skins, mods = data_dir / "skins", data_dir / "mods" / "skins"
         skins.mkdir(parents=True, exist_ok=True)
         mods.mkdir(parents=True, exist_ok=True)
@@ -425,3 +433,47 @@ class RoseLikeRose:
         if manager is not None and hasattr(manager, "close"):
             manager.close()
         self.server.stop()
+
+
+class EmulatorThread:
+    """A League-client emulator on its own loop thread (Rose's world has no test loop).
+
+    ``share_ca_with``: use another emulator's root certificate, so one
+    ``WEBRTC_PARTY_LCU_CAFILE`` verifies them all (as Riot's one root does for real clients)."""
+
+    def __init__(
+        self,
+        folder: Path,
+        local: int,
+        *,
+        scenario: str = "premade",
+        size: int = 2,
+        share_ca_with: EmulatorThread | None = None,
+    ) -> None:
+        from webrtc_party.lcu.emulator import LcuEmulator
+
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        folder.mkdir(parents=True, exist_ok=True)
+        self.emu = LcuEmulator(folder, scenario, size=size, local=local)
+        if share_ca_with is not None:
+            self.emu._cert = share_ca_with.emu._cert
+        self.run(self.emu.start())
+
+    def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(30)
+
+    def run_until(self, step: str) -> None:
+        self.run(self.emu.run_until(step))
+
+    def rewind(self, step: str) -> None:
+        """Play the scenario again from ``step`` (another champ select, another game)."""
+        self.emu.position = self.emu.step_names.index(step)
+
+    def stop(self) -> None:
+        self.run(self.emu.stop())
+        self.run(asyncio.sleep(0.2))  # let closed transports finish before the loop stops
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+        self.loop.close()

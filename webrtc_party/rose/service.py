@@ -31,7 +31,7 @@ from webrtc_party.rose.control import (
     PendingTokenKind,
     TokenOutcome,
 )
-from webrtc_party.rose.errors import NoLeagueClientError, NotEnabledError
+from webrtc_party.rose.errors import NoLeagueClientError, NotEnabledError, league_problem
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.party_view import (
     PartyPicture,
@@ -348,7 +348,7 @@ class PartyService:
                     await self.apply_league(state)
             except Exception as exc:  # the client may start later: keep looking, quietly
                 text = f"{type(exc).__name__}: {exc}"
-                self._league_problem = f"No League client: {exc}. Start League and log in."
+                self._league_problem = league_problem(exc)
                 self._changed()
                 level = logging.DEBUG if text == last else logging.WARNING
                 log.log(
