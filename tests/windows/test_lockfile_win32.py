@@ -12,6 +12,8 @@ import ctypes
 import logging
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -258,3 +260,21 @@ def test_exe_folder_when_no_install_directory_argument() -> None:
     line = '"D:\\Games\\LoL\\LeagueClientUx.exe" "--app-port=1"'
     assert windows.install_dirs_from_command_lines(line) == [Path("D:\\Games\\LoL")]
     assert windows.install_dirs_from_command_lines('"C:\\x\\notepad.exe" a') == []
+
+
+def test_concurrent_watchers_share_one_query_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Discovery runs in worker threads (``asyncio.to_thread``): still one PowerShell start."""
+    class SlowRun(FakeRun):
+        def __call__(self, cmd: Sequence[str], **kwargs: Any) -> Any:
+            time.sleep(0.05)
+            return super().__call__(cmd, **kwargs)
+
+    run = SlowRun(b64_output(""))
+    monkeypatch.setattr(subprocess, "run", run)
+    query = windows.ProcessQuery()
+    threads = [threading.Thread(target=query.dirs) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(run.calls) == 1 and query.runs == 1

@@ -24,6 +24,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -176,6 +177,7 @@ class ProcessQuery:
         self._environ = environ
         self._last_run: float | None = None
         self._found: list[Path] = []
+        self._lock = threading.Lock()  # watchers call discovery from worker threads
         self.runs = 0
         self.status = "the process query has not run yet"
 
@@ -185,6 +187,10 @@ class ProcessQuery:
     def dirs(self) -> list[Path]:
         """Every install folder any run found (a folder stays a good guess after its client
         exits); runs the query first when it is due."""
+        with self._lock:
+            return self._dirs()
+
+    def _dirs(self) -> list[Path]:
         if self.due():
             self._last_run = self._clock()
             self.runs += 1
