@@ -160,12 +160,12 @@ def test_query_runs_at_most_every_30_seconds_while_nothing_is_found(
     run = FakeRun(b64_output(""))
     monkeypatch.setattr(subprocess, "run", run)
     for _ in range(5):  # the watcher retries every 2 s
-        with pytest.raises(LockfileNotFoundError, match=r"no running League client|throttled"):
+        with pytest.raises(LockfileNotFoundError, match="no running League client"):
             lf.find_lockfile(environ=env_for(win32), query=query)
         clock.now += 2
     assert len(run.calls) == 1
     clock.now = 1000.0 + 29.9
-    with pytest.raises(LockfileNotFoundError, match=r"throttled \(next run in 0 s\)"):
+    with pytest.raises(LockfileNotFoundError, match=r"client \(throttled: next run in 0 s\)"):
         lf.find_lockfile(environ=env_for(win32), query=query)
     assert len(run.calls) == 1
     clock.now = 1030.0
@@ -200,14 +200,20 @@ def test_every_query_failure_is_a_logged_reason(
     failure: Any,
     reason: str,
 ) -> None:
-    monkeypatch.setattr(subprocess, "run", FakeRun(failure))
+    run = FakeRun(failure)
+    monkeypatch.setattr(subprocess, "run", run)
+    query = windows.ProcessQuery(clock=Clock())
     with caplog.at_level(logging.INFO, logger="webrtc_party.lcu"):
         with pytest.raises(LockfileNotFoundError) as info:
-            lf.find_lockfile(environ=env_for(win32), query=windows.ProcessQuery())
+            lf.find_lockfile(environ=env_for(win32), query=query)
     message = str(info.value)
     assert reason in message
     assert lf.WINDOWS_DIRS[0] in message  # the folders looked at are named too
     assert any(reason in r.getMessage() for r in caplog.records)
+    with pytest.raises(LockfileNotFoundError) as again:  # throttled: the reason stays
+        lf.find_lockfile(environ=env_for(win32), query=query)
+    assert reason in str(again.value) and "throttled: next run in 30 s" in str(again.value)
+    assert len(run.calls) == 1
 
 
 def test_a_bad_lockfile_is_skipped_with_a_reason(

@@ -179,7 +179,7 @@ class ProcessQuery:
         self._found: list[Path] = []
         self._lock = threading.Lock()  # watchers call discovery from worker threads
         self.runs = 0
-        self.status = "the process query has not run yet"
+        self.status = self._outcome = "the process query has not run yet"
 
     def due(self) -> bool:
         return self._last_run is None or self._clock() - self._last_run >= self.interval
@@ -198,9 +198,10 @@ class ProcessQuery:
                 if folder not in self._found:
                     self._found.append(folder)
             del self._found[:-8]
+            self.status = self._outcome
         elif self._last_run is not None:
             wait = self.interval - (self._clock() - self._last_run)
-            self.status = f"the process query is throttled (next run in {wait:.0f} s)"
+            self.status = f"{self._outcome} (throttled: next run in {wait:.0f} s)"
         return list(self._found)
 
     def _run(self) -> list[Path]:
@@ -227,13 +228,13 @@ class ProcessQuery:
             return self._failed(f"PowerShell exited with code {done.returncode}: {detail}")
         dirs = install_dirs_from_command_lines(decode_query_output(done.stdout or b"", page))
         if dirs:
-            self.status = "the process query found " + ", ".join(str(d) for d in dirs)
-            log.debug("%s", self.status)
+            self._outcome = "the process query found " + ", ".join(str(d) for d in dirs)
+            log.debug("%s", self._outcome)
         else:
-            self.status = "the process query found no running League client"
+            self._outcome = "the process query found no running League client"
         return dirs
 
     def _failed(self, reason: str) -> list[Path]:
-        self.status = f"the League client process query failed: {reason}"
-        log.info("%s", self.status)
+        self._outcome = f"the League client process query failed: {reason}"
+        log.info("%s", self._outcome)
         return []
