@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from webrtc_party import __version__
 from webrtc_party.cli.common import EXIT_INTERRUPTED, Command, handle_errors
+from webrtc_party.cli.console import tolerant_console
 
 __all__ = ["build_parser", "main", "run"]
 
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    tolerant_console()  # no UnicodeEncodeError on a cp1252/cp850 console
     parser = build_parser()
     args = parser.parse_args(argv)
     level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)

@@ -36,7 +36,8 @@ def add_link_options(parser: argparse.ArgumentParser) -> None:
         "--interface",
         action="append",
         metavar="NAME|IP",
-        help="gather host candidates only on these interfaces/addresses (repeatable)",
+        help="gather host candidates only on these interfaces or addresses (repeatable); "
+        "on Windows the connection name ('Wi-Fi', 'Ethernet') or the adapter's GUID",
     )
 
 

@@ -2,9 +2,11 @@
 
 The client writes ``<install dir>/lockfile`` on every start as one line
 ``name:pid:port:password:protocol``; port and password change each time.
-Discovery order: explicit path, ``LCU_LOCKFILE``, install folders of running
-clients (``--install-directory=`` on their command line, Linux/Wine ``/proc``),
-then the usual Windows and macOS install folders.
+Discovery order: explicit path, ``LCU_LOCKFILE``, then the install folders that cost
+nothing to check (clients running under Wine from ``/proc``, the usual Windows and macOS
+folders, the Riot Client's install records), and only then, on Windows, the folders of
+running clients from a PowerShell query that runs at most once per 30 s
+(``webrtc_party.lcu.windows``).
 """
 
 from __future__ import annotations
@@ -12,13 +14,21 @@ from __future__ import annotations
 import base64
 import logging
 import os
-import subprocess
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from webrtc_party.lcu.errors import LockfileMalformedError, LockfileNotFoundError
+from webrtc_party.lcu.errors import (
+    LockfileError,
+    LockfileMalformedError,
+    LockfileNotFoundError,
+)
+from webrtc_party.lcu.windows import (
+    ProcessQuery,
+    install_dirs_from_command_lines,
+    install_dirs_from_riot_installs,
+)
 
 __all__ = [
     "ENV_VAR",
@@ -29,6 +39,7 @@ __all__ = [
     "encode_lockfile",
     "find_lockfile",
     "install_dirs_from_command_lines",
+    "install_dirs_from_processes",
     "read_lockfile",
 ]
 
@@ -129,7 +140,7 @@ def read_lockfile(path: Path) -> Lockfile:
 
 
 def install_dirs_from_processes(proc_root: Path = Path("/proc")) -> list[Path]:
-    """Install folders of running League clients, from ``--install-directory=`` arguments."""
+    """Install folders of League clients running under Wine, from ``/proc/*/cmdline``."""
     found: list[Path] = []
     try:
         entries = list(proc_root.iterdir())
@@ -147,97 +158,97 @@ def install_dirs_from_processes(proc_root: Path = Path("/proc")) -> list[Path]:
         for arg in args:
             text = arg.decode("utf-8", "replace")
             if text.startswith("--install-directory="):
-                found.append(_native_path(text.split("=", 1)[1]))
+                found.append(Path(text.split("=", 1)[1].strip('"')))
     return found
-
-
-WINDOWS_QUERY = (
-    "powershell",
-    "-NoProfile",
-    "-Command",
-    "Get-CimInstance Win32_Process -Filter \"name like 'LeagueClient%'\" "
-    "| Select-Object -ExpandProperty CommandLine",
-)
-
-
-def install_dirs_from_command_lines(text: str) -> list[Path]:
-    """``--install-directory=`` values in command lines (one per line, quoted or not)."""
-    found = []
-    for line in text.splitlines():
-        for part in line.split('"'):
-            for token in part.split(" --"):
-                token = token.strip().removeprefix("--")
-                if token.startswith("install-directory="):
-                    found.append(_native_path(token.split("=", 1)[1]))
-    return found
-
-
-def install_dirs_from_windows(
-    run: Callable[[Sequence[str]], str] | None = None,
-) -> list[Path]:
-    """Install folders of running clients on Windows (PowerShell/CIM query, 5 s limit)."""
-
-    def default_run(cmd: Sequence[str]) -> str:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=5, check=False)
-        return done.stdout
-
-    try:
-        return install_dirs_from_command_lines((run or default_run)(WINDOWS_QUERY))
-    except (OSError, subprocess.SubprocessError) as exc:
-        log.debug("cannot list League client processes: %s", exc)
-        return []
-
-
-def _native_path(raw: str) -> Path:
-    """A Windows path seen from Wine (``C:\\...``) is used as is; Path handles both."""
-    return Path(raw.strip('"'))
 
 
 def candidate_paths(
     explicit: Path | None = None,
     environ: Mapping[str, str] | None = None,
-    platform: str = sys.platform,
+    platform: str | None = None,
     proc_root: Path = Path("/proc"),
 ) -> list[Path]:
-    """Every place to look for the lockfile, best first."""
+    """Every place to look that costs no process start, best first (no duplicates)."""
     env = os.environ if environ is None else environ
+    plat = platform or sys.platform
     if explicit is not None:
         return [explicit]
     if env.get(ENV_VAR):
         return [Path(env[ENV_VAR])]
-    running = install_dirs_from_processes(proc_root)
-    if platform == "win32":
-        running += install_dirs_from_windows()
-    paths = [d / "lockfile" for d in running]
-    dirs: Iterable[str] = ()
-    if platform == "win32":
-        dirs = WINDOWS_DIRS
-    elif platform == "darwin":
-        dirs = MACOS_DIRS
-    paths.extend(Path(d) / "lockfile" for d in dirs)
+    dirs = install_dirs_from_processes(proc_root)
+    if plat == "win32":
+        dirs += [Path(d) for d in WINDOWS_DIRS]
+        dirs += install_dirs_from_riot_installs(env)
+    elif plat == "darwin":
+        dirs += [Path(d) for d in MACOS_DIRS]
+    paths: list[Path] = []
+    for folder in dirs:
+        if folder / "lockfile" not in paths:
+            paths.append(folder / "lockfile")
     return paths
+
+
+_PROCESS_QUERY = ProcessQuery()
 
 
 def find_lockfile(
     explicit: Path | None = None,
     environ: Mapping[str, str] | None = None,
-    platform: str = sys.platform,
+    platform: str | None = None,
     proc_root: Path = Path("/proc"),
+    query: ProcessQuery | None = None,
 ) -> Lockfile:
-    """Find and read the lockfile (blocking). Explicit path and env var are not second-guessed."""
-    paths = candidate_paths(explicit, environ, platform, proc_root)
-    for path in paths:
-        if explicit is not None or path.exists():
-            lockfile = read_lockfile(path)
-            log.debug("using lockfile %s (port %d)", path, lockfile.port)
-            return lockfile
+    """Find and read the lockfile (blocking). Explicit path and env var are not second-guessed.
+
+    Otherwise the install folders (``candidate_paths``) are tried first; on Windows, when none
+    holds a usable lockfile, the process query (``query``, by default one shared per process
+    and so run at most every 30 s) adds the folders of running clients. Raises only
+    ``LockfileError``s, whose message says everything that was tried and why it failed."""
+    env = os.environ if environ is None else environ
+    plat = platform or sys.platform
+    if explicit is not None or env.get(ENV_VAR):
+        path = candidate_paths(explicit, env, plat, proc_root)[0]
+        lockfile = read_lockfile(path)
+        log.debug("using lockfile %s (port %d)", path, lockfile.port)
+        return lockfile
+    problems: list[str] = []
+    paths = candidate_paths(None, env, plat, proc_root)
+    found = _first_usable(paths, problems)
+    if found is None and plat == "win32":
+        process_query = _PROCESS_QUERY if query is None else query
+        extra = [d / "lockfile" for d in process_query.dirs()]
+        extra = [p for p in extra if p not in paths]
+        paths += extra
+        found = _first_usable(extra, problems)
+        if found is None:
+            problems.append(process_query.status)
+    if found is not None:
+        return found
     if not paths:
         raise LockfileNotFoundError(
             f"no League client lockfile location is known on this system; set {ENV_VAR} "
             "or pass --lockfile"
         )
     tried = ", ".join(str(p) for p in paths)
+    why = "".join(f"; {p}" for p in problems)
     raise LockfileNotFoundError(
-        f"no League client lockfile found (looked at {tried}): start the client, or set "
+        f"no League client lockfile found (looked at {tried}{why}): start the client, or set "
         f"{ENV_VAR} / pass --lockfile"
     )
+
+
+def _first_usable(paths: Iterable[Path], problems: list[str]) -> Lockfile | None:
+    """The first lockfile among ``paths`` that reads and parses; the others' reasons logged."""
+    for path in paths:
+        try:
+            if not path.is_file():
+                continue
+            lockfile = read_lockfile(path)
+        except (LockfileError, OSError, ValueError) as exc:
+            reason = f"{path} skipped: {exc}"
+            log.info("%s", reason)
+            problems.append(reason)
+            continue
+        log.debug("using lockfile %s (port %d)", path, lockfile.port)
+        return lockfile
+    return None
