@@ -10,7 +10,7 @@ shell to close it.
 
 from __future__ import annotations
 
-from webrtc_party.party.errors import ProtocolError
+from webrtc_party.party.errors import FieldError, ProtocolError
 from webrtc_party.party.events import (
     CloseReason,
     IntroAnswerReceived,
@@ -80,7 +80,10 @@ class PartyCore(GossipCore):
             self._violation(link, str(exc), now)
             return
         if msg is not None:
-            self._dispatch(link, msg, now)
+            try:
+                self._dispatch(link, msg, now)
+            except FieldError as exc:  # a bug guard: nothing a peer sends may escape
+                self._violation(link, f"message could not be handled: {exc}", now)
         self._refresh(now)
 
     def set_selection(self, selection: Selection | None, now: float) -> None:
@@ -214,7 +217,10 @@ class PartyCore(GossipCore):
                 if link.member is not None:
                     link.got_ping = True
                     timeout = self.config.alive_timeout
-                    if self._routes.heard(link.member, msg.beats, now, timeout):
+                    # routes only for members with a signed state here (at most max_members)
+                    known = self._store.states
+                    beats = [b for b in msg.beats if b.member in known]
+                    if self._routes.heard(link.member, beats, now, timeout):
                         # tell the other neighbours at the next tick, not a ping interval later
                         for other in self._links.values():
                             if other is not link:
@@ -258,18 +264,16 @@ class PartyCore(GossipCore):
             return
         if not self._intros.first_sight(msg.kind.value, msg.origin, msg.target, msg.intro_id):
             return
-        text = encode_message(
-            Intro(
-                msg.kind,
-                msg.origin,
-                msg.target,
-                msg.intro_id,
-                msg.token,
-                msg.hops + 1,
-                msg.body,
-                msg.sig,
-            )
+        relayed = Intro(
+            msg.kind, msg.origin, msg.target, msg.intro_id, msg.token, msg.hops + 1, msg.body,
+            msg.sig,
         )
+        try:
+            text = encode_message(relayed, self.config.max_message_size)
+        except FieldError as exc:  # decode leaves RELAY_HEADROOM, so only a smaller limit
+            if source is not None:
+                self._violation(source, f"{msg.kind.value} too large to relay: {exc}", now)
+            return
         timeout = self.config.alive_timeout
         targets = intro_next_hops(self._links.values(), msg.target, source, now, timeout)
         for lk in targets:

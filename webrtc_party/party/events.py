@@ -76,9 +76,16 @@ class MemberView:
     rtt: float | None
     last_seen: float | None
     is_local: bool
+    vouched: bool = True
+    """The member's key came in its own hello on a link this node held (pinned for the
+    party's life); the core always sets it. False: its state reached us only through other
+    members, who could have made it up (docs/protocol.md, threat model)."""
 
     @property
     def stale(self) -> bool:
+        """Do not inject: not reached now, or never met directly (``vouched`` False)."""
+        if not (self.vouched or self.is_local):
+            return True
         return self.status not in (MemberStatus.SELF, MemberStatus.DIRECT, MemberStatus.RELAYED)
 
 
