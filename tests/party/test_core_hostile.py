@@ -13,6 +13,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from webrtc_party.party import (
     CloseReason,
     GamePhase,
+    IntroCancelled,
+    IntroOfferReceived,
     MemberIdentity,
     MemberState,
     PartyConfig,
@@ -22,10 +24,17 @@ from webrtc_party.party._fields import canonical_json
 from webrtc_party.party.messages import (
     MAX_MESSAGE_SIZE,
     RELAY_HEADROOM,
+    IntroKind,
     encode_message,
 )
 from webrtc_party.party.model import state_to_json
-from webrtc_party.party.signing import _signed_bytes, public_key_bytes, sign_leave, sign_state
+from webrtc_party.party.signing import (
+    _signed_bytes,
+    public_key_bytes,
+    sign_intro,
+    sign_leave,
+    sign_state,
+)
 
 from .network import Network, P, closes, forge, make_identity, violations
 
@@ -216,3 +225,43 @@ def test_a_member_met_directly_stays_vouched_when_only_relayed_later() -> None:
     net.run(4)
     (view,) = [v for v in net.cores[P[0]].members(net.now) if v.member_id == P[2]]
     assert view.status.value == "relayed" and view.vouched and not view.stale
+
+
+def test_sybil_intro_offers_cannot_make_the_victim_open_more_than_the_cap() -> None:
+    net = Network(2, auto_intro=False)
+    net.connect(P[0], P[1])  # P0 hostile, P1 the victim
+    net.run(3)
+    (link,) = net.links_between(P[0], P[1])
+    victim = net.cores[P[1]]
+    cfg = net.config
+    sybils = []
+    for i in range(cfg.max_members + 5):  # more than fit: the rest are refused as FULL
+        key = Ed25519PrivateKey.generate()
+        ident = MemberIdentity(f"puuid-00-s{i:03d}", 9000 + i, f"S{i}", "EUW")  # < victim
+        state = MemberState(ident, public_key_bytes(key), 1, None, GamePhase.LOBBY)
+        victim.receive(link, encode_message(sign_state(state, key)), net.now)
+        sybils.append((ident.puuid, key))
+    open_answers: set[tuple[str, int]] = set()
+    offered = 0
+    intro_id = 0
+    for step in range(300):  # 30 s, 10 offers/s from rotating sybil origins
+        net.now += 0.1
+        origin, key = sybils[step % len(sybils)]
+        intro_id += 1
+        offer = sign_intro(IntroKind.OFFER, origin, P[1], intro_id, f"tok{intro_id}", key)
+        victim.receive(link, encode_message(offer), net.now)
+        victim.tick(net.now)
+        victim.data_to_send()
+        for event in victim.events_received():
+            if isinstance(event, IntroOfferReceived):
+                offered += 1
+                # the shell answers every one (a link per answer)
+                assert victim.send_intro_answer(event.origin, event.intro_id, "ans", net.now)
+                open_answers.add((event.origin, event.intro_id))
+            elif isinstance(event, IntroCancelled):
+                open_answers.discard((event.origin, event.intro_id))
+        assert len(open_answers) <= cfg.max_pending_intros
+        origins = [o for o, _ in open_answers]
+        assert len(origins) == len(set(origins))  # one per origin
+    assert offered > cfg.max_pending_intros  # superseded offers were cancelled, not piled up
+    victim.data_to_send()

@@ -68,12 +68,9 @@ class PartyCore(GossipCore):
 
     def receive(self, link_id: str, text: str, now: float) -> None:
         """A text arrived on ``link_id``. Never raises on anything the peer sent."""
-        link = self._links.get(link_id)
-        if link is None or link.closing or self._closed:
+        if not self.admit(link_id, text, now, self.config.max_message_size, check_size=False):
             return
-        if not link.bucket.take(now, 1 + min(len(text), self.config.max_message_size) // 4096):
-            self._violation(link, "rate limit exceeded", now)
-            return
+        link = self._links[link_id]
         try:
             msg = decode_message(text, self.config.max_message_size)
         except ProtocolError as exc:
@@ -85,6 +82,28 @@ class PartyCore(GossipCore):
             except FieldError as exc:  # a bug guard: nothing a peer sends may escape
                 self._violation(link, f"message could not be handled: {exc}", now)
         self._refresh(now)
+
+    def admit(
+        self, link_id: str, text: str, now: float, max_size: int, *, check_size: bool = True
+    ) -> bool:
+        """Charge a text from ``link_id`` to that link's budget; False if it must be dropped.
+
+        Every text a link carries goes through here (``receive`` does it; the shell calls
+        it for what it handles itself, such as chat): a text costs ``1 + size // 4096``
+        tokens; over the rate, or (``check_size``) over ``max_size`` characters, it is
+        dropped and counted as a violation.
+        """
+        link = self._links.get(link_id)
+        if link is None or link.closing or self._closed:
+            return False
+        if check_size and len(text) > max_size:
+            self._violation(link, f"message over {max_size} characters", now)
+            self._refresh(now)
+            return False
+        if not link.bucket.take(now, 1 + min(len(text), self.config.max_message_size) // 4096):
+            self._violation(link, "rate limit exceeded", now)
+            return False
+        return True
 
     def set_selection(self, selection: Selection | None, now: float) -> None:
         """The skin this member will inject now (coalesced; latest always wins)."""
@@ -125,7 +144,8 @@ class PartyCore(GossipCore):
         return True
 
     def send_intro_answer(self, origin: MemberId, intro_id: int, token: str, now: float) -> bool:
-        """Route the answer ``token`` to an ``IntroOfferReceived``; False if it expired."""
+        """Route the answer ``token`` to an ``IntroOfferReceived``; False if it is over
+        (expired, superseded or cancelled): the shell closes the link it made for it."""
         check_token(token)
         if self._closed or not self._intros.answer_allowed(origin, intro_id):
             return False
@@ -251,7 +271,9 @@ class PartyCore(GossipCore):
         if msg.kind is IntroKind.OFFER:
             known = msg.origin in self._store.states
             if known and initiates(msg.origin, self.me) and not self._direct(msg.origin, now):
-                if self._intros.offer_received(msg.origin, msg.intro_id, now):
+                admitted, cancelled = self._intros.offer_received(msg.origin, msg.intro_id, now)
+                self._events.extend(cancelled)
+                if admitted:
                     self._events.append(IntroOfferReceived(msg.origin, msg.intro_id, msg.token))
         else:
             intro = self._intros.outgoing(msg.intro_id)

@@ -11,6 +11,7 @@ __all__ = [
     "CloseLink",
     "CloseReason",
     "IntroAnswerReceived",
+    "IntroCancelled",
     "IntroExpired",
     "IntroNeeded",
     "IntroOfferReceived",
@@ -148,6 +149,16 @@ class IntroOfferReceived:
 
 
 @dataclass(frozen=True, slots=True)
+class IntroCancelled:
+    """The invitation ``intro_id`` from ``origin`` is over (superseded by a newer one from the
+    same origin, expired, or the origin left): close the link made to answer it, if any,
+    unless it opened."""
+
+    origin: MemberId
+    intro_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class IntroAnswerReceived:
     """``target`` answered our invite ``intro_id``: complete the link with ``token``."""
 
@@ -164,4 +175,5 @@ PartyEvent = (
     | IntroExpired
     | IntroOfferReceived
     | IntroAnswerReceived
+    | IntroCancelled
 )

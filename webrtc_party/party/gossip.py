@@ -130,7 +130,7 @@ class GossipCore:
             self._close(link, *refusal)
         elif link.member is None:
             link.member, link.identified_at, link.hello_key = member, now, hello.key
-            self._intros.linked(member)
+            self._events.extend(self._intros.linked(member))
             self._watch.seen(member, now)
             self._events.append(LinkIdentified(link.link_id, member))
             self._confirm(link, now)
@@ -195,9 +195,7 @@ class GossipCore:
             vouched = member in self._store.vouched
             view = make_view(last, Status(MemberStatus.LOST), seen, False, vouched)
             self._events.append(MemberChanged(MemberChange.LEFT, view))
-        expired = self._intros.forget(member)
-        if expired is not None:
-            self._events.append(expired)
+        self._events.extend(self._intros.forget(member))
         self._routes.forget(member)
         self._watch.forget(member)
         self._budgets.forget(member)
