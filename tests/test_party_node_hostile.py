@@ -16,10 +16,9 @@ from signaling.token import CandidateType, TokenCandidate, TokenKind, encode_tok
 from tests.helpers import loopback_config, until
 from webrtc_party.intro_tokens import screen_intro_token
 from webrtc_party.link_events import LinkState
-from webrtc_party.linknode import LinkNode
-from webrtc_party.node import PartyNode
+from webrtc_party.linknode import LinkNode, PeerClosed
+from webrtc_party.node import ChatReceived, PartyNode
 from webrtc_party.party import (
-    CloseReason,
     GamePhase,
     MemberIdentity,
     MemberState,
@@ -92,14 +91,13 @@ async def test_five_thousand_chat_lines_trip_the_rate_limit() -> None:
         await linked(a, b)
         for i in range(5000):
             b.send_chat(f"spam {i}")
-        await until(lambda: not any(m.member_id == "puuid-2" and m.status.value == "direct"
-                                    for m in a.members()) or not a.peers(), 30)
-        got = [e for e in a.drain_events() if type(e).__name__ == "ChatReceived"]
-        assert len(got) < 1000  # the burst, then the link is closed as abuse
-        assert any(lv.violations >= PartyConfig().max_violations for lv in a.core.links(
-            a._now())) or not a.peers()
-        assert any(getattr(e, "reason", None) == CloseReason.ABUSE
-                   for e in a.core.events_received()) or not a.peers()
+        await until(lambda: not a.peers(), 30)  # a closed the link...
+        events = a.drain_events()
+        got = [e for e in events if isinstance(e, ChatReceived)]
+        closed = [e for e in events if isinstance(e, PeerClosed)]
+        # ...after the burst (400) plus what the refill (100/s) allowed while they arrived
+        assert 0 < len(got) < 1000
+        assert [c.reason.split(":")[0] for c in closed] == ["abuse"]
 
 
 async def test_an_oversized_chat_line_is_dropped_and_counted() -> None:
