@@ -107,6 +107,7 @@ class PartyNode:
         self._early: dict[str, list[str]] = {}  # texts that came before their link's open
         self._buffer_early = True
         self._intro_ttl = max(30, math.ceil(self.core.config.intro_timeout))
+        self._accepting = 0  # introduction answers being made right now
         self._expect: dict[str, MemberId] = {}  # intro link name -> the member it must reach
         self._events: EventQueue[PartyNodeEvent] = EventQueue()
         self._tasks = TaskSet(f"party node {identity.puuid}", logger)
@@ -345,15 +346,20 @@ class PartyNode:
             if origin == event.origin and not self._links.is_open(name):
                 del self._answer_links[(origin, intro_id)]
                 await self._links.close_peer(name, "introduction superseded")
-        if self._intro_links_in_flight() >= self._max_intro_links:
+        if not self.core.intro_open(event.origin, event.intro_id):
+            return  # superseded or expired while waiting
+        if self._intro_links_in_flight() + self._accepting >= self._max_intro_links:
             logger.warning("introduction from %s refused: too many in flight", event.origin)
             return
+        self._accepting += 1
         try:
             token = self._screen(event.token, TokenKind.INVITE)
             made = await self._links.accept(token, expect=TokenKind.INVITE)
         except (TokenError, PartyError) as exc:
             logger.warning("introduction from %s refused: %s", event.origin, exc)
             return
+        finally:
+            self._accepting -= 1
         if made is not None:
             self._expect[made.peer] = event.origin
             self._answer_links[(event.origin, event.intro_id)] = made.peer

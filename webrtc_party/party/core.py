@@ -153,6 +153,11 @@ class PartyCore(GossipCore):
         self._route_intro(msg, None, now)
         return True
 
+    def intro_open(self, origin: MemberId, intro_id: int) -> bool:
+        """True while the invitation ``intro_id`` from ``origin`` may still be answered
+        (not superseded, expired or answered): ask before making a link for it."""
+        return not self._closed and self._intros.answerable(origin, intro_id)
+
     def remove(self, member: MemberId, now: float) -> None:
         """Stop dealing with ``member`` here: close its links, forget it, ignore it from now.
 

@@ -133,14 +133,13 @@ class GossipCore:
             self._events.extend(self._intros.linked(member))
             self._watch.seen(member, now)
             self._events.append(LinkIdentified(link.link_id, member))
-            self._confirm(link, now)
             self._send_sync(link)
             link.next_sync_at = now + self.config.sync_interval
             self._send_ping(link, now)
 
     def _confirm(self, link: Link, now: float) -> None:
-        """The member said hello here and its key is bound to that very key: it is at the
-        other end (its signed state came over this link, or an earlier one bound the key).
+        """The member said hello here, and its own signed state (checked, or byte for byte
+        the copy held) came over this link under its bound key, the key of that hello.
         The link counts as direct from now, before the first pong; the key is pinned."""
         member = link.member
         if member is None or link.closing or self._store.keys.get(member) != link.hello_key:
@@ -159,7 +158,10 @@ class GossipCore:
             self._close(link, CloseReason.IMPERSONATION, "its state is signed by another key")
             return
         verdict = self._store.offer_state(msg, lambda m: self._budgets.take(m, now))
-        if link.member == origin and verdict in (Verdict.NEW, Verdict.UPDATE, Verdict.DUPLICATE):
+        if link.member == origin and (
+            verdict.accepted
+            or (verdict is Verdict.DUPLICATE and msg.body == self._store.states[origin].body)
+        ):
             self._confirm(link, now)
         if verdict.is_violation or (verdict is Verdict.THROTTLED and link.member == origin):
             self._violation(link, f"state of {origin[:8]}: {verdict.value}", now)

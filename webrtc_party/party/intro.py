@@ -151,6 +151,6 @@ class IntroScheduler:
         self._answered.add(key)
         return True
 
-    def incoming(self) -> list[tuple[MemberId, int]]:
-        """The open incoming invitations (answered or not)."""
-        return list(self._in)
+    def answerable(self, origin: MemberId, intro_id: int) -> bool:
+        key = (origin, intro_id)
+        return key in self._in and key not in self._answered
