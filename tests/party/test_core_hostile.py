@@ -265,3 +265,23 @@ def test_sybil_intro_offers_cannot_make_the_victim_open_more_than_the_cap() -> N
         assert len(origins) == len(set(origins))  # one per origin
     assert offered > cfg.max_pending_intros  # superseded offers were cancelled, not piled up
     victim.data_to_send()
+
+
+def test_the_injection_records_skip_a_relayed_stranger_on_my_team() -> None:
+    """End to end from the core to the hook's input: the stranger is on my team, not vouched."""
+    from webrtc_party.rose.party_view import party_skins
+    from webrtc_party.rose.records import TeamView
+
+    net = Network(2, auto_intro=False)
+    net.connect(P[0], P[1])
+    net.run(3)
+    net.cores[P[1]].set_selection(Selection(2, 2003), net.now)
+    net.run(1)
+    stranger_key = Ed25519PrivateKey.generate()
+    stranger = MemberIdentity("solo-queue-stranger", 77, "Stranger", "EUW")
+    state = MemberState(stranger, public_key_bytes(stranger_key), 1, Selection(1, 1005),
+                        GamePhase.CHAMP_SELECT)
+    forge(net, P[1], P[0], encode_message(sign_state(state, stranger_key)))
+    team = TeamView.classic(P[0], 3, {stranger.puuid: 1, P[1]: 2})
+    skins = party_skins(net.cores[P[0]].members(net.now), team)
+    assert [s.puuid for s in skins] == [P[1]]
