@@ -103,7 +103,9 @@ async def test_member_without_a_direct_link_is_relayed_and_says_via() -> None:
         await asyncio.sleep(1.0)
         view = next(m for m in nodes[1].members() if m.member_id == "puuid-2")
         assert view.status is MemberStatus.RELAYED and view.via == "puuid-0"
-        assert not view.stale
+        # Never met on a link of its own, its key is only what puuid-0 relayed: shown,
+        # but not vouched, so not injected (issue 12: a member could make it up).
+        assert not view.vouched and view.stale
         nodes[2].set_selection(Selection(103, 103015))
         await until(lambda: sees(nodes[1], "puuid-2") == Selection(103, 103015))
     finally:

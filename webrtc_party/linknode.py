@@ -7,6 +7,7 @@ This is the asyncio shell around ``signaling.handshake.Handshake`` and ``Link``;
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -86,12 +87,12 @@ class LinkNode:
         self._count = 0
         self._closing = False
 
-    def _new_link(self) -> tuple[str, Link]:
+    def _new_link(self, config: LinkConfig | None = None) -> tuple[str, Link]:
         if self._closing:
             raise LinkClosedError("the node is closing")
         self._count += 1
         name = f"peer{self._count}"
-        link = Link(self.config, clock=self._clock)
+        link = Link(config or self.config, clock=self._clock)
         self._links[name] = link
         self._tasks.spawn(self._watch(name, link))
         return name, link
@@ -99,9 +100,10 @@ class LinkNode:
     def _made(self, name: str, token: Token) -> TokenMade:
         return TokenMade(token.kind, encode_token(token), token.expires, name)
 
-    async def invite(self) -> TokenMade:
-        """Create a link and its invite token."""
-        name, link = self._new_link()
+    async def invite(self, *, ttl: int | None = None) -> TokenMade:
+        """Create a link and its invite token (valid ``ttl`` seconds, default the config's)."""
+        config = None if ttl is None else dataclasses.replace(self.config, token_ttl=ttl)
+        name, link = self._new_link(config)
         try:
             token = await link.create_invite()
         except BaseException:

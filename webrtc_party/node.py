@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from signaling.errors import TokenError
 from signaling.token import TokenKind
 from webrtc_party.config import LinkConfig
 from webrtc_party.errors import LinkClosedError, PartyError
+from webrtc_party.interfaces import InterfacePolicy, host_addresses
+from webrtc_party.intro_tokens import screen_intro_token
 from webrtc_party.link_events import CloseCode, Path
 from webrtc_party.linknode import (
     LinkNode,
@@ -38,6 +41,7 @@ from webrtc_party.party import (
     CloseReason,
     GamePhase,
     IntroAnswerReceived,
+    IntroCancelled,
     IntroExpired,
     IntroNeeded,
     IntroOfferReceived,
@@ -56,6 +60,9 @@ __all__ = ["ChatReceived", "MemberPaths", "PartyNode", "PartyNodeEvent"]
 
 logger = logging.getLogger(__name__)
 _CHAT_MAX = 2000  # characters; chat rides beside the party protocol, not inside it
+_CHAT_WIRE_MAX = 4 * _CHAT_MAX + 64  # a chat message on the wire (JSON escapes included)
+_EARLY_MAX = 8  # texts kept per link until the node sees it open
+_EARLY_TEXT_MAX = 16_384
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,13 @@ class PartyNode:
         )
         self._member_of: dict[str, MemberId] = {}  # link name -> member, after hello
         self._intro_links: dict[int, str] = {}  # our intro id -> link name
+        self._answer_links: dict[tuple[MemberId, int], str] = {}  # their intro -> link name
+        self._own_addresses = _own_addresses()
+        self._up: set[str] = set()  # links the core knows (PeerConnected seen)
+        self._early: dict[str, list[str]] = {}  # texts that came before their link's open
+        self._buffer_early = True
+        self._intro_ttl = max(30, math.ceil(self.core.config.intro_timeout))
+        self._accepting = 0  # introduction answers being made right now
         self._expect: dict[str, MemberId] = {}  # intro link name -> the member it must reach
         self._events: EventQueue[PartyNodeEvent] = EventQueue()
         self._tasks = TaskSet(f"party node {identity.puuid}", logger)
@@ -192,24 +206,44 @@ class PartyNode:
             if isinstance(event, PeerConnected):
                 # A link made for an introduction must lead to the member introduced.
                 self.core.link_up(event.peer, now, expect=self._expect.pop(event.peer, None))
+                self._up.add(event.peer)
                 self._events.put(event)
+                for text in self._early.pop(event.peer, []):
+                    self._on_text(PeerMessage(event.peer, text), now)
             elif isinstance(event, PeerMessage):
-                if not self._maybe_chat(event):
-                    self.core.receive(event.peer, event.text, now)
+                if event.peer in self._up:
+                    self._on_text(event, now)
+                elif self._buffer_early:
+                    # the peer's hello can beat our own "open" by a moment: keep a few
+                    early = self._early.setdefault(event.peer, [])
+                    if len(early) < _EARLY_MAX and len(event.text) <= _EARLY_TEXT_MAX:
+                        early.append(event.text)
             elif isinstance(event, PeerClosed):
+                self._up.discard(event.peer)
+                self._early.pop(event.peer, None)
                 self.core.link_down(event.peer, now)
                 self._member_of.pop(event.peer, None)
                 self._expect.pop(event.peer, None)
                 for intro_id, name in list(self._intro_links.items()):
                     if name == event.peer:
                         del self._intro_links[intro_id]
+                for key, name in list(self._answer_links.items()):
+                    if name == event.peer:
+                        del self._answer_links[key]
                 self._events.put(event)
             self._flush()
+
+    def _on_text(self, event: PeerMessage, now: float) -> None:
+        if not self._maybe_chat(event):
+            self.core.receive(event.peer, event.text, now)
 
     def _maybe_chat(self, event: PeerMessage) -> bool:
         if not event.text.startswith('{"type": "chat"'):
             return False
-        with contextlib.suppress(ValueError, TypeError):
+        # chat is under the link's budget like every party message, and size-capped
+        if not self.core.admit(event.peer, event.text, self._now(), _CHAT_WIRE_MAX):
+            return True
+        with contextlib.suppress(ValueError, TypeError, RecursionError):
             obj = json.loads(event.text)
             if isinstance(obj, dict) and isinstance(obj.get("text"), str):
                 member = self._member_of.get(event.peer)
@@ -257,7 +291,8 @@ class PartyNode:
                 closing = self._links.close_peer(event.link_id, f"{event.reason}: {event.detail}")
             self._spawn(closing)
         elif isinstance(
-            event, IntroNeeded | IntroOfferReceived | IntroAnswerReceived | IntroExpired
+            event,
+            IntroNeeded | IntroOfferReceived | IntroAnswerReceived | IntroExpired | IntroCancelled,
         ):
             logger.info("%s: %s", self.identity.puuid, event)
         if isinstance(event, IntroNeeded):
@@ -270,10 +305,32 @@ class PartyNode:
             name = self._intro_links.pop(event.intro_id, None)
             if name is not None and not self._links.is_open(name):
                 self._spawn(self._links.close_peer(name, "introduction expired"))
+        elif isinstance(event, IntroCancelled):
+            name = self._answer_links.pop((event.origin, event.intro_id), None)
+            if name is not None and not self._links.is_open(name):
+                self._spawn(self._links.close_peer(name, "introduction over"))
+
+    def _intro_links_in_flight(self) -> int:
+        """Links made by introductions (either way) that did not open yet."""
+        names = {*self._intro_links.values(), *self._answer_links.values()}
+        return sum(1 for name in names if not self._links.is_open(name))
+
+    def _screen(self, token: str, kind: TokenKind) -> str:
+        """The introduction token with only candidates we may contact (``TokenError``)."""
+        return screen_intro_token(
+            token,
+            now=time.time(),
+            expect=kind,
+            own=self._own_addresses,
+            allow_loopback=self._links.config.interfaces.allow_loopback,
+        )
 
     async def _offer_intro(self, event: IntroNeeded) -> None:
+        if self._intro_links_in_flight() >= self._max_intro_links:
+            logger.warning("introduction to %s skipped: too many in flight", event.target)
+            return
         try:
-            made = await self._links.invite()
+            made = await self._links.invite(ttl=self._intro_ttl)
         except PartyError as exc:
             logger.warning("could not make an introduction to %s: %s", event.target, exc)
             return
@@ -284,21 +341,57 @@ class PartyNode:
         self._flush()
 
     async def _answer_intro(self, event: IntroOfferReceived) -> None:
+        # One introduced link in flight per origin: a newer offer supersedes the older.
+        for (origin, intro_id), name in list(self._answer_links.items()):
+            if origin == event.origin and not self._links.is_open(name):
+                del self._answer_links[(origin, intro_id)]
+                await self._links.close_peer(name, "introduction superseded")
+        if not self.core.intro_open(event.origin, event.intro_id):
+            return  # superseded or expired while waiting
+        if self._intro_links_in_flight() + self._accepting >= self._max_intro_links:
+            logger.warning("introduction from %s refused: too many in flight", event.origin)
+            return
+        self._accepting += 1
         try:
-            made = await self._links.accept(event.token, expect=TokenKind.INVITE)
+            token = self._screen(event.token, TokenKind.INVITE)
+            made = await self._links.accept(token, expect=TokenKind.INVITE)
         except (TokenError, PartyError) as exc:
             logger.warning("introduction from %s refused: %s", event.origin, exc)
             return
+        finally:
+            self._accepting -= 1
         if made is not None:
             self._expect[made.peer] = event.origin
-            self.core.send_intro_answer(event.origin, event.intro_id, made.text, self._now())
+            self._answer_links[(event.origin, event.intro_id)] = made.peer
+            if not self.core.send_intro_answer(
+                event.origin, event.intro_id, made.text, self._now()
+            ):
+                # superseded or expired while the answer was made
+                self._answer_links.pop((event.origin, event.intro_id), None)
+                await self._links.close_peer(made.peer, "introduction over")
             self._flush()
+
+    @property
+    def _max_intro_links(self) -> int:
+        """At most this many introduced links in flight (ours plus theirs)."""
+        return 2 * self.core.config.max_pending_intros
 
     async def _complete_intro(self, event: IntroAnswerReceived) -> None:
         name = self._intro_links.get(event.intro_id)
         if name is None:
             return  # that introduction is over
         try:
-            await self._links.accept(event.token, expect=TokenKind.ANSWER, for_link=name)
+            token = self._screen(event.token, TokenKind.ANSWER)
+            await self._links.accept(token, expect=TokenKind.ANSWER, for_link=name)
         except (TokenError, PartyError) as exc:
             logger.warning("introduction answer from %s refused: %s", event.target, exc)
+
+
+def _own_addresses() -> frozenset[str]:
+    """Every address of this machine (an introduction must not aim checks at them)."""
+    everything = InterfacePolicy(allow_loopback=True, allow_link_local=True, skip_virtual=False)
+    try:
+        return frozenset(host_addresses(everything, use_ipv4=True, use_ipv6=True))
+    except (OSError, ValueError) as exc:  # an odd adapter: fall back to the other checks
+        logger.warning("could not list this machine's addresses: %s", exc)
+        return frozenset()

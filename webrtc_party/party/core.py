@@ -10,7 +10,7 @@ shell to close it.
 
 from __future__ import annotations
 
-from webrtc_party.party.errors import ProtocolError
+from webrtc_party.party.errors import FieldError, ProtocolError
 from webrtc_party.party.events import (
     CloseReason,
     IntroAnswerReceived,
@@ -68,20 +68,42 @@ class PartyCore(GossipCore):
 
     def receive(self, link_id: str, text: str, now: float) -> None:
         """A text arrived on ``link_id``. Never raises on anything the peer sent."""
-        link = self._links.get(link_id)
-        if link is None or link.closing or self._closed:
+        if not self.admit(link_id, text, now, self.config.max_message_size, check_size=False):
             return
-        if not link.bucket.take(now, 1 + min(len(text), self.config.max_message_size) // 4096):
-            self._violation(link, "rate limit exceeded", now)
-            return
+        link = self._links[link_id]
         try:
             msg = decode_message(text, self.config.max_message_size)
         except ProtocolError as exc:
             self._violation(link, str(exc), now)
             return
         if msg is not None:
-            self._dispatch(link, msg, now)
+            try:
+                self._dispatch(link, msg, now)
+            except FieldError as exc:  # a bug guard: nothing a peer sends may escape
+                self._violation(link, f"message could not be handled: {exc}", now)
         self._refresh(now)
+
+    def admit(
+        self, link_id: str, text: str, now: float, max_size: int, *, check_size: bool = True
+    ) -> bool:
+        """Charge a text from ``link_id`` to that link's budget; False if it must be dropped.
+
+        Every text a link carries goes through here (``receive`` does it; the shell calls
+        it for what it handles itself, such as chat): a text costs ``1 + size // 4096``
+        tokens; over the rate, or (``check_size``) over ``max_size`` characters, it is
+        dropped and counted as a violation.
+        """
+        link = self._links.get(link_id)
+        if link is None or link.closing or self._closed:
+            return False
+        if check_size and len(text) > max_size:
+            self._violation(link, f"message over {max_size} characters", now)
+            self._refresh(now)
+            return False
+        if not link.bucket.take(now, 1 + min(len(text), self.config.max_message_size) // 4096):
+            self._violation(link, "rate limit exceeded", now)
+            return False
+        return True
 
     def set_selection(self, selection: Selection | None, now: float) -> None:
         """The skin this member will inject now (coalesced; latest always wins)."""
@@ -122,13 +144,19 @@ class PartyCore(GossipCore):
         return True
 
     def send_intro_answer(self, origin: MemberId, intro_id: int, token: str, now: float) -> bool:
-        """Route the answer ``token`` to an ``IntroOfferReceived``; False if it expired."""
+        """Route the answer ``token`` to an ``IntroOfferReceived``; False if it is over
+        (expired, superseded or cancelled): the shell closes the link it made for it."""
         check_token(token)
         if self._closed or not self._intros.answer_allowed(origin, intro_id):
             return False
         msg = sign_intro(IntroKind.ANSWER, self.me, origin, intro_id, token, self._key)
         self._route_intro(msg, None, now)
         return True
+
+    def intro_open(self, origin: MemberId, intro_id: int) -> bool:
+        """True while the invitation ``intro_id`` from ``origin`` may still be answered
+        (not superseded, expired or answered): ask before making a link for it."""
+        return not self._closed and self._intros.answerable(origin, intro_id)
 
     def remove(self, member: MemberId, now: float) -> None:
         """Stop dealing with ``member`` here: close its links, forget it, ignore it from now.
@@ -214,7 +242,10 @@ class PartyCore(GossipCore):
                 if link.member is not None:
                     link.got_ping = True
                     timeout = self.config.alive_timeout
-                    if self._routes.heard(link.member, msg.beats, now, timeout):
+                    # routes only for members with a signed state here (at most max_members)
+                    known = self._store.states
+                    beats = [b for b in msg.beats if b.member in known]
+                    if self._routes.heard(link.member, beats, now, timeout):
                         # tell the other neighbours at the next tick, not a ping interval later
                         for other in self._links.values():
                             if other is not link:
@@ -245,7 +276,9 @@ class PartyCore(GossipCore):
         if msg.kind is IntroKind.OFFER:
             known = msg.origin in self._store.states
             if known and initiates(msg.origin, self.me) and not self._direct(msg.origin, now):
-                if self._intros.offer_received(msg.origin, msg.intro_id, now):
+                admitted, cancelled = self._intros.offer_received(msg.origin, msg.intro_id, now)
+                self._events.extend(cancelled)
+                if admitted:
                     self._events.append(IntroOfferReceived(msg.origin, msg.intro_id, msg.token))
         else:
             intro = self._intros.outgoing(msg.intro_id)
@@ -258,18 +291,16 @@ class PartyCore(GossipCore):
             return
         if not self._intros.first_sight(msg.kind.value, msg.origin, msg.target, msg.intro_id):
             return
-        text = encode_message(
-            Intro(
-                msg.kind,
-                msg.origin,
-                msg.target,
-                msg.intro_id,
-                msg.token,
-                msg.hops + 1,
-                msg.body,
-                msg.sig,
-            )
+        relayed = Intro(
+            msg.kind, msg.origin, msg.target, msg.intro_id, msg.token, msg.hops + 1, msg.body,
+            msg.sig,
         )
+        try:
+            text = encode_message(relayed, self.config.max_message_size)
+        except FieldError as exc:  # decode leaves RELAY_HEADROOM, so only a smaller limit
+            if source is not None:
+                self._violation(source, f"{msg.kind.value} too large to relay: {exc}", now)
+            return
         timeout = self.config.alive_timeout
         targets = intro_next_hops(self._links.values(), msg.target, source, now, timeout)
         for lk in targets:

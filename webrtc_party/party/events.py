@@ -11,6 +11,7 @@ __all__ = [
     "CloseLink",
     "CloseReason",
     "IntroAnswerReceived",
+    "IntroCancelled",
     "IntroExpired",
     "IntroNeeded",
     "IntroOfferReceived",
@@ -76,9 +77,16 @@ class MemberView:
     rtt: float | None
     last_seen: float | None
     is_local: bool
+    vouched: bool = True
+    """The member's key came in its own hello on a link this node held (pinned for the
+    party's life); the core always sets it. False: its state reached us only through other
+    members, who could have made it up (docs/protocol.md, threat model)."""
 
     @property
     def stale(self) -> bool:
+        """Do not inject: not reached now, or never met directly (``vouched`` False)."""
+        if not (self.vouched or self.is_local):
+            return True
         return self.status not in (MemberStatus.SELF, MemberStatus.DIRECT, MemberStatus.RELAYED)
 
 
@@ -141,6 +149,16 @@ class IntroOfferReceived:
 
 
 @dataclass(frozen=True, slots=True)
+class IntroCancelled:
+    """The invitation ``intro_id`` from ``origin`` is over (superseded by a newer one from the
+    same origin, expired, or the origin left): close the link made to answer it, if any,
+    unless it opened."""
+
+    origin: MemberId
+    intro_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class IntroAnswerReceived:
     """``target`` answered our invite ``intro_id``: complete the link with ``token``."""
 
@@ -157,4 +175,5 @@ PartyEvent = (
     | IntroExpired
     | IntroOfferReceived
     | IntroAnswerReceived
+    | IntroCancelled
 )

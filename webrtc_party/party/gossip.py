@@ -130,12 +130,22 @@ class GossipCore:
             self._close(link, *refusal)
         elif link.member is None:
             link.member, link.identified_at, link.hello_key = member, now, hello.key
-            self._intros.linked(member)
+            self._events.extend(self._intros.linked(member))
             self._watch.seen(member, now)
             self._events.append(LinkIdentified(link.link_id, member))
             self._send_sync(link)
             link.next_sync_at = now + self.config.sync_interval
             self._send_ping(link, now)
+
+    def _confirm(self, link: Link, now: float) -> None:
+        """The member said hello here, and its own signed state (checked, or byte for byte
+        the copy held) came over this link under its bound key, the key of that hello.
+        The link counts as direct from now, before the first pong; the key is pinned."""
+        member = link.member
+        if member is None or link.closing or self._store.keys.get(member) != link.hello_key:
+            return
+        self._store.vouch(member)
+        link.confirmed_at = now
 
     def _full(self) -> bool:
         return len(self._store.states) >= self.config.max_members
@@ -148,6 +158,11 @@ class GossipCore:
             self._close(link, CloseReason.IMPERSONATION, "its state is signed by another key")
             return
         verdict = self._store.offer_state(msg, lambda m: self._budgets.take(m, now))
+        if link.member == origin and (
+            verdict.accepted
+            or (verdict is Verdict.DUPLICATE and msg.body == self._store.states[origin].body)
+        ):
+            self._confirm(link, now)
         if verdict.is_violation or (verdict is Verdict.THROTTLED and link.member == origin):
             self._violation(link, f"state of {origin[:8]}: {verdict.value}", now)
         elif verdict is Verdict.OWN and msg.state.seq > self._seq:
@@ -179,11 +194,10 @@ class GossipCore:
         last = self._store.forget(member) or last
         if last is not None:
             seen = self._watch.last_seen.get(member)
-            view = make_view(last, Status(MemberStatus.LOST), seen, False)
+            vouched = member in self._store.vouched
+            view = make_view(last, Status(MemberStatus.LOST), seen, False, vouched)
             self._events.append(MemberChanged(MemberChange.LEFT, view))
-        expired = self._intros.forget(member)
-        if expired is not None:
-            self._events.append(expired)
+        self._events.extend(self._intros.forget(member))
         self._routes.forget(member)
         self._watch.forget(member)
         self._budgets.forget(member)
@@ -276,7 +290,9 @@ class GossipCore:
     def _view(self, member: MemberId, now: float, status: Status | None = None) -> MemberView:
         status = self._status(member, now) if status is None else status
         msg = self._store.states[member]
-        return make_view(msg, status, self._watch.last_seen.get(member), member == self.me)
+        local = member == self.me
+        vouched = local or member in self._store.vouched
+        return make_view(msg, status, self._watch.last_seen.get(member), local, vouched)
 
     def _refresh(self, now: float) -> None:
         """Emit a STATUS event for every member whose status or path changed."""

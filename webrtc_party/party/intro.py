@@ -3,7 +3,10 @@
 Of two members that know each other only through the party, the one with the
 smaller member id invites. An invitation lives ``intro_timeout`` seconds; if no
 link came of it, the next try waits ``intro_backoff * 2**(attempt-1)`` seconds
-(capped). At most ``max_pending_intros`` invitations are open each way.
+(capped). At most ``max_pending_intros`` invitations are open each way, and
+at most one per origin member: a newer one from the same origin supersedes (and
+cancels) the older at once, so a member cannot make this one open more links
+than that by introductions, whatever ids or sybil origins it uses.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from webrtc_party.party.config import PartyConfig
-from webrtc_party.party.events import IntroExpired, IntroNeeded
+from webrtc_party.party.events import IntroCancelled, IntroExpired, IntroNeeded
 from webrtc_party.party.model import MemberId
 
 __all__ = ["IntroScheduler", "Outgoing", "initiates"]
@@ -42,6 +45,9 @@ class IntroScheduler:
         self._attempts: dict[MemberId, int] = {}
         self._next_try: dict[MemberId, float] = {}
         self._in: dict[tuple[MemberId, int], float] = {}
+        """Incoming invitations (origin, id) -> when received, answered or not: an answered
+        one still has a link in flight until it opens, expires or is superseded."""
+        self._answered: set[tuple[MemberId, int]] = set()
         self._next_id = 1
         self._seen: OrderedDict[tuple[str, MemberId, MemberId, int], None] = OrderedDict()
 
@@ -76,9 +82,9 @@ class IntroScheduler:
             events.append(IntroNeeded(target, intro.intro_id))
         return events
 
-    def expire(self, now: float) -> list[IntroExpired]:
+    def expire(self, now: float) -> list[IntroExpired | IntroCancelled]:
         timeout = self._config.intro_timeout
-        events = []
+        events: list[IntroExpired | IntroCancelled] = []
         for target, intro in list(self._out.items()):
             if now - intro.started >= timeout:
                 del self._out[target]
@@ -89,21 +95,28 @@ class IntroScheduler:
         for key, started in list(self._in.items()):
             if now - started >= timeout:
                 del self._in[key]
+                self._answered.discard(key)
+                events.append(IntroCancelled(*key))
         return events
 
-    def linked(self, member: MemberId) -> None:
+    def linked(self, member: MemberId) -> list[IntroCancelled]:
         """A link to ``member`` works: forget its invitations and backoff."""
         self._out.pop(member, None)
         self._attempts.pop(member, None)
         self._next_try.pop(member, None)
-        for key in [k for k in self._in if k[0] == member]:
-            del self._in[key]
+        cancelled = [IntroCancelled(*k) for k in self._in if k[0] == member]
+        for event in cancelled:
+            del self._in[(event.origin, event.intro_id)]
+            self._answered.discard((event.origin, event.intro_id))
+        return cancelled
 
-    def forget(self, member: MemberId) -> IntroExpired | None:
+    def forget(self, member: MemberId) -> list[IntroExpired | IntroCancelled]:
         """``member`` left: drop everything about it."""
         intro = self._out.get(member)
-        self.linked(member)
-        return None if intro is None else IntroExpired(member, intro.intro_id)
+        events: list[IntroExpired | IntroCancelled] = list(self.linked(member))
+        if intro is not None:
+            events.append(IntroExpired(member, intro.intro_id))
+        return events
 
     def outgoing(self, intro_id: int) -> Outgoing | None:
         for intro in self._out.values():
@@ -111,15 +124,33 @@ class IntroScheduler:
                 return intro
         return None
 
-    def offer_received(self, origin: MemberId, intro_id: int, now: float) -> bool:
-        """Admit an incoming invitation; False if a duplicate or over the cap."""
+    def offer_received(
+        self, origin: MemberId, intro_id: int, now: float
+    ) -> tuple[bool, list[IntroCancelled]]:
+        """Admit an incoming invitation; False if a duplicate or over the cap.
+
+        Also returns the older invitations of ``origin`` it supersedes (cancelled now).
+        """
         key = (origin, intro_id)
-        if key in self._in or len(self._in) >= self._config.max_pending_intros:
-            return False
-        for old in [k for k in self._in if k[0] == origin]:
+        if key in self._in:
+            return False, []
+        older = [k for k in self._in if k[0] == origin]
+        if len(self._in) - len(older) >= self._config.max_pending_intros:
+            return False, []
+        for old in older:
             del self._in[old]
+            self._answered.discard(old)
         self._in[key] = now
-        return True
+        return True, [IntroCancelled(*k) for k in older]
 
     def answer_allowed(self, origin: MemberId, intro_id: int) -> bool:
-        return self._in.pop((origin, intro_id), None) is not None
+        """True once per open invitation: it may be answered now."""
+        key = (origin, intro_id)
+        if key not in self._in or key in self._answered:
+            return False
+        self._answered.add(key)
+        return True
+
+    def answerable(self, origin: MemberId, intro_id: int) -> bool:
+        key = (origin, intro_id)
+        return key in self._in and key not in self._answered

@@ -37,6 +37,8 @@ class Link:
     ping_seq: int = 0
     pings: dict[int, float] = field(default_factory=dict)
     last_pong_at: float | None = None
+    confirmed_at: float | None = None
+    """When the member's own signed state, under the key of its hello, came over this link."""
     rtt: float | None = None
     violations: int = 0
     """Every bad message ever counted on this link."""
@@ -45,11 +47,19 @@ class Link:
     score_at: float = 0.0
     closing: bool = False
 
+    @property
+    def heard_at(self) -> float | None:
+        """The last proof that the member is at the other end: a pong, or its signed state."""
+        times = [t for t in (self.last_pong_at, self.confirmed_at) if t is not None]
+        return max(times) if times else None
+
     def alive(self, now: float, timeout: float) -> bool:
-        """True if a heartbeat was answered within ``timeout`` seconds."""
-        if self.closing or self.last_pong_at is None:
+        """True if, within ``timeout`` seconds, a heartbeat was answered or the member's
+        signed state (after its hello) came over this link."""
+        heard = self.heard_at
+        if self.closing or heard is None:
             return False
-        return now - self.last_pong_at <= timeout
+        return now - heard <= timeout
 
     @property
     def rank(self) -> tuple[float, str]:

@@ -47,6 +47,7 @@ __all__ = [
     "MAX_MESSAGE_SIZE",
     "MAX_TOKEN_SIZE",
     "PROTOCOL_VERSION",
+    "RELAY_HEADROOM",
     "SIG_SIZE",
     "Beat",
     "Hello",
@@ -75,6 +76,10 @@ MAX_BEATS = 32
 MAX_CAPS = 16
 MAX_HOPS = 32
 SIG_SIZE = 64
+RELAY_HEADROOM = 64
+"""Bytes a record or introduction must leave free below the size limit: a relay re-encodes
+it (one more hop) or wraps it in a full sync, and the result must still fit."""
+_RELAYED = frozenset({"state", "leave", "intro-offer", "intro-answer"})
 _TOKEN = re.compile(r"[\x21-\x7e]+")
 
 
@@ -300,7 +305,15 @@ def _decode_hello(obj: dict[str, Any]) -> Hello:
     )
 
 
-def _decode_sync(obj: dict[str, Any]) -> Sync:
+def _check_relayable(msg: StateMessage | Leave, max_size: int) -> None:
+    """A record inside a sync must fit, re-encoded on its own, within the relay limit."""
+    if len(encode_message(msg, 1 << 30).encode()) > max_size - RELAY_HEADROOM:
+        raise MessageTooLargeError(
+            f"a sync record larger than {max_size - RELAY_HEADROOM} bytes cannot be relayed"
+        )
+
+
+def _decode_sync(obj: dict[str, Any], max_size: int) -> Sync:
     records = obj.get("records")
     if not isinstance(records, list) or len(records) > MAX_SYNC_RECORDS:
         raise ProtocolError(f"field 'records' must be a list of at most {MAX_SYNC_RECORDS}")
@@ -309,10 +322,15 @@ def _decode_sync(obj: dict[str, Any]) -> Sync:
         if not isinstance(rec, dict):
             raise ProtocolError("a sync record must be an object")
         kind = rec.get("type")
+        record: StateMessage | Leave
         if kind == "state":
-            out.append(_decode_state(rec))
+            record = _decode_state(rec)
         elif kind == "leave":
-            out.append(_decode_leave(rec))
+            record = _decode_leave(rec)
+        else:
+            continue
+        _check_relayable(record, max_size)
+        out.append(record)
     return Sync(tuple(out))
 
 
@@ -342,10 +360,13 @@ def decode_message(text: str, max_size: int = MAX_MESSAGE_SIZE) -> Message | Non
 
     Returns ``None`` for a message type this release does not know. Raises
     ``ProtocolError`` (only) for anything malformed, too large or of an
-    unsupported version.
+    unsupported version. Records and introductions (also inside a sync) must
+    leave ``RELAY_HEADROOM`` bytes free, so that relaying them never exceeds
+    ``max_size``.
     """
     try:
-        if len(text) > max_size or (4 * len(text) > max_size and len(text.encode()) > max_size):
+        size = len(text) if len(text) > max_size else len(text.encode())
+        if size > max_size:
             raise MessageTooLargeError(f"party message larger than {max_size} bytes")
         obj = parse_object(text, "party message")
         kind = obj.get("type")
@@ -353,6 +374,10 @@ def decode_message(text: str, max_size: int = MAX_MESSAGE_SIZE) -> Message | Non
             raise ProtocolError("field 'type' must be a string")
         if kind not in MessageType._value2member_map_:
             return None
+        if kind in _RELAYED and size > max_size - RELAY_HEADROOM:
+            raise MessageTooLargeError(
+                f"a {kind} larger than {max_size - RELAY_HEADROOM} bytes cannot be relayed"
+            )
         if kind == MessageType.HELLO:
             return _decode_hello(obj)
         version = get_int(obj, "v", 0, 10_000)
@@ -364,7 +389,7 @@ def decode_message(text: str, max_size: int = MAX_MESSAGE_SIZE) -> Message | Non
             case MessageType.LEAVE:
                 return _decode_leave(obj)
             case MessageType.SYNC:
-                return _decode_sync(obj)
+                return _decode_sync(obj, max_size)
             case MessageType.PING:
                 return _decode_ping(obj)
             case MessageType.PONG:

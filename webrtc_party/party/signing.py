@@ -99,5 +99,9 @@ class KeyRing:
     def bind(self, member: MemberId, key: bytes) -> None:
         self._keys.setdefault(member, key)
 
+    def drop(self, member: MemberId) -> None:
+        """Forget ``member``'s binding (its goodbye was evicted: the store is bounded)."""
+        self._keys.pop(member, None)
+
     def __len__(self) -> int:
         return len(self._keys)

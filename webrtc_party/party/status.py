@@ -61,7 +61,7 @@ def compute_status(
     direct = [lk for lk in open_links if lk.alive(now, timeout)]
     if direct:
         rtts = [lk.rtt for lk in direct if lk.rtt is not None]
-        heard = max(lk.last_pong_at for lk in direct if lk.last_pong_at is not None)
+        heard = max(lk.heard_at for lk in direct if lk.heard_at is not None)
         return Status(MemberStatus.DIRECT, None, min(rtts) if rtts else None, heard)
     route = routes.best(member, now, timeout, alive)
     if route is not None:
@@ -72,7 +72,7 @@ def compute_status(
 
 
 def make_view(
-    msg: StateMessage, status: Status, last_seen: float | None, is_local: bool
+    msg: StateMessage, status: Status, last_seen: float | None, is_local: bool, vouched: bool
 ) -> MemberView:
     st = msg.state
     return MemberView(
@@ -86,6 +86,7 @@ def make_view(
         rtt=status.rtt,
         last_seen=last_seen,
         is_local=is_local,
+        vouched=vouched,
     )
 
 

@@ -61,7 +61,12 @@ class RecordStore:
         self._max_members = max_members
         self._digest: str | None = None
         self._max_tombstones = max_tombstones
+        self.vouched: set[MemberId] = set()
+        """Members whose bound key came in a hello over a link of their own (see ``vouch``)."""
 
+    def vouch(self, member: MemberId) -> None:
+        """``member`` said hello with its bound key on a direct link: pinned for the party."""
+        self.vouched.add(member)
     def digest(self) -> str:
         """A short summary of every (member, seq) held: equal digests, equal records."""
         if self._digest is None:
@@ -135,9 +140,24 @@ class RecordStore:
         self.tombstones.move_to_end(msg.origin)
         self._tomb_texts[msg.origin] = encode_message(msg)
         while len(self.tombstones) > self._max_tombstones:
-            gone, _ = self.tombstones.popitem(last=False)
-            del self._tomb_texts[gone]
+            self._evict_tombstone()
         return Verdict.NEW
+
+    def _evict_tombstone(self) -> None:
+        """Drop the oldest goodbye of a member never met directly (else the oldest at all).
+
+        Its key binding goes with it, so the key ring stays bounded too. Members that
+        said hello on a link of their own keep their goodbye while any other one can go:
+        sybils made up and relayed by one member cannot push a real leaver out.
+        """
+        gone = next((m for m in self.tombstones if m not in self.vouched), None)
+        if gone is None:
+            gone = next(iter(self.tombstones))
+        del self.tombstones[gone]
+        del self._tomb_texts[gone]
+        if gone not in self.states:
+            self.keys.drop(gone)
+            self.vouched.discard(gone)
 
     def forget(self, member: MemberId) -> StateMessage | None:
         """Drop ``member``'s state (its key binding stays); return what was held."""
@@ -150,13 +170,19 @@ class RecordStore:
         return [*self.texts.values(), *self._tomb_texts.values()]
 
     def sync_texts(self, max_size: int) -> list[str]:
-        """Full-sync messages carrying every record, each within ``max_size`` bytes."""
-        limit = max_size - 64
+        """Full-sync messages carrying every record, each within ``max_size`` bytes.
+
+        A record too large to travel in a sync on its own is left out (decode refuses
+        such records, so only a smaller ``max_size`` than a peer's can meet one).
+        """
+        limit = max_size - _SYNC_OVERHEAD
         out: list[str] = []
         chunk: list[str] = []
         size = 0
         for text in self.record_texts():
             length = len(text.encode()) + 1
+            if length > limit:
+                continue
             if chunk and (size + length > limit or len(chunk) >= MAX_SYNC_RECORDS):
                 out.append(_sync_text(chunk))
                 chunk, size = [], 0
@@ -165,6 +191,9 @@ class RecordStore:
         if chunk:
             out.append(_sync_text(chunk))
         return out
+
+
+_SYNC_OVERHEAD = len(f'{{"type":"sync","v":{PROTOCOL_VERSION},"records":[]}}')
 
 
 def _sync_text(records: list[str]) -> str:
