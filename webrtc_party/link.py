@@ -204,10 +204,7 @@ class Link:
         self._options.checks_until = loop.time() + ttl + self.config.connect_timeout
         self.remote_token = invite
         passwords = await self._passwords(
-            invite_fingerprint=invite.fingerprint,
-            invite_key=invite.ice_key,
-            answer_fingerprint=self._own_fingerprint(),
-            answer_key=self._ice_public,
+            (invite.fingerprint, invite.ice_key), (self._own_fingerprint(), self._ice_public)
         )
         conn = patch.ice_connection(self._pc)
         patch.set_local_credentials(conn, conn.local_username, passwords.answer)
@@ -247,10 +244,7 @@ class Link:
         # The app's connect deadline decides, not ICE: checks outlive it a little.
         self._options.checks_until = loop.time() + self.config.connect_timeout + 2.0
         passwords = await self._passwords(
-            invite_fingerprint=invite.fingerprint,
-            invite_key=invite.ice_key,
-            answer_fingerprint=answer.fingerprint,
-            answer_key=answer.ice_key,
+            (invite.fingerprint, invite.ice_key), (answer.fingerprint, answer.ice_key)
         )
         self.remote_token = answer
         self._applied_at = time.perf_counter()
@@ -265,21 +259,16 @@ class Link:
         self._spawn(self._deadline(self.config.connect_timeout, CloseCode.CONNECT_TIMEOUT))
 
     async def _passwords(
-        self,
-        *,
-        invite_fingerprint: bytes,
-        invite_key: bytes,
-        answer_fingerprint: bytes,
-        answer_key: bytes,
+        self, invite: tuple[bytes, bytes], answer: tuple[bytes, bytes]
     ) -> IcePasswords:
-        """Both ICE passwords; a peer key no secret comes from closes the link."""
+        """Both ICE passwords from (fingerprint, ice_key) of each side; a bad key closes."""
         try:
             return derive_ice_passwords(
                 self._ice_key,
-                invite_fingerprint=invite_fingerprint,
-                invite_key=invite_key,
-                answer_fingerprint=answer_fingerprint,
-                answer_key=answer_key,
+                invite_fingerprint=invite[0],
+                invite_key=invite[1],
+                answer_fingerprint=answer[0],
+                answer_key=answer[1],
             )
         except TokenError as exc:
             await self._finish(CloseCode.FAILED, str(exc))
