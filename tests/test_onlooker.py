@@ -135,3 +135,29 @@ async def test_one_spoofed_check_costs_a_few_packets_not_a_hundred() -> None:
             victim.close()
         await host.close()
         await guest.close()
+
+
+async def test_an_onlooker_gets_nothing_while_the_answer_travels() -> None:
+    """The window when a late answer is on its way: the answerer checks, the offerer waits."""
+    config = loopback_config(connect_timeout=10.0)
+    host, guest = Link(config), Link(config)
+    thief = await attacker()
+    try:
+        invite = await host.create_invite()
+        answer = await guest.accept_invite(invite)
+        offerer = side_from_token(decode_token(encode_token(invite), now=time.time()))
+        answerer = side_from_token(decode_token(encode_token(answer), now=time.time()))
+        await renominate(thief, offerer, answerer, seconds=2.0)
+        replies = [m for m, _ in thief.seen if m is not None]
+        # The answerer refuses every check unsigned (401); the waiting offerer says nothing.
+        assert replies and all(m.error_code == 401 for m in replies), replies
+        assert all(addr == answerer.address for _, addr in thief.seen)
+        assert thief.checks_received == 0
+        await host.accept_answer(answer)
+        await asyncio.wait_for(asyncio.gather(host.wait_open(), guest.wait_open()), 10)
+        assert selected(host)[1] == guest.local_token.candidates[0].port  # type: ignore[union-attr]
+        assert selected(guest)[1] == invite.candidates[0].port
+    finally:
+        thief.close()
+        await host.close()
+        await guest.close()
