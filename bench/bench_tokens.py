@@ -4,7 +4,9 @@ Both sides describe the same session: one real offer/answer pair from stock aior
 peer connections on 127.0.0.1, whose candidate lines are replaced by the same
 candidate set (written with aioice's own foundation and priority formulas, as aiortc
 would write them). The token goes through the real path: ``token_from_sdp`` on that
-SDP (with the ICE credentials our link derives) then ``encode_token``.
+SDP (with the ICE ufrag our link derives and a fresh X25519 key) then ``encode_token``.
+"format 1" is the same token in the previous layout (no ``ice_key``, ICE passwords
+derived from the fingerprint), encoded here from its spec for the before/after column.
 
     python3 bench/bench_tokens.py [--quick]
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import struct
 import time
 import zlib
 from collections.abc import Callable
@@ -22,9 +25,30 @@ from functools import partial
 from _common import args, environment_line, print_table, stock_host_addresses, summarize
 from aioice.candidate import candidate_foundation, candidate_priority
 from aiortc import RTCConfiguration, RTCPeerConnection
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from signaling.sdp import derive_ice_credentials, sdp_from_token, token_from_sdp
+from signaling.base62 import b62encode
+from signaling.sdp import derive_ice_ufrag, sdp_from_token, token_from_sdp
 from signaling.token import Token, TokenKind, decode_token, encode_token
+
+PWD = "A" * 24  # the peer's ICE password: any valid one (not carried by the token)
+
+
+def ice_key() -> bytes:
+    return X25519PrivateKey.generate().public_key().public_bytes_raw()
+
+
+def format1_length(token: Token) -> int:
+    """Characters of ``token`` in format 1: the same fields minus the 32-byte ice_key."""
+    flags = (1 if token.kind is TokenKind.ANSWER else 0) | (int(token.setup) << 1)
+    body = bytearray(struct.pack(">BBIH32s", 1, flags, token.created, token.ttl, token.fingerprint))
+    body += token.invite_ref or b""
+    body.append(len(token.candidates))
+    for c in token.candidates:
+        head = int(c.type) | (0x04 if c.ip.version == 6 else 0)
+        body += bytes([head]) + c.ip.packed + c.port.to_bytes(2, "big")
+    body += zlib.crc32(body).to_bytes(4, "big")
+    return 3 + len(b62encode(bytes(body)))
 
 
 @dataclass(frozen=True)
@@ -118,8 +142,8 @@ def fingerprint_of(sdp: str) -> bytes:
 
 
 def derived_credentials(sdp: str) -> str:
-    """The same SDP with the ICE credentials our link derives from the fingerprint."""
-    ufrag, pwd = derive_ice_credentials(fingerprint_of(sdp))
+    """The same SDP with the ICE ufrag our link derives from the fingerprint."""
+    ufrag, pwd = derive_ice_ufrag(fingerprint_of(sdp)), PWD
     lines = []
     for line in sdp.splitlines():
         if line.startswith("a=ice-ufrag:"):
@@ -162,18 +186,23 @@ def build_case(label: str, cands: list[Cand], offer: str, answer: str, now: int)
     offer_sdp = with_candidates(offer, cands)
     answer_sdp = with_candidates(answer, cands)
     invite = token_from_sdp(
-        derived_credentials(offer_sdp), kind=TokenKind.INVITE, created=now, ttl=600
+        derived_credentials(offer_sdp),
+        kind=TokenKind.INVITE,
+        created=now,
+        ttl=600,
+        ice_key=ice_key(),
     )
     reply = token_from_sdp(
         derived_credentials(answer_sdp),
         kind=TokenKind.ANSWER,
         created=now,
         ttl=600,
+        ice_key=ice_key(),
         invite_ref=invite.ref,
     )
     invite_text, answer_text = encode_token(invite), encode_token(reply)
     # Consistency: the token carries exactly the SDP's candidates, and round-trips.
-    rebuilt = sdp_from_token(decode_token(invite_text, now=now))
+    rebuilt = sdp_from_token(decode_token(invite_text, now=now), PWD)
     expected = {(c.type, c.ip, c.port) for c in cands}
     if candidate_set(rebuilt) != expected or candidate_set(offer_sdp) != expected:
         raise SystemExit(f"{label}: candidate sets differ between SDP and token")
@@ -214,7 +243,9 @@ def main() -> None:
         size_rows.append(
             [
                 c.label,
+                format1_length(c.invite),
                 len(c.invite_text),
+                format1_length(c.answer),
                 len(c.answer_text),
                 len(c.offer_sdp.encode()),
                 len(deflated_offer),
@@ -226,7 +257,9 @@ def main() -> None:
         "Token length vs aiortc SDP deflated (zlib 9) + base64 (characters)",
         [
             "candidates",
+            "invite, format 1 (before)",
             "invite token",
+            "answer, format 1 (before)",
             "answer token",
             "raw offer SDP (bytes)",
             "offer deflate+b64",
@@ -242,12 +275,12 @@ def main() -> None:
         ours_sdp = derived_credentials(sdp)
         deflated = deflate_b64(sdp)
 
-        def to_token(s: str = ours_sdp) -> str:
-            token = token_from_sdp(s, kind=TokenKind.INVITE, created=now, ttl=600)
+        def to_token(s: str = ours_sdp, key: bytes = invite.ice_key) -> str:
+            token = token_from_sdp(s, kind=TokenKind.INVITE, created=now, ttl=600, ice_key=key)
             return encode_token(token)
 
         def from_token(t: str = text) -> str:
-            return sdp_from_token(decode_token(t, now=now))
+            return sdp_from_token(decode_token(t, now=now), PWD)
 
         time_rows.append(
             [

@@ -17,11 +17,12 @@ __all__ = ["MAX_BODY_CHARS", "PREFIXES", "candidate_bodies"]
 PREFIXES = ("wpi", "wpa")
 MAX_INPUT_CHARS = 20_000  # a Discord message is 2,000; anything far larger is not a paste
 MAX_STARTS = 4  # places a prefix appears that are tried; bounds the work on hostile text
-MAX_BODY_CHARS = 300  # the largest token (8 IPv6 candidates, an answer) is ~270 characters
+MAX_BODY_CHARS = 340  # the largest token (8 IPv6 candidates, an answer) is about 315 characters
 
 # Characters chat formatting wraps a token in; removed everywhere.
 _FORMATTING = re.compile("[`\"'\u2018\u2019\u201c\u201d\u00ab\u00bb*_~|<>\\[\\]()]")
-_PREFIX = re.compile(r"(?<![0-9A-Za-z])(wp[ia])(?=[0-9A-Za-z])")
+# A line break may fall right after the prefix (found by fuzzing): white space may follow it.
+_PREFIX = re.compile(r"(?<![0-9A-Za-z])(wp[ia])(?=\s*[0-9A-Za-z])")
 _GROUP = re.compile(r"[0-9A-Za-z]+|\s+|[^\s0-9A-Za-z]")
 
 

@@ -1,10 +1,12 @@
 """SDP compaction: an aiortc data-channel SDP <-> the fields a token carries.
 
 Pure code. A token carries only what cannot be rebuilt from a template: the DTLS
-fingerprint, the setup role and the candidates. The ICE username fragment and
-password are derived from the fingerprint (``derive_ice_credentials``), so both
-sides know them without sending them; the fingerprint, checked by DTLS, is what
-secures the link.
+fingerprint, an X25519 public key, the setup role and the candidates. The ICE
+username fragment is derived from the fingerprint (``derive_ice_ufrag``: public,
+like any ufrag). The ICE passwords are derived from the X25519 secret the two ends
+agree on (``derive_ice_passwords``), so nobody who only saw the tokens can sign a
+connectivity check either side accepts; the fingerprint, checked by DTLS, is what
+secures the data itself.
 """
 
 from __future__ import annotations
@@ -13,7 +15,13 @@ import base64
 import hashlib
 import ipaddress
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from signaling.errors import DamagedTokenError
 from signaling.token import (
     MAX_CANDIDATES,
     CandidateType,
@@ -24,14 +32,16 @@ from signaling.token import (
 )
 
 __all__ = [
-    "IceCredentials",
+    "IcePasswords",
     "SdpError",
-    "derive_ice_credentials",
+    "derive_ice_passwords",
+    "derive_ice_ufrag",
     "sdp_from_token",
     "token_from_sdp",
 ]
 
-IceCredentials = tuple[str, str]
+_PWD_INFO = b"webrtc-party/v2/ice-pwd"
+_PWD_BYTES = 18  # 144 bits each; base64 of 18 bytes is 24 ICE characters, no padding
 _TYPE_PREF = {
     CandidateType.HOST: 126,
     CandidateType.PRFLX: 110,
@@ -45,17 +55,62 @@ class SdpError(ValueError):
     """Our own SDP could not be compacted (a programming or environment error)."""
 
 
-def derive_ice_credentials(fingerprint: bytes) -> IceCredentials:
-    """ICE ufrag (8 chars) and pwd (24 chars) derived from the DTLS fingerprint.
+@dataclass(frozen=True)
+class IcePasswords:
+    """The ICE passwords of one invite/answer pair: each end's local password."""
+
+    invite: str  # the offerer's (checks sent to the offerer are signed with it)
+    answer: str  # the answerer's
+
+    def __repr__(self) -> str:
+        return "IcePasswords(<secret>)"  # never in a log
+
+
+def derive_ice_ufrag(fingerprint: bytes) -> str:
+    """The ICE ufrag (8 chars) of the token's sender: public, from its fingerprint.
 
     Base64 without padding uses exactly the ICE character set (RFC 8445 15.4).
     """
+    digest = hashlib.sha256(b"webrtc-party/v1/ice-ufrag" + fingerprint).digest()
+    return base64.b64encode(digest).decode("ascii")[:8]
 
-    def derive(label: bytes, length: int) -> str:
-        digest = hashlib.sha256(b"webrtc-party/v1/" + label + fingerprint).digest()
-        return base64.b64encode(digest).decode("ascii")[:length]
 
-    return derive(b"ice-ufrag", 8), derive(b"ice-pwd", 24)
+def derive_ice_passwords(
+    own: X25519PrivateKey,
+    *,
+    invite_fingerprint: bytes,
+    invite_key: bytes,
+    answer_fingerprint: bytes,
+    answer_key: bytes,
+) -> IcePasswords:
+    """Both ICE passwords from the X25519 secret of ``own`` and the peer's key.
+
+    ``own`` is the private key behind ``invite_key`` (offerer) or ``answer_key``
+    (answerer); the other key is the peer's. HKDF-SHA256 over the shared secret,
+    bound to both fingerprints and both keys (docs/token.md). The answerer calls
+    this before its answer token exists, so it takes the fields, not the tokens.
+    Raises ``DamagedTokenError`` for a peer key no secret can be agreed with.
+    """
+    mine = own.public_key().public_bytes_raw()
+    if mine == invite_key:
+        peer = answer_key
+    elif mine == answer_key:
+        peer = invite_key
+    else:
+        raise ValueError("own key belongs to neither side")
+    try:
+        shared = own.exchange(X25519PublicKey.from_public_bytes(peer))
+    except ValueError:  # a low-order point: the all-zero secret
+        raise DamagedTokenError(
+            "This token's key cannot be used (it is not a valid X25519 key). Ask for a new token."
+        ) from None
+    info = _PWD_INFO + invite_fingerprint + answer_fingerprint + invite_key + answer_key
+    okm = HKDF(hashes.SHA256(), 2 * _PWD_BYTES, salt=None, info=info).derive(shared)
+
+    def text(chunk: bytes) -> str:
+        return base64.b64encode(chunk).decode("ascii")
+
+    return IcePasswords(invite=text(okm[:_PWD_BYTES]), answer=text(okm[_PWD_BYTES:]))
 
 
 def _parse_candidate(value: str) -> TokenCandidate | None:
@@ -84,12 +139,17 @@ def token_from_sdp(
     kind: TokenKind,
     created: int,
     ttl: int,
+    ice_key: bytes,
     invite_ref: bytes | None = None,
 ) -> Token:
-    """Compact a local aiortc SDP (all candidates gathered) into a token."""
+    """Compact a local aiortc SDP (all candidates gathered) into a token.
+
+    ``ice_key`` is the X25519 public key the token carries. The SDP's ufrag must be
+    the derived one; its password is not carried (each end derives both).
+    """
     fingerprint: bytes | None = None
     setup: SetupRole | None = None
-    ufrag = pwd = None
+    ufrag = None
     candidates: list[TokenCandidate] = []
     for line in sdp.splitlines():
         key, _, value = line.partition(":")
@@ -99,21 +159,20 @@ def token_from_sdp(
             setup = SetupRole[value.strip().upper()]
         elif key == "a=ice-ufrag":
             ufrag = value.strip()
-        elif key == "a=ice-pwd":
-            pwd = value.strip()
         elif key == "a=candidate":
             cand = _parse_candidate(value)
             if cand is not None:
                 candidates.append(cand)
     if fingerprint is None or len(fingerprint) != 32 or setup is None:
         raise SdpError("SDP has no sha-256 fingerprint or no setup role")
-    if (ufrag, pwd) != derive_ice_credentials(fingerprint):
-        raise SdpError("SDP ICE credentials were not derived from its fingerprint")
+    if ufrag != derive_ice_ufrag(fingerprint):
+        raise SdpError("SDP ICE ufrag was not derived from its fingerprint")
     return Token(
         kind=kind,
         created=created,
         ttl=ttl,
         fingerprint=fingerprint,
+        ice_key=ice_key,
         setup=setup,
         candidates=_pick(candidates),
         invite_ref=invite_ref,
@@ -130,9 +189,12 @@ def _candidate_line(index: int, c: TokenCandidate) -> str:
     return line
 
 
-def sdp_from_token(token: Token) -> str:
-    """Rebuild an SDP that aiortc accepts for a data-channel-only session."""
-    ufrag, pwd = derive_ice_credentials(token.fingerprint)
+def sdp_from_token(token: Token, ice_pwd: str) -> str:
+    """Rebuild an SDP that aiortc accepts for a data-channel-only session.
+
+    ``ice_pwd`` is the token sender's ICE password (from ``derive_ice_passwords``).
+    """
+    ufrag, pwd = derive_ice_ufrag(token.fingerprint), ice_pwd
     session = int.from_bytes(token.fingerprint[:4], "big")
     default = token.candidates[0] if token.candidates else None
     port = default.port if default else 9

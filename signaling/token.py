@@ -3,8 +3,12 @@
 Pure code: no I/O, no clock (``now`` is passed in). The normative format is in
 docs/token.md. Binary layout, big-endian::
 
-    version:u8  flags:u8  created:u32  ttl:u16  fingerprint:32B
+    version:u8  flags:u8  created:u32  ttl:u16  fingerprint:32B  ice_key:32B
     [invite_ref:4B if answer]  count:u8  candidate*count  crc32:u32
+
+``ice_key`` is the sender's X25519 public key: the ICE passwords come from the
+secret the two ends agree on with it (``signaling.sdp.derive_ice_passwords``), so
+an onlooker holding both tokens cannot compute them.
 
 The text form is a 3-letter prefix (``wpi`` invite, ``wpa`` answer) followed by
 the binary in base62.
@@ -51,12 +55,12 @@ __all__ = [
     "parse_token",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: ice_key added; ICE passwords no longer derived from the fingerprint
 DEFAULT_TTL = 600  # seconds: the minutes a human takes to paste over Discord
 MAX_TTL = 0xFFFF  # u16 seconds, about 18 hours
 MAX_CANDIDATES = 8
 MAX_CLOCK_SKEW = 120  # seconds two honest clocks may disagree
-_HEADER = struct.Struct(">BBIH32s")
+_HEADER = struct.Struct(">BBIH32s32s")
 _CRC = struct.Struct(">I")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -109,6 +113,7 @@ class Token:
     created: int  # unix seconds
     ttl: int  # seconds
     fingerprint: bytes  # sha-256 of the DTLS certificate
+    ice_key: bytes  # X25519 public key (32 bytes) for the ICE password agreement
     setup: SetupRole
     candidates: tuple[TokenCandidate, ...]
     invite_ref: bytes | None = None  # answers: which invite this answers
@@ -117,6 +122,8 @@ class Token:
     def __post_init__(self) -> None:
         if len(self.fingerprint) != 32:
             raise ValueError("fingerprint must be 32 bytes (sha-256)")
+        if len(self.ice_key) != 32:
+            raise ValueError("ice_key must be 32 bytes (X25519 public key)")
         if not 1 <= self.ttl <= MAX_TTL:
             raise ValueError(f"ttl {self.ttl} s out of range 1..{MAX_TTL}")
         if not 0 <= self.created < 2**32:
@@ -151,7 +158,14 @@ def _encode_candidate(c: TokenCandidate) -> bytes:
 
 def encode_token(token: Token) -> str:
     body = bytearray(
-        _HEADER.pack(token.version, _flags(token), token.created, token.ttl, token.fingerprint)
+        _HEADER.pack(
+            token.version,
+            _flags(token),
+            token.created,
+            token.ttl,
+            token.fingerprint,
+            token.ice_key,
+        )
     )
     if token.invite_ref is not None:
         body += token.invite_ref
@@ -171,7 +185,7 @@ _TOO_SHORT = "This token is too short: part of it is missing. Copy it again."
 
 def _unframe(raw: bytes) -> bytes:
     """The payload of a whole token, or ``_UnframedError``."""
-    if len(raw) < _HEADER.size + 1 + _CRC.size:
+    if len(raw) < 1 + _CRC.size:  # the version byte and the CRC: older formats are shorter
         raise _UnframedError(_TOO_SHORT)
     (crc,) = _CRC.unpack_from(raw, len(raw) - _CRC.size)
     payload = raw[: -_CRC.size]
@@ -183,13 +197,21 @@ def _unframe(raw: bytes) -> bytes:
 
 
 def _decode_payload(prefix: str, payload: bytes) -> Token:
-    version, flags, created, ttl, fingerprint = _HEADER.unpack_from(payload)
+    version = payload[0]
     if version != FORMAT_VERSION:
-        newer = "a newer" if version > FORMAT_VERSION else "an older"
+        if version < FORMAT_VERSION:
+            raise UnsupportedVersionError(
+                f"This token was made by an older version of webrtc-party (token format "
+                f"{version}; this one reads format {FORMAT_VERSION}). Ask your friend to update "
+                "and make a new token."
+            )
         raise UnsupportedVersionError(
-            f"This token uses format {version}, made by {newer} webrtc-party; this one reads "
-            f"format {FORMAT_VERSION}. Both of you should run the same version."
+            f"This token was made by a newer version of webrtc-party (token format {version}; "
+            f"this one reads format {FORMAT_VERSION}). Update webrtc-party, then paste it again."
         )
+    if len(payload) < _HEADER.size + 1:
+        raise DamagedTokenError(_TOO_SHORT)
+    _, flags, created, ttl, fingerprint, ice_key = _HEADER.unpack_from(payload)
     kind = TokenKind.ANSWER if flags & 1 else TokenKind.INVITE
     if kind.prefix != prefix:
         raise DamagedTokenError("This token's prefix does not match its contents.")
@@ -239,6 +261,7 @@ def _decode_payload(prefix: str, payload: bytes) -> Token:
         created=created,
         ttl=ttl,
         fingerprint=fingerprint,
+        ice_key=ice_key,
         setup=SetupRole((flags >> 1) & 3),
         candidates=tuple(candidates),
         invite_ref=invite_ref,

@@ -17,6 +17,7 @@ def answer_to(invite: Token, fp_byte: int = 99) -> Token:
         created=NOW,
         ttl=600,
         fingerprint=bytes([fp_byte]) * 32,
+        ice_key=bytes([fp_byte ^ 0xFF]) * 32,
         setup=base.setup,
         candidates=base.candidates,
         invite_ref=invite.ref,

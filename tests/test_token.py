@@ -24,6 +24,7 @@ from signaling.errors import (
     WrongKindError,
 )
 from signaling.token import (
+    FORMAT_VERSION,
     MAX_CANDIDATES,
     MAX_TTL,
     CandidateType,
@@ -37,6 +38,7 @@ from signaling.token import (
 )
 
 NOW = 1_790_000_000
+_HEADER_SIZE = 1 + 1 + 4 + 2 + 32 + 32  # version flags created ttl fingerprint ice_key
 ipv4 = st.builds(ipaddress.IPv4Address, st.integers(0x01000000, 0xDFFFFFFF))
 ipv6 = st.builds(ipaddress.IPv6Address, st.integers(1 << 120, (1 << 128) - 1))
 candidates = st.builds(
@@ -55,6 +57,7 @@ def tokens(draw: st.DrawFn) -> Token:
         created=draw(st.integers(0, 2**32 - 1)),
         ttl=draw(st.integers(1, MAX_TTL)),
         fingerprint=draw(st.binary(min_size=32, max_size=32)),
+        ice_key=draw(st.binary(min_size=32, max_size=32)),
         setup=draw(
             st.sampled_from(
                 SetupRole if kind is TokenKind.INVITE else [SetupRole.ACTIVE, SetupRole.PASSIVE]
@@ -78,6 +81,7 @@ def make(kind: TokenKind = TokenKind.INVITE, n: int = 2, created: int = NOW, v6:
         created=created,
         ttl=600,
         fingerprint=bytes(range(7, 39)),
+        ice_key=bytes(range(100, 132)),
         setup=SetupRole.ACTPASS if kind is TokenKind.INVITE else SetupRole.ACTIVE,
         candidates=tuple(cands),
         invite_ref=b"\x01\x02\x03\x04" if kind is TokenKind.ANSWER else None,
@@ -125,8 +129,9 @@ def test_random_bodies_raise_only_token_errors(body: bytes, prefix: str) -> None
 
 
 def test_invite_with_two_ipv4_candidates_is_short() -> None:
-    assert len(encode_token(make(n=2))) <= 100
-    assert len(encode_token(make(TokenKind.ANSWER, n=2))) <= 110
+    # Format 2 adds the 32-byte ice_key (43-44 characters) to format 1's 81 and 87.
+    assert len(encode_token(make(n=2))) <= 126
+    assert len(encode_token(make(TokenKind.ANSWER, n=2))) <= 132
     assert len(encode_token(make(n=MAX_CANDIDATES, v6=4))) < 2000  # one Discord message
 
 
@@ -183,21 +188,21 @@ def _raw(payload: bytes) -> bytes:
     return payload + zlib.crc32(payload).to_bytes(4, "big")
 
 
-def _header(version: int = 1, count: int = 1) -> bytes:
+def _header(version: int = FORMAT_VERSION, count: int = 1) -> bytes:
     return (
         bytes([version, 0])
         + NOW.to_bytes(4, "big")
         + (600).to_bytes(2, "big")
-        + bytes(32)
+        + bytes(32)  # fingerprint
+        + bytes(range(32))  # ice_key
         + bytes([count])
     )
 
 
 def test_structural_errors() -> None:
     one = bytes([0]) + bytes([192, 0, 2, 1]) + (5000).to_bytes(2, "big")
-    assert isinstance(
-        err("wpi" + b62encode(_raw(_header(version=2) + one))), UnsupportedVersionError
-    )
+    newer = err("wpi" + b62encode(_raw(_header(version=FORMAT_VERSION + 1) + one)))
+    assert isinstance(newer, UnsupportedVersionError) and "newer version" in str(newer)
     many = _header(count=MAX_CANDIDATES + 1) + one * (MAX_CANDIDATES + 1)
     assert isinstance(err("wpi" + b62encode(_raw(many))), TooManyCandidatesError)
     unusable = bytes([0]) + bytes([0, 0, 0, 0]) + (5000).to_bytes(2, "big")
@@ -242,10 +247,32 @@ def test_the_real_error_wins_over_checksum_noise() -> None:
 
 def test_an_answer_must_choose_a_dtls_role() -> None:
     answer = _header() + bytes([0]) + bytes([192, 0, 2, 1]) + (5000).to_bytes(2, "big")
+    fixed = _HEADER_SIZE
     answer = (
-        bytes([1, 1]) + answer[2 : 38 + 2] + b"\x01\x02\x03\x04" + answer[40:]
+        bytes([FORMAT_VERSION, 1]) + answer[2:fixed] + b"\x01\x02\x03\x04" + answer[fixed:]
     )  # kind=answer, setup=actpass
     with pytest.raises(DamagedTokenError, match="actpass"):
         parse_token("wpa" + b62encode(_raw(answer)))
     with pytest.raises(ValueError, match="actpass"):
         Token(**{**make(TokenKind.ANSWER).__dict__, "setup": SetupRole.ACTPASS})
+
+
+def _format1_invite() -> str:
+    """An invite exactly as format 1 wrote it (no ice_key), from the format-1 spec."""
+    one = bytes([0]) + bytes([192, 0, 2, 1]) + (5000).to_bytes(2, "big")
+    head = bytes([1, 0]) + NOW.to_bytes(4, "big") + (600).to_bytes(2, "big") + bytes(32)
+    return "wpi" + b62encode(_raw(head + bytes([1]) + one))
+
+
+def test_an_older_token_says_it_was_made_by_an_older_version() -> None:
+    old = err(_format1_invite())
+    assert isinstance(old, UnsupportedVersionError)
+    assert "older version" in str(old) and "update" in str(old)
+    assert isinstance(err(f"here: `{_format1_invite()}` thx"), UnsupportedVersionError)
+
+
+def test_ice_key_is_carried_and_checked() -> None:
+    token = make()
+    assert parse_token(encode_token(token)).ice_key == token.ice_key
+    with pytest.raises(ValueError, match="ice_key"):
+        Token(**{**token.__dict__, "ice_key": b"short"})

@@ -14,6 +14,16 @@ What this module changes, only for connections registered with ``configure``:
 - host candidates follow an ``InterfacePolicy``;
 - gathering waits ``gather_timeout`` seconds for STUN/TURN (stock: 5 s).
 
+And, against anyone who sends us checks (docs/link.md, "Who can send a check"):
+- while ``hold_checks`` is on (an invite waiting for its answer, when this side
+  cannot know its own ICE password yet) incoming checks get no reply; the latest
+  few are kept and handled when ``release_checks`` is called;
+- once ICE completed, incoming checks are answered but change nothing: no new
+  peer-reflexive candidate, no triggered check, no re-nomination;
+- a triggered check toward a peer-reflexive address sends at most
+  ``PRFLX_CHECK_SENDS`` packets, and at most ``MAX_PRFLX_CANDIDATES`` such
+  addresses are learned per connection, so one spoofed packet costs a few packets.
+
 Other connections, STUN server queries, TURN and consent checks are untouched.
 Any other aioice or aiortc version is refused loudly: these hooks touch private
 names, so an untested version must not be patched silently.
@@ -26,7 +36,7 @@ import contextvars
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aioice
@@ -37,13 +47,27 @@ import aiortc
 from webrtc_party.errors import UnsupportedDependencyError
 from webrtc_party.interfaces import InterfacePolicy, host_addresses
 
-__all__ = ["CHECK_RTO_MAX", "TESTED_VERSIONS", "ConnectionOptions", "configure", "install"]
+__all__ = [
+    "CHECK_RTO_MAX",
+    "MAX_HELD_CHECKS",
+    "MAX_PRFLX_CANDIDATES",
+    "PRFLX_CHECK_SENDS",
+    "TESTED_VERSIONS",
+    "ConnectionOptions",
+    "configure",
+    "install",
+    "release_checks",
+]
 
 logger = logging.getLogger(__name__)
 
 TESTED_VERSIONS = {"aioice": "0.13.0", "aiortc": "1.16.0"}
 CHECK_RTO = 0.5
 CHECK_RTO_MAX = 5.0  # well under Linux's 30 s unreplied-UDP conntrack timeout
+PRFLX_CHECK_SENDS = 3  # packets per triggered check toward a learned address (stock: 7)
+MAX_PRFLX_CANDIDATES = 8  # peer-reflexive addresses learned per connection
+MAX_HELD_CHECKS = 8  # checks kept while held (the latest per source address)
+STOCK_CHECK_WINDOW = 40.0  # seconds: a stock transaction's lifetime, for prflx checks
 
 
 @dataclass
@@ -52,6 +76,10 @@ class ConnectionOptions:
     gather_timeout: float
     checks_until: float | None = None  # loop time; None = stock retransmissions
     late_answers: bool = True  # False: stock check behaviour (for comparisons)
+    hold_checks: bool = False  # True: incoming checks are kept, not answered
+    held: dict[tuple[tuple[str, int], int], tuple[stun.Message, tuple[str, int], Any]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
 
 _options: weakref.WeakKeyDictionary[aioice.Connection, ConnectionOptions] = (
@@ -82,8 +110,11 @@ class PersistentCheck:
         protocol: aioice.ice.StunProtocol,
         integrity_key: bytes | None,
         until: float,
+        max_sends: int | None = None,
     ) -> None:
         self.addr = addr
+        self.sent = 0
+        self._max_sends = max_sends
         self._request = request
         self._protocol = protocol
         self._key = integrity_key
@@ -106,7 +137,8 @@ class PersistentCheck:
 
     def retransmit_now(self) -> None:
         """Triggered check for an in-progress pair (RFC 8445 7.3.1.4)."""
-        if not self._future.done():
+        spent = self._max_sends is not None and self.sent >= self._max_sends
+        if not self._future.done() and not spent:
             self._rto = CHECK_RTO
             self._send()
 
@@ -116,10 +148,12 @@ class PersistentCheck:
         if self._timer is not None:
             self._timer.cancel()
         loop = asyncio.get_running_loop()
-        if loop.time() >= self._until:
+        spent = self._max_sends is not None and self.sent >= self._max_sends
+        if spent or loop.time() >= self._until:
             self._future.set_exception(stun.TransactionTimeout())
             return
         self._protocol.send_stun(self._request, self.addr)
+        self.sent += 1
         delay = min(self._rto, max(0.0, self._until - loop.time()))
         self._timer = loop.call_later(delay, self._send)
         self._rto = min(self._rto * 2, CHECK_RTO_MAX)
@@ -152,6 +186,7 @@ def install() -> None:
     ice = aioice.ice
     stock_request = ice.StunProtocol.request
     stock_check_incoming = ice.Connection.check_incoming
+    stock_request_received = ice.Connection.request_received
     stock_gather = ice.Connection.gather_candidates
     stock_component = ice.Connection.get_component_candidates
     stock_host_addresses = ice.get_host_addresses
@@ -170,11 +205,17 @@ def install() -> None:
             and "USERNAME" in request.attributes
             and retransmissions is None  # consent checks pass 0
         )
-        if opts is None or not opts.late_answers or opts.checks_until is None or not is_check:
+        if opts is None or not is_check:
             return await stock_request(self, request, addr, integrity_key, retransmissions)
+        max_sends = PRFLX_CHECK_SENDS if _is_prflx(self.receiver, addr) else None
+        until = opts.checks_until
+        if not opts.late_answers or until is None:
+            if max_sends is None:
+                return await stock_request(self, request, addr, integrity_key, retransmissions)
+            until = asyncio.get_running_loop().time() + STOCK_CHECK_WINDOW
         if integrity_key is not None:
             request.add_message_integrity(integrity_key)
-        check = PersistentCheck(request, addr, self, integrity_key, opts.checks_until)
+        check = PersistentCheck(request, addr, self, integrity_key, until, max_sends)
         self.transactions[request.transaction_id] = check  # type: ignore[assignment]
         try:
             return await check.run()
@@ -187,12 +228,35 @@ def install() -> None:
         addr: tuple[str, int],
         protocol: aioice.ice.StunProtocol,
     ) -> None:
-        stock_check_incoming(self, message, addr, protocol)
         opts = _options.get(self)
-        if opts is not None and opts.late_answers:
+        if opts is None:
+            return stock_check_incoming(self, message, addr, protocol)
+        if self._check_list_done:
+            return  # ICE completed (or ended): answered, but no new pair, check or nomination
+        if not _is_known(self, addr):
+            learned = sum(1 for c in self._remote_candidates if c.type == "prflx")
+            if learned >= MAX_PRFLX_CANDIDATES or "PRIORITY" not in message.attributes:
+                return  # answered, not learned: no check toward yet another address
+        stock_check_incoming(self, message, addr, protocol)
+        if opts.late_answers:
             for transaction in list(protocol.transactions.values()):
                 if isinstance(transaction, PersistentCheck) and transaction.addr == addr:
                     transaction.retransmit_now()
+
+    def request_received(
+        self: aioice.Connection,
+        message: stun.Message,
+        addr: tuple[str, int],
+        protocol: aioice.ice.StunProtocol,
+    ) -> None:
+        opts = _options.get(self)
+        if opts is None or not opts.hold_checks or self._closing:
+            return stock_request_received(self, message, addr, protocol)
+        key = (addr, protocol.id)
+        opts.held.pop(key, None)
+        opts.held[key] = (message, addr, protocol)  # the latest per source, newest last
+        while len(opts.held) > MAX_HELD_CHECKS:
+            del opts.held[next(iter(opts.held))]
 
     async def gather_candidates(self: aioice.Connection) -> None:
         reset = _gathering.set(_options.get(self))
@@ -218,6 +282,7 @@ def install() -> None:
     patches: dict[tuple[Any, str], Callable[..., Any]] = {
         (ice.StunProtocol, "request"): request,
         (ice.Connection, "check_incoming"): check_incoming,
+        (ice.Connection, "request_received"): request_received,
         (ice.Connection, "gather_candidates"): gather_candidates,
         (ice.Connection, "get_component_candidates"): get_component_candidates,
         (ice, "get_host_addresses"): get_host_addresses,
@@ -229,6 +294,36 @@ def install() -> None:
 
 
 # -- The few private attributes the link needs, kept here beside the version guard.
+
+
+def _is_known(conn: aioice.Connection, addr: tuple[str, int]) -> bool:
+    return any(c._network_host == addr[0] and c.port == addr[1] for c in conn._remote_candidates)
+
+
+def _is_prflx(conn: aioice.Connection, addr: tuple[str, int]) -> bool:
+    """Whether ``addr`` is a peer-reflexive candidate: learned from a check, never signalled."""
+    return any(
+        c.type == "prflx" and c._network_host == addr[0] and c.port == addr[1]
+        for c in conn._remote_candidates
+    )
+
+
+def release_checks(conn: aioice.Connection) -> int:
+    """Stop holding checks and handle the held ones now (with the password now set).
+
+    Returns how many were handled. Each goes through aioice's own authentication,
+    so a held check signed with anything but the new password is refused as usual.
+    """
+    opts = _options.get(conn)
+    if opts is None:
+        return 0
+    opts.hold_checks = False
+    held = list(opts.held.values())
+    opts.held.clear()
+    for message, addr, protocol in held:
+        if protocol in conn._protocols:
+            conn.request_received(message, addr, protocol)
+    return len(held)
 
 
 def ice_connection(pc: aiortc.RTCPeerConnection) -> aioice.Connection:

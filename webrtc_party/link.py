@@ -6,7 +6,9 @@ and ``send()``s text. A link is used once: a dead link is replaced by a new one.
 
 What this adds to aiortc (see docs/link.md):
 - ICE servers always explicit; the STUN server is the first of a list to answer;
-- tokens instead of SDP, with ICE credentials derived from the DTLS fingerprint;
+- tokens instead of SDP; the ICE ufrag comes from the DTLS fingerprint and the ICE
+  passwords from an X25519 agreement whose public keys are in the tokens, so an
+  onlooker who saw both tokens cannot sign a check (docs/link.md);
 - late answers connect (``_aioice_patch``), and the offerer's NAT mapping is
   refreshed while its invite waits;
 - a connect deadline, a heartbeat that reports a vanished peer within
@@ -16,9 +18,11 @@ What this adds to aiortc (see docs/link.md):
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import itertools
 import logging
+import secrets
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
@@ -31,9 +35,16 @@ from aiortc import (
     RTCSessionDescription,
 )
 from aiortc.rtcconfiguration import RTCIceTransportPolicy
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from signaling.errors import OwnTokenError, UnknownInviteError
-from signaling.sdp import derive_ice_credentials, sdp_from_token, token_from_sdp
+from signaling.errors import OwnTokenError, TokenError, UnknownInviteError
+from signaling.sdp import (
+    IcePasswords,
+    derive_ice_passwords,
+    derive_ice_ufrag,
+    sdp_from_token,
+    token_from_sdp,
+)
 from signaling.token import Token, TokenKind, check_fresh, check_kind
 from webrtc_party import _aioice_patch as patch
 from webrtc_party.config import LinkConfig
@@ -73,6 +84,8 @@ class Link:
         self._data: RTCDataChannel | None = None
         self._beat: RTCDataChannel | None = None
         self._options: patch.ConnectionOptions | None = None
+        self._ice_key = X25519PrivateKey.generate()  # this link's only: new key, new link
+        self._ice_public = self._ice_key.public_key().public_bytes_raw()
         self.local_token: Token | None = None
         self.remote_token: Token | None = None
         self.opened: Opened | None = None
@@ -139,7 +152,10 @@ class Link:
             late_answers=self.config.late_answer_fix,
         )
         patch.configure(conn, self._options)
-        patch.set_local_credentials(conn, *derive_ice_credentials(self._own_fingerprint()))
+        # The password is set once the peer's key is known (the offerer: when the answer
+        # comes); until then a random one nobody knows, and the offerer holds all checks.
+        placeholder = base64.b64encode(secrets.token_bytes(18)).decode("ascii")
+        patch.set_local_credentials(conn, derive_ice_ufrag(self._own_fingerprint()), placeholder)
         self._data.on("open", self._on_open)
         self._data.on("message", self._on_data)
         self._data.on("close", lambda: self._close_soon(CloseCode.PEER_CLOSED, "peer closed"))
@@ -159,7 +175,8 @@ class Link:
     async def create_invite(self) -> Token:
         """Gather candidates and return the invite (offer) token."""
         await self._setup()
-        assert self._pc is not None
+        assert self._pc is not None and self._options is not None
+        self._options.hold_checks = True  # until accept_answer knows our password
         await self._pc.setLocalDescription(await self._pc.createOffer())
         self._ensure_alive()
         self.local_token = token_from_sdp(
@@ -167,6 +184,7 @@ class Link:
             kind=TokenKind.INVITE,
             created=int(self._clock()),
             ttl=self.config.token_ttl,
+            ice_key=self._ice_public,
         )
         self._set_state(LinkState.WAITING)
         self._spawn(self._keep_mapping_alive())
@@ -185,9 +203,14 @@ class Link:
         # Keep checking (and our NAT pinholes open) until the answer expires.
         self._options.checks_until = loop.time() + ttl + self.config.connect_timeout
         self.remote_token = invite
+        passwords = await self._passwords(
+            (invite.fingerprint, invite.ice_key), (self._own_fingerprint(), self._ice_public)
+        )
+        conn = patch.ice_connection(self._pc)
+        patch.set_local_credentials(conn, conn.local_username, passwords.answer)
         async with self._applying("the invite"):
             await self._pc.setRemoteDescription(
-                RTCSessionDescription(sdp_from_token(invite), "offer")
+                RTCSessionDescription(sdp_from_token(invite, passwords.invite), "offer")
             )
             await self._pc.setLocalDescription(await self._pc.createAnswer())
         self._ensure_alive()
@@ -196,6 +219,7 @@ class Link:
             kind=TokenKind.ANSWER,
             created=int(self._clock()),
             ttl=ttl,
+            ice_key=self._ice_public,
             invite_ref=invite.ref,
         )
         self._applied_at = time.perf_counter()
@@ -219,14 +243,36 @@ class Link:
         loop = asyncio.get_running_loop()
         # The app's connect deadline decides, not ICE: checks outlive it a little.
         self._options.checks_until = loop.time() + self.config.connect_timeout + 2.0
+        passwords = await self._passwords(
+            (invite.fingerprint, invite.ice_key), (answer.fingerprint, answer.ice_key)
+        )
         self.remote_token = answer
         self._applied_at = time.perf_counter()
         self._set_state(LinkState.CONNECTING)
+        conn = patch.ice_connection(self._pc)
+        patch.set_local_credentials(conn, conn.local_username, passwords.invite)
+        patch.release_checks(conn)  # the answerer's early checks, now verifiable
         async with self._applying("the answer"):
             await self._pc.setRemoteDescription(
-                RTCSessionDescription(sdp_from_token(answer), "answer")
+                RTCSessionDescription(sdp_from_token(answer, passwords.answer), "answer")
             )
         self._spawn(self._deadline(self.config.connect_timeout, CloseCode.CONNECT_TIMEOUT))
+
+    async def _passwords(
+        self, invite: tuple[bytes, bytes], answer: tuple[bytes, bytes]
+    ) -> IcePasswords:
+        """Both ICE passwords from (fingerprint, ice_key) of each side; a bad key closes."""
+        try:
+            return derive_ice_passwords(
+                self._ice_key,
+                invite_fingerprint=invite[0],
+                invite_key=invite[1],
+                answer_fingerprint=answer[0],
+                answer_key=answer[1],
+            )
+        except TokenError as exc:
+            await self._finish(CloseCode.FAILED, str(exc))
+            raise
 
     @contextlib.asynccontextmanager
     async def _applying(self, what: str) -> AsyncIterator[None]:
