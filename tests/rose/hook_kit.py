@@ -276,7 +276,7 @@ class LeagueThread:
 
 
 def make_manager(league: LeagueThread, data: RoseData) -> PartyManager:
-    """The one place tests build a manager (the lead switches it to Rose's constructor)."""
+    """The one place these tests build a manager (over a service on an emulated client)."""
     emu = league.emu
 
     def source() -> AsyncIterator[LeagueState]:
@@ -292,7 +292,7 @@ def make_manager(league: LeagueThread, data: RoseData) -> PartyManager:
             tick=0.2,
         )
 
-    return PartyManager(service)
+    return PartyManager.for_service(service)
 
 
 def wait(check: Callable[[], bool], within: float = 30.0) -> None:

@@ -179,10 +179,10 @@ def _party_up(seats: list[Seat]) -> None:
     host, *friends = seats
     wait(lambda: all(s.manager.service.league.me is not None for s in seats))
     for friend in friends:  # each friend's invite pasted by the host, the answer pasted back
-        invite = friend.manager.enable()
-        answer = host.manager.add_peer(invite)
+        invite = friend.manager.enable_blocking()
+        answer = host.manager.paste(invite)
         assert answer and answer.answer is not None
-        assert friend.manager.add_peer(answer.answer)
+        assert friend.manager.paste(answer.answer)
 
 
 def test_one_overlay_three_games_a_friend_leaves_a_skin_goes_missing(
@@ -249,7 +249,7 @@ def test_one_overlay_three_games_a_friend_leaves_a_skin_goes_missing(
     assert "form Air" in (panel_says(lux.puuid, "injected") or "")
 
     # game 2: Zed leaves the party; he is no longer injected, his folder is gone
-    assert ahri.manager.remove_peer(zed.summoner_id)
+    assert ahri.manager.remove_blocking(zed.summoner_id)
     wait(lambda: zed.puuid not in {s.puuid for s in ahri.manager.get_party_skins()})
     assert in_rose_thread(lambda: rose_manager_injects(rose, own))
     assert sorted(rose.injector.overlays[1][1:]) == sorted([jinx_carrier, jinx_mod, lux_mod])
