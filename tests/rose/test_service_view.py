@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -200,6 +201,35 @@ def test_records_only_fresh_teammates_and_snapshot_fields() -> None:
     assert zed.chroma_name == "Shockblade Zed (Rose Quartz)" and zed.skin_installed is False
     assert not by["other"].on_team and not by["other"].in_lobby
     assert by["gone"].stale and by["gone"].status_text == "lost"
+
+
+def test_only_members_the_client_showed_in_my_lobby_are_injected() -> None:
+    """Identity: the League client's premade lobby decides who may be injected.
+
+    ``solo`` is a visible solo-queue teammate who runs nothing: a member may claim its PUUID
+    with an endpoint of its own (vouched) or relay a self-signed state in its name; neither
+    is injected. ``jinx`` is a premade friend we reach only through ``zed`` (no direct link,
+    e.g. a symmetric NAT): injected. ``ekko`` left the lobby for the game, but the client
+    showed it there while the party was on: still trusted.
+    """
+    state = league(team=(*league().team, cell("solo", 99), cell("ekko", 245)))
+    jinx_skin, solo_skin = Selection(222, 222002), Selection(99, 99007)
+
+    def relayed(puuid: str, sel: Selection) -> MemberView:
+        return replace(view(puuid, sel, MemberStatus.RELAYED, via="zed"), vouched=False)
+
+    ekko = view("ekko", Selection(245, 245001))
+    views = [relayed("jinx", jinx_skin), relayed("solo", solo_skin), view("solo", solo_skin)]
+    pic = picture(state, [*views, ekko], lobby_seen=frozenset({"ekko"}))
+    assert sorted(r.puuid for r in pic.skins) == ["ekko", "jinx"]
+    assert {m.puuid: m.stale for m in pic.snapshot.members if m.puuid != "solo"} == {
+        "ekko": False,
+        "jinx": False,
+    }
+    assert all(m.stale for m in pic.snapshot.members if m.puuid == "solo")
+    assert picture(state, [ekko]).skins == ()  # never seen in my lobby
+    lost = replace(relayed("jinx", jinx_skin), status=MemberStatus.LOST)
+    assert picture(state, [lost]).skins == ()
 
 
 def test_party_off_shows_me_from_the_client_and_no_records() -> None:

@@ -122,13 +122,32 @@ def _on_team(team: TeamView | None) -> frozenset[str]:
     return frozenset(m.puuid for m in team.teammates if m.puuid)
 
 
-def party_skins(views: Iterable[MemberView], team: TeamView | None) -> tuple[PartySkin, ...]:
-    """Records for the injection hook: members on my team, fresh, with a selection."""
+def trusted(view: MemberView, lobby: frozenset[str]) -> bool:
+    """Whether a member's state may be injected now (its team and selection checked apart).
+
+    ``lobby``: the PUUIDs the League client has shown in my premade lobby while this party
+    was on (trusted on first sight, kept for the party's life). Nobody else is injected,
+    whatever a member runs: a solo-queue teammate cannot be claimed. Within the lobby, a
+    member met on a link of its own (``vouched``) counts while it is reached, and one that
+    only ever reached us through other members counts while it is ``relayed`` (a member may
+    relay a friend the client lists in my lobby, e.g. across a symmetric NAT; docs/protocol.md).
+    """
+    if view.member_id not in lobby:
+        return False
+    if not view.stale:
+        return True
+    return not view.vouched and view.status is MemberStatus.RELAYED
+
+
+def party_skins(
+    views: Iterable[MemberView], team: TeamView | None, lobby: frozenset[str] = frozenset()
+) -> tuple[PartySkin, ...]:
+    """Records for the injection hook: trusted members on my team, with a selection."""
     mates = _on_team(team)
     out: list[PartySkin] = []
     for view in views:
         sel = view.selection
-        if view.is_local or view.stale or sel is None or view.member_id not in mates:
+        if view.is_local or sel is None or not trusted(view, lobby) or view.member_id not in mates:
             continue
         mod = sel.custom
         out.append(
@@ -157,6 +176,7 @@ def _member_info(
     riot_ids: Mapping[str, str],
     paths: Mapping[str, Path],
     lobby: frozenset[str],
+    trusted_lobby: frozenset[str],
     mates: frozenset[str],
     names: GameData,
     installed: InstalledLookup,
@@ -191,7 +211,7 @@ def _member_info(
         else names.skin_name(sel.chroma_id),
         custom_mod=None if sel is None or sel.custom is None else sel.custom.name,
         skin_installed=None if sel is None or view.is_local else installed(sel),
-        stale=view.stale,
+        stale=not trusted(view, trusted_lobby),
         injection=None if injection is None else injection[0],
         injection_detail=None if injection is None else injection[1],
     )
@@ -247,6 +267,7 @@ def build_picture(
     monotonic_now: float | None = None,
     injections: Mapping[str, tuple[str, str]] | None = None,
     warnings: Sequence[str] = (),
+    lobby_seen: frozenset[str] = frozenset(),
 ) -> PartyPicture:
     """Map the League state and the party's member views to the snapshot and hook records.
 
@@ -254,12 +275,15 @@ def build_picture(
     their expiry are dropped; ``my_selection`` is what we announce (used when the party is off).
     ``monotonic_now`` is the party node's clock at ``now``: views' ``last_seen`` use it, the
     snapshot shows unix seconds. ``injections`` maps a puuid to the (status, detail) the
-    injection hook reported for it in the last game.
+    injection hook reported for it in the last game. ``lobby_seen``: every PUUID the client
+    showed in my premade lobby since the party went on; with today's lobby, the only members
+    whose skins may be injected (``trusted``).
     """
     offset = 0.0 if monotonic_now is None else now - monotonic_now
     team = team_view(league)
     mates = _on_team(team)
     lobby = frozenset(p.puuid for p in league.premade)
+    known = lobby | lobby_seen
     riot_ids = {v.member_id: v.identity.riot_id for v in views}
     local = next((v for v in views if v.is_local), None)
     if local is None:
@@ -273,6 +297,7 @@ def build_picture(
             riot_ids=riot_ids,
             paths=paths,
             lobby=lobby,
+            trusted_lobby=known,
             mates=mates,
             names=names,
             installed=installed,
@@ -291,4 +316,4 @@ def build_picture(
         timestamp=now,
         warnings=tuple(warnings) + injection_warnings(members),
     )
-    return PartyPicture(snapshot, team, party_skins(views, team) if enabled else ())
+    return PartyPicture(snapshot, team, party_skins(views, team, known) if enabled else ())

@@ -25,12 +25,7 @@ from webrtc_party.lcu.state import GAME_PHASES, LeagueState
 from webrtc_party.linknode import PeerConnected, TokenMade
 from webrtc_party.node import PartyNode
 from webrtc_party.party import CustomMod, MemberIdentity, PartyConfig, Selection
-from webrtc_party.rose.control import (
-    PartySnapshot,
-    PendingToken,
-    PendingTokenKind,
-    TokenOutcome,
-)
+from webrtc_party.rose.control import PartySnapshot, PendingToken, PendingTokenKind, TokenOutcome
 from webrtc_party.rose.errors import NoLeagueClientError, NotEnabledError, league_problem
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.party_view import (
@@ -108,6 +103,7 @@ class PartyService:
         self._injections: dict[str, tuple[str, str]] = {}
         self._selection: Selection | None = None
         self._node: PartyNode | None = None
+        self._lobby_seen: set[str] = set()  # premade PUUIDs since the party went on
         self._node_lock = asyncio.Lock()
         self._pending: list[tuple[PendingToken, str]] = []
         self._listeners: list[Listener] = []
@@ -180,6 +176,7 @@ class PartyService:
         node.set_phase(party_phase(self.league.phase))
         node.set_selection(self._selection)
         self._node = node
+        self._lobby_seen = {p.puuid for p in self.league.premade}
         self._pump = self._spawn(self._pump_node(node))
         log.info("party on as %s", identity.riot_id)
         self._changed()
@@ -262,6 +259,7 @@ class PartyService:
             monotonic_now=time.monotonic(),
             injections=self._injections,
             warnings=self._warnings(),
+            lobby_seen=frozenset(self._lobby_seen),
         )
 
     def _warnings(self) -> tuple[str, ...]:
@@ -296,6 +294,7 @@ class PartyService:
         if state.phase == "ChampSelect" and self.league.phase != "ChampSelect":
             self._injections = {}
         self.league = state
+        self._lobby_seen.update(p.puuid for p in state.premade)
         identity = identity_of(state.me)
         if identity is not None:
             self._identity = identity
