@@ -174,13 +174,14 @@ class ClientPage:
         page.on("pageerror", lambda exc: client.page_errors.append(str(exc)))
         page.on("console", client._console)
         page.on("response", client._response)
-        script = init_script + "\n"
+        script = ""
         if bridge_port is not None:
             script += f"localStorage.setItem('rose_bridge_port', '{int(bridge_port)}');\n"
         if options:
             import json
 
             script += f"window.__rosePartyModeOptions = {json.dumps(options)};\n"
+        script += init_script
         if script:
             await context.add_init_script(script=script)
         await page.goto(server.url)
