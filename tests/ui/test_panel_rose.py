@@ -5,8 +5,9 @@ the way Rose's websocket_server serves it (tests/ui/rose_bridge.py), each page w
 ``window.__roseBridge`` published the way ROSE-SkinMonitor publishes it (rose_bridge.js).
 
 The panel speaks only Rose's five messages and reads everything from ``party-state``: both
-handshake directions, members and their status, a bad token, a fresh invite, remove, disable,
-the button where Rose puts its own, and not one request answered 4xx in the whole session.
+handshake directions between two members, members and their status, a bad token, a fresh
+invite, remove, disable, the button where Rose puts its own, and not one request answered
+4xx in the whole session.
 """
 
 from __future__ import annotations
@@ -89,10 +90,16 @@ def damaged(token: str) -> str:
     return token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1 :]
 
 
+NAMES = ["Ahri Main#EUW", "Jinx Enjoyer#EUW"]  # the emulator's accounts 0 and 1
+
+
+@pytest.mark.parametrize("inviter", [0, 1], ids=["first-invites", "second-invites"])
 async def test_two_roses_link_through_their_panels(
-    browser: Browser, page_server: ClientPageServer, two_roses: list[RoseBridge]
+    browser: Browser, page_server: ClientPageServer, two_roses: list[RoseBridge], inviter: int
 ) -> None:
-    ra, rb = two_roses
+    # Both directions: A is the one who invites, B the one who answers.
+    ra, rb = two_roses[inviter], two_roses[1 - inviter]
+    name_a, name_b = NAMES[inviter], NAMES[1 - inviter]
     async with contextlib.AsyncExitStack() as pages:
         clients = []
         for bridge in (ra, rb):
@@ -126,6 +133,7 @@ async def test_two_roses_link_through_their_panels(
         invite_box = panel_a.locator("[data-role=invite-token]")
         await expect(invite_box).to_have_value(re.compile(r"^wpi"), timeout=30_000)
         invite = await invite_box.input_value()
+        await expect(panel_a.locator("[data-role=me]")).to_contain_text(name_a)
         # The expiry comes from party-state's my_token_expires_at.
         await expect(panel_a.locator("[data-role=invite-countdown]")).to_have_text(
             re.compile(r"expires in (9|10):\d\d"), timeout=10_000
@@ -146,8 +154,8 @@ async def test_two_roses_link_through_their_panels(
         # A pastes the answer: the link completes; each sees the other, honestly.
         await paste(panel_a, answer)
         await expect(panel_a.locator("[data-role=paste]")).to_have_value("", timeout=30_000)
-        row_b = panel_a.locator(".rpm-member", has_text="Jinx Enjoyer#EUW")
-        row_a = panel_b.locator(".rpm-member", has_text="Ahri Main#EUW")
+        row_b = panel_a.locator(".rpm-member", has_text=name_b)
+        row_a = panel_b.locator(".rpm-member", has_text=name_a)
         for row in (row_b, row_a):
             await expect(row.locator("[data-role=status]")).to_have_text(
                 re.compile(r"^direct"), timeout=30_000
