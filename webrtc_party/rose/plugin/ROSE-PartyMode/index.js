@@ -906,8 +906,10 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     // Invite
     const invite = model.invite;
     const expired = isExpired(invite);
-    ui.inviteBlock.root.hidden = !invite || expired;
-    ui.inviteHint.hidden = !invite || expired;
+    // While our answer waits to be sent back, it is the one token shown: no mix-up.
+    const answering = !!model.answer && !isExpired(model.answer);
+    ui.inviteBlock.root.hidden = !invite || expired || answering;
+    ui.inviteHint.hidden = !invite || expired || answering;
     ui.inviteExpired.hidden = !expired;
     setToken(ui.inviteBlock, invite);
     updateCountdown(ui.inviteBlock, invite);
