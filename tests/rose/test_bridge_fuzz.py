@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -61,3 +62,19 @@ def test_handling_with_the_party_on(parties: FuzzParties) -> None:
     run()
     state = parties.enabled.control.snapshot()
     assert state.enabled  # nothing a panel sent in the run broke the party
+
+
+def test_the_long_run_script_runs_clean_with_a_small_budget(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.rose.bridge_fuzz import main
+
+    assert main(["--cases", "300", "--seed", "5"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["target"] for r in lines] == [
+        "decode_request",
+        "admission",
+        "handle, no League client",
+        "handle, party on",
+    ]
+    assert all(r["cases"] == 300 and r["failures"] == 0 for r in lines)
