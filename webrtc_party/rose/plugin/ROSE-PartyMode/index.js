@@ -290,6 +290,7 @@
     pasteNote: null, // {kind: 'error' | 'ok', text}
     pasteBusy: false,
     pasteQueued: null, // a paste waiting for party mode to come on
+    awaitingResult: false, // accepted; party-state.last_result will say what it did
     lastResultAt: null,
     notice: null, // an error not tied to the paste box
     warnings: [],
