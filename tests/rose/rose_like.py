@@ -192,14 +192,16 @@ class RoseLikeServer:
 
 
 class RoseLikeBroadcaster:
-    def __init__(self, server: RoseLikeServer, shared_state: RoseLikeState) -> None:
+    def __init__(self, server: RoseLikeServer, shared_state: Any) -> None:
         self.websocket_server = server
         self.shared_state = shared_state
         self.party_broadcasts = 0
+        self.caller_threads: set[str] = set()  # who called broadcast_party_state
 
     def broadcast_party_state(self) -> None:
         if not self.websocket_server.loop or not self.websocket_server.connections:
             return
+        self.caller_threads.add(threading.current_thread().name)
         manager = getattr(self.shared_state, "party_manager", None)
         if not manager:
             payload: Json = {"type": "party-state", "enabled": False, "my_token": None}
@@ -228,8 +230,8 @@ class RoseLikeHandler:
     def __init__(
         self,
         server: RoseLikeServer,
-        shared_state: RoseLikeState,
-        lcu: RoseLikeLcu | None,
+        shared_state: Any,
+        lcu: Any,
         injection_manager: Any,
         broadcaster: RoseLikeBroadcaster,
         manager_class: Callable[[Any, Any, Any], Any] | None = None,
@@ -382,17 +384,24 @@ class RoseLikeHandler:
 
 
 class RoseLikeRose:
-    """One Rose: server loop, shared state, lcu, injection manager, broadcaster, handler."""
+    """One Rose: server loop, shared state, lcu, injection manager, broadcaster, handler.
+
+    ``state`` and ``lcu`` may be Rose's real ``SharedState`` and ``LCU`` (under ROSE_SRC)."""
 
     def __init__(
         self,
         lockfile: Path | None,
         data_dir: Path,
         manager_class: Callable[[Any, Any, Any], Any] | None = None,
+        *,
+        state: Any = None,
+        lcu: Any = None,
     ) -> None:
         self.server = RoseLikeServer()
-        self.state = RoseLikeState()
-        self.lcu = RoseLikeLcu(lockfile) if lockfile is not None else None
+        self.state: Any = state if state is not None else RoseLikeState()
+        if lcu is None and lockfile is not None:
+            lcu = RoseLikeLcu(lockfile)
+        self.lcu: Any = lcu
         skins, mods = data_dir / "skins", data_dir / "mods" / "skins"
         skins.mkdir(parents=True, exist_ok=True)
         mods.mkdir(parents=True, exist_ok=True)

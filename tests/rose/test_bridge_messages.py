@@ -21,7 +21,9 @@ from webrtc_party.rose.bridge_messages import (
     encode_error,
     encode_peer_removed,
     encode_phase_change,
+    encode_result,
     encode_state,
+    encode_state_fields,
     encode_token_failure,
     encode_token_result,
     error_code,
@@ -142,6 +144,78 @@ def test_state_carries_every_member_field_and_rose_shape() -> None:
     assert peer["connected"] and peer["in_lobby"] and peer["summoner_name"] == "Jinx#EUW"
     assert peer["skin_selection"]["chroma_id"] == 238004
     assert json.loads(json.dumps(msg)) == msg
+
+
+ROSE_KEYS = {"enabled", "my_token", "my_summoner_id", "my_summoner_name", "peers"}
+ROSE_PEER_KEYS = {
+    "summoner_id",
+    "summoner_name",
+    "connected",
+    "connection_state",
+    "in_lobby",
+    "skin_selection",
+}
+
+
+def test_the_state_rose_broadcasts() -> None:
+    old = PendingToken(PendingTokenKind.ANSWER, "wpaOLD", 300)
+    new = PendingToken(PendingTokenKind.ANSWER, "wpaNEW", 300)  # a tie: the later one wins
+    lost = member(
+        puuid="p2",
+        status="lost",
+        status_text="lost",
+        via=None,
+        injection="rejected",
+        injection_detail="the archive is not a mod",
+    )
+    snap = PartySnapshot(
+        True, None, (member(), lost), (old, new), "ChampSelect", 5.0, warnings=("No League client",)
+    )
+    result = encode_result(False, "error", 4.0, ExpiredTokenError("This token has expired."))
+    state = encode_state_fields(snap, result)
+    assert "type" not in state and "timestamp" not in state
+    assert ROSE_KEYS <= set(state) and state["my_token"] is None
+    assert (state["my_answer"], state["my_answer_expires_at"]) == ("wpaNEW", 300)
+    assert state["last_result"] == {
+        "ok": False,
+        "kind": "error",
+        "error": "This token has expired.",
+        "code": "expired",
+        "at": 4.0,
+    }
+    assert state["warnings"] == ["No League client"]
+    assert [set(p) for p in state["peers"]] == [ROSE_PEER_KEYS, ROSE_PEER_KEYS]
+    assert [(p["connected"], p["connection_state"]) for p in state["peers"]] == [
+        (True, "relayed"),
+        (False, "lost"),
+    ]
+    assert encode_state(snap, last_result=result) == {
+        "type": "party-state",
+        **state,
+        "timestamp": 5.0,
+    }
+    assert {**encode_state_fields(snap)}["last_result"] is None
+    assert encode_result(True, "answer", 1.0) == {
+        "ok": True,
+        "kind": "answer",
+        "error": None,
+        "code": None,
+        "at": 1.0,
+    }
+
+
+def test_injection_problems_become_warnings() -> None:
+    from webrtc_party.rose.party_view import injection_warnings
+
+    ok = member(injection="injected", injection_detail="fine")
+    missing = member(
+        riot_id="Lux#EUW",
+        injection="missing-locally",
+        injection_detail="skin 99007 is not in your skins folder",
+    )
+    assert injection_warnings([ok, missing]) == (
+        "Lux#EUW's skin was not injected: skin 99007 is not in your skins folder",
+    )
 
 
 def test_replies() -> None:

@@ -191,3 +191,24 @@ def test_a_slow_party_gives_a_sentence() -> None:
     finally:
         manager._party._timeout = 10.0
         manager.close()
+
+
+def test_the_manager_imports_no_webrtc_stack() -> None:
+    """Rose imports the manager at start-up: aiortc, av and aiohttp load on the party thread.
+
+    The package's ``__init__`` is another module's business, so it is stubbed here."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, types, webrtc_party, pathlib\n"
+        "pkg = types.ModuleType('webrtc_party.rose')\n"
+        "pkg.__path__ = [str(pathlib.Path(webrtc_party.__file__).parent / 'rose')]\n"
+        "sys.modules['webrtc_party.rose'] = pkg\n"
+        "import webrtc_party.rose.manager as m\n"
+        "m.PartyManager(None, None, None).get_state_dict()\n"
+        "bad = [k for k in sys.modules if k.split('.')[0] in ('aiortc', 'av', 'aiohttp')]\n"
+        "print(','.join(sorted(bad)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -8,51 +8,26 @@ forced base skin.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.rose.party_kit import FAST
+from tests.rose.manager_kit import (  # FastManager: tests/ui imports it from here too
+    AHRI,
+    JINX,
+    LUX,
+    FastManager,
+    NoClientManager,
+    connected,
+    link,
+    peers,
+    wait,
+)
 from tests.rose.rose_kit import make_zip, mod_payload
 from tests.rose.rose_like import EmulatorThread, RoseLikeRose
-from webrtc_party.rose.manager import PartyManager
 from webrtc_party.rose.modindex import content_hash
-from webrtc_party.rose.rose_setup import rose_service
-from webrtc_party.rose.service import PartyService
-
-AHRI, JINX, LUX = 103, 222, 99
-
-
-class FastManager(PartyManager):
-    """Rose's constructor and Rose's service, with test-sized retry delays."""
-
-    identity_wait = 10.0
-
-    def _rose_factory(self) -> PartyService:
-        return rose_service(
-            self._lcu,
-            self._rose_state,
-            self._injection_manager,
-            party_config=FAST,
-            identity_wait=self.identity_wait,
-            retry_delay=0.2,
-            tick=0.2,
-            poll=0.1,
-        )
-
-
-class NoClientManager(FastManager):
-    identity_wait = 1.0
-
-
-def wait(check: Callable[[], bool], within: float = 30.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -86,31 +61,6 @@ def three(
         e.stop()
 
 
-def peers(rose: RoseLikeRose) -> dict[int, dict[str, Any]]:
-    return {p["summoner_id"]: p for p in rose.manager.get_state_dict()["peers"]}
-
-
-def connected(rose: RoseLikeRose, n: int) -> bool:
-    return sum(bool(p["connected"]) for p in peers(rose).values()) == n
-
-
-def link(inviter: RoseLikeRose, joiner: RoseLikeRose) -> None:
-    """The two-step handshake over Rose's five messages, as a user does it."""
-    reply = inviter.request({"type": "party-enable"}, "party-enabled")
-    assert reply["success"] is True and reply["token"].startswith("wpi"), reply
-    invite = reply["token"]
-    if joiner.manager is None or not joiner.manager.enabled:
-        assert joiner.request({"type": "party-enable"}, "party-enabled")["success"] is True
-    added = joiner.request({"type": "party-add-peer", "token": invite}, "party-peer-added")
-    assert added == {"type": "party-peer-added", "success": True, "error": None}
-    state = joiner.request({"type": "party-get-state"}, "party-state")
-    answer = state["my_answer"]
-    assert answer and answer.startswith("wpa") and state["last_result"]["kind"] == "answer"
-    assert state["my_answer_expires_at"] > time.time()
-    done = inviter.request({"type": "party-add-peer", "token": answer}, "party-peer-added")
-    assert done == {"type": "party-peer-added", "success": True, "error": None}
-
-
 def test_three_roses_both_directions_three_games_and_a_friend_leaving(
     three: tuple[list[EmulatorThread], list[RoseLikeRose]],
 ) -> None:
@@ -125,7 +75,7 @@ def test_three_roses_both_directions_three_games_and_a_friend_leaving(
     assert a.handler.errors == [] and b.handler.errors == [] and c.handler.errors == []
 
     # broadcasts went through Rose's hop: get_state_dict() in our thread, sent on Rose's loop
-    assert a.broadcaster.party_broadcasts > 0
+    assert a.broadcaster.party_broadcasts > 0 and a.broadcaster.caller_threads == {"webrtc-party"}
     last = a.server.wait_for(lambda m: m["type"] == "party-state" and len(m["peers"]) == 2)
     assert {p["summoner_id"] for p in last["peers"]} == {ids[1], ids[2]}
     assert last["my_summoner_id"] == ids[0] and "type" not in a.manager.get_state_dict()
@@ -170,8 +120,11 @@ def test_three_roses_both_directions_three_games_and_a_friend_leaving(
                 for s in rose.manager.get_party_skins()  # from this plain thread, like Rose's
             }
 
-        shown = b.manager._party.service.league.my_selection  # what B's client shows (a test peek)
-        assert shown is not None and shown.skin_id != 222005
+        def shown() -> Any:  # what B's League client shows (a peek at B's service)
+            return b.manager._party.service.league.my_selection
+
+        wait(lambda: shown() is not None)
+        assert shown().skin_id != 222005
         wait(lambda: skins_of(a) == {puuids[1]: want_b, puuids[2]: want_c}, 30)
         wait(lambda: skins_of(b) == {puuids[0]: want_a, puuids[2]: want_c}, 30)
         wait(lambda: skins_of(c) == {puuids[0]: want_a, puuids[1]: want_b}, 30)
@@ -235,5 +188,20 @@ def test_enable_without_a_league_client_says_so(
         assert rose.lcu.refreshes > 0  # credentials were asked of Rose's lcu
         state = rose.request({"type": "party-get-state"}, "party-state")
         assert state["enabled"] is False and any("League" in w for w in state["warnings"])
+    finally:
+        rose.close()
+
+
+def test_a_bad_network_setting_is_a_sentence_and_can_be_fixed(
+    tmp_path: Path, network_env: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WEBRTC_PARTY_STUN", "stun.example.com")  # no scheme
+    rose = RoseLikeRose(tmp_path / "no-client" / "lockfile", tmp_path / "Rose", NoClientManager)
+    try:
+        reply = rose.request({"type": "party-enable"}, "party-enabled")
+        assert reply["success"] is False and "WEBRTC_PARTY_STUN" in reply["error"], reply
+        monkeypatch.setenv("WEBRTC_PARTY_STUN", "none")  # fixed: the next enable starts afresh
+        reply = rose.request({"type": "party-enable"}, "party-enabled")
+        assert reply["success"] is False and "League client" in reply["error"], reply
     finally:
         rose.close()

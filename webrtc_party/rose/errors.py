@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from webrtc_party.errors import LocalError
+from webrtc_party.lcu.errors import LcuTlsError
 
-__all__ = ["NoLeagueClientError", "NotEnabledError", "PartyTimeoutError", "ServiceClosedError"]
+__all__ = [
+    "NoLeagueClientError",
+    "NotEnabledError",
+    "PartyTimeoutError",
+    "ServiceClosedError",
+    "league_problem",
+]
 
 
 class NoLeagueClientError(LocalError):
@@ -29,3 +36,10 @@ class PartyTimeoutError(LocalError):
     """The party's thread did not answer in time."""
 
     code = "timeout"
+
+
+def league_problem(exc: Exception) -> str:
+    """The warning the panel shows while the League client cannot be reached."""
+    if isinstance(exc, LcuTlsError):
+        return f"The League client's certificate was not accepted: {exc}"
+    return f"No League client: {exc}. Start League and log in."

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from webrtc_party.errors import PartyError
 from webrtc_party.loops import run_party
 from webrtc_party.rose.errors import PartyTimeoutError, ServiceClosedError
 
@@ -56,8 +57,10 @@ class PartyThread:
         """Start the party thread if needed; never waits (the future says when it is up)."""
         with self._start_lock:
             thread, ready = self._thread, self._ready
-            if thread is not None and ready is not None and (thread.is_alive() or not ready.done()):
-                return ready
+            if thread is not None and ready is not None:
+                failed = ready.done() and ready.exception() is not None
+                if not failed and (thread.is_alive() or not ready.done()):
+                    return ready  # starting or running (a failed start is tried again)
             ready = concurrent.futures.Future()
             self._ready = ready
             self._thread = threading.Thread(
@@ -76,7 +79,10 @@ class PartyThread:
         except BaseException as exc:  # the thread must say why it died
             if not ready.done():
                 ready.set_exception(exc)
-            log.exception("the party thread stopped")
+            if isinstance(exc, PartyError):  # e.g. a bad WEBRTC_PARTY_* value: a sentence
+                log.warning("the party could not start: %s", exc)
+            else:
+                log.exception("the party thread stopped")
 
     async def _main(self, ready: concurrent.futures.Future[None]) -> None:
         self.loop = asyncio.get_running_loop()
@@ -88,6 +94,7 @@ class PartyThread:
             await self._stopped.wait()
         self.service = None
         self._on_stopped()
+        await asyncio.sleep(0.1)  # let closed TLS transports finish before the loop ends
 
     def close(self) -> None:
         """Leave the party and stop the thread."""

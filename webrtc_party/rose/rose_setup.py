@@ -61,8 +61,21 @@ def rose_folders(
     if zips:
         skins = Path(zips)
         return RoseFolders(skins, skins.parent / "mods")
-    base = rose_user_data_dir(environ, platform)
+    base = _roses_own_data_dir() if injection_manager is not None else None
+    base = base or rose_user_data_dir(environ, platform)
     return RoseFolders(base / "skins", base / "mods")
+
+
+def _roses_own_data_dir() -> Path | None:
+    """Inside Rose, Rose's own answer (it also finds the desktop user's folder when Rose runs
+    elevated as another account, utils/core/paths.py 156-176)."""
+    try:
+        from utils.core.paths import get_user_data_dir  # type: ignore[import-not-found]
+
+        found = get_user_data_dir()
+    except Exception:  # not inside Rose, or Rose's module failed: use Rose's rules ourselves
+        return None
+    return Path(found) if isinstance(found, str | os.PathLike) else None
 
 
 def rose_service(

@@ -2,17 +2,17 @@
 
 No I/O: the caller passes a SharedState-like object (any object with Rose's attribute names),
 a chroma -> base skin lookup and the custom-mods root; :func:`read_pick` says what Rose will
-inject, in Rose's own order of precedence (pengu/.. and threads/.. at 59922fc):
+inject, in Rose's own order of precedence (Rose at 59922fc):
 
 1. ``selected_custom_mod`` (a dict: skin_id, champion_id, mod_name, mod_path, relative_path),
    threads/handlers/injection_trigger.py 182-190 and 608-666;
 2. historic mode (``historic_mode_active`` + ``historic_skin_id``: a skin/chroma id or
    ``"path:skins/<skin_id>/<file>"`` for a custom mod), threads/utilities/skin_name_resolver.py
-   77-126;
-3. random mode (``random_mode_active`` + ``random_skin_id``), skin_name_resolver.py 128-142;
+   78-126;
+3. random mode (``random_mode_active`` + ``random_skin_id``), skin_name_resolver.py 128-143;
 4. Swiftplay (``is_swiftplay_mode`` + ``swiftplay_skin_tracking`` {champion_id: skin_id});
 5. the hovered skin ``last_hovered_skin_id`` (may be an unowned skin, a chroma or a form's fake
-   id) with ``selected_chroma_id``, skin_name_resolver.py 144-157, injection_trigger.py 154-172.
+   id) with ``selected_chroma_id``, skin_name_resolver.py 145-157, injection_trigger.py 154-172.
 
 ``selected_skin_id`` is the OWNED skin the client shows (Rose forces the base skin for an
 unowned pick), so it is never used. Forms (ui/chroma/special_cases.py) are carried as a

@@ -31,7 +31,7 @@ from webrtc_party.rose.control import (
     PendingTokenKind,
     TokenOutcome,
 )
-from webrtc_party.rose.errors import NoLeagueClientError, NotEnabledError
+from webrtc_party.rose.errors import NoLeagueClientError, NotEnabledError, league_problem
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.party_view import (
     PartyPicture,
@@ -340,15 +340,21 @@ class PartyService:
         last = ""
         while True:
             try:
-                async for state in self._league_source():
-                    last = ""
-                    if self._league_problem is not None:
-                        self._league_problem = None
-                        self._changed()
-                    await self.apply_league(state)
+                states = self._league_source()
+                try:
+                    async for state in states:
+                        last = ""
+                        if self._league_problem is not None:
+                            self._league_problem = None
+                            self._changed()
+                        await self.apply_league(state)
+                finally:  # close the client's connections now, not when the loop dies
+                    close = getattr(states, "aclose", None)
+                    if close is not None:
+                        await close()
             except Exception as exc:  # the client may start later: keep looking, quietly
                 text = f"{type(exc).__name__}: {exc}"
-                self._league_problem = f"No League client: {exc}. Start League and log in."
+                self._league_problem = league_problem(exc)
                 self._changed()
                 level = logging.DEBUG if text == last else logging.WARNING
                 log.log(
