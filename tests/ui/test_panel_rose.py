@@ -31,8 +31,8 @@ from playwright.async_api import Browser, Locator, expect  # noqa: E402
 
 from signaling.errors import TokenError  # noqa: E402
 from signaling.token import parse_token  # noqa: E402
+from tests.rose.manager_kit import FastManager  # noqa: E402
 from tests.rose.rose_like import EmulatorThread, RoseLikeRose  # noqa: E402
-from tests.rose.test_manager_rose_contract import FastManager  # noqa: E402
 from tests.ui.harness import ClientPage, ClientPageServer  # noqa: E402
 from tests.ui.rose_bridge import ROSE_BRIDGE_JS, RoseBridge, in_thread  # noqa: E402
 
