@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import aiohttp
 
@@ -38,10 +40,11 @@ def test_demo_runs_the_whole_flow_quickly() -> None:
     assert "Traceback" not in done.stderr
 
 
-async def test_serve_with_emulator_answers_on_the_bridge() -> None:
+async def test_serve_with_emulator_answers_on_the_bridge(tmp_path: Path) -> None:
     proc = await asyncio.create_subprocess_exec(
         *CLI,
         *("serve", "--emulator", "--no-stun", "--port", "0", "--exit-after", "20"),
+        *("--plugin-dir", str(tmp_path)),  # the bridge key goes there, as for the panel
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -58,7 +61,9 @@ async def test_serve_with_emulator_answers_on_the_bridge() -> None:
         async with aiohttp.ClientSession() as http:
             async with http.get(f"http://127.0.0.1:{port}/bridge-port") as resp:
                 assert int(await resp.text()) == port
-            ws = await http.ws_connect(f"http://127.0.0.1:{port}/")
+            key = json.loads((tmp_path / "bridge-key.json").read_text())
+            assert key["port"] == port
+            ws = await http.ws_connect(f"http://127.0.0.1:{port}/", params={"key": key["key"]})
             await ws.send_json({"type": "party-enable"})
             while True:
                 msg = await ws.receive_json(timeout=20)

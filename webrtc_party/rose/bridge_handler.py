@@ -71,7 +71,8 @@ async def _dispatch(control: PartyControl, req: Request) -> list[Json]:
         return [encode_state(control.snapshot(), rid)]
     if kind is RequestType.ENABLE:
         try:
-            token = await _invite(control, reuse=True)
+            # While on, Rose's panels ask again for the next friend: a fresh invite.
+            token = await _invite(control, reuse=not control.enabled)
         except PartyError as exc:
             return [encode_enabled(None, exc, rid)]
         return [encode_enabled(token, None, rid)]
