@@ -173,6 +173,23 @@ def test_a_restarted_member_with_an_old_incarnation_jumps_past_its_old_seq() -> 
     assert net.converged()
 
 
+def test_a_removed_member_comes_back_only_through_a_link_made_by_hand() -> None:
+    net = Network(3)
+    net.chain()
+    net.run(10)
+    net.cores[P[0]].remove(P[2], net.now)
+    net._flush(P[0])
+    net.run(10)
+    net.connect(P[0], P[2], manual=False)  # as an introduction would: refused
+    net.run(10)
+    assert P[2] not in {v.member_id for v in net.cores[P[0]].members(net.now)}
+    net.connect(P[0], P[2])  # the user pasted its token again: welcome back
+    net.run(10)
+    back = {v.member_id: v for v in net.cores[P[0]].members(net.now)}
+    assert P[2] in back and back[P[2]].status is MemberStatus.DIRECT
+    assert net.links_between(P[0], P[2])
+
+
 def test_remove_forgets_a_member_locally_and_refuses_it() -> None:
     net = Network(3)
     net.chain()

@@ -283,5 +283,6 @@ def test_the_injection_records_skip_a_relayed_stranger_on_my_team() -> None:
                         GamePhase.CHAMP_SELECT)
     forge(net, P[1], P[0], encode_message(sign_state(state, stranger_key)))
     team = TeamView.classic(P[0], 3, {stranger.puuid: 1, P[1]: 2})
-    skins = party_skins(net.cores[P[0]].members(net.now), team)
+    lobby = frozenset({P[1]})  # the client shows my friend in my lobby, not the stranger
+    skins = party_skins(net.cores[P[0]].members(net.now), team, lobby)
     assert [s.puuid for s in skins] == [P[1]]

@@ -162,6 +162,7 @@ class PartyCore(GossipCore):
         """Stop dealing with ``member`` here: close its links, forget it, ignore it from now.
 
         Local only: other members still see it, and this member relays nothing of it.
+        Introductions cannot bring it back; a link the user makes by hand with it can.
         """
         if member == self.me or self._closed:
             return

@@ -125,7 +125,10 @@ class GossipCore:
         known = member in self._store.states
         refusal = hello_refusal(link, hello, self.me, self._store.keys, known, self._full())
         if refusal is None and member in self._blocked:
-            refusal = CloseReason.REMOVED, "this member removed the peer"
+            if link.expect is None:  # a token the user pasted by hand: adding again undoes remove
+                self._blocked.discard(member)
+            else:
+                refusal = CloseReason.REMOVED, "this member removed the peer"
         if refusal is not None:
             self._close(link, *refusal)
         elif link.member is None:

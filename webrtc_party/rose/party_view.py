@@ -140,7 +140,7 @@ def trusted(view: MemberView, lobby: frozenset[str]) -> bool:
 
 
 def party_skins(
-    views: Iterable[MemberView], team: TeamView | None, lobby: frozenset[str] = frozenset()
+    views: Iterable[MemberView], team: TeamView | None, lobby: frozenset[str]
 ) -> tuple[PartySkin, ...]:
     """Records for the injection hook: trusted members on my team, with a selection."""
     mates = _on_team(team)
