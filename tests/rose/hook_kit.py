@@ -13,27 +13,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import shutil
 import threading
 import time
 import zipfile
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from tests.helpers import loopback_config
-from tests.rose.party_kit import FAST
-from webrtc_party.lcu.client import watch_league
-from webrtc_party.lcu.emulator import LcuEmulator
-from webrtc_party.lcu.state import LeagueState
+from tests.rose.manager_kit import service_over
+from tests.rose.rose_like import EmulatorThread
 from webrtc_party.rose import PartyInjectionHook
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.manager import PartyManager
 from webrtc_party.rose.modindex import content_hash
-from webrtc_party.rose.service import PartyService
 
 from .rose_kit import make_zip, mod_payload
 
@@ -243,19 +238,11 @@ def in_rose_thread(work: Callable[[], Any], name: str = "InjectionThread") -> An
     return out[0]
 
 
-class LeagueThread:
-    """A League-client emulator on its own loop thread (Rose's world has no test loop)."""
+class LeagueThread(EmulatorThread):
+    """A League-client emulator on its own loop thread, whose own skin the test can set."""
 
     def __init__(self, folder: Path, local: int, size: int, scenario: str = "premade") -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self.emu = LcuEmulator(folder, scenario, size=size, local=local)
-        self.run(self.emu.start())
-
-    def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(30)
+        super().__init__(folder, local, scenario=scenario, size=size)
 
     def choose_my_skin(self, skin_id: int) -> None:
         """What the League client reports after Rose's selection (e.g. a form's fake id)."""
@@ -267,32 +254,10 @@ class LeagueThread:
 
         self.run(change())
 
-    def stop(self) -> None:
-        self.run(self.emu.stop())
-        self.run(asyncio.sleep(0.2))  # let closed transports finish before the loop stops
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-        self.loop.close()
-
 
 def make_manager(league: LeagueThread, data: RoseData) -> PartyManager:
     """The one place these tests build a manager (over a service on an emulated client)."""
-    emu = league.emu
-
-    def source() -> AsyncIterator[LeagueState]:
-        return watch_league(emu.lockfile_path, cafile=emu.ca_path)
-
-    def service() -> PartyService:
-        return PartyService(
-            loopback_config(),
-            source,
-            party_config=FAST,
-            skins=SkinFiles(data.skins, data.custom),
-            retry_delay=0.2,
-            tick=0.2,
-        )
-
-    return PartyManager.for_service(service)
+    return PartyManager.for_service(service_over(league.emu, SkinFiles(data.skins, data.custom)))
 
 
 def wait(check: Callable[[], bool], within: float = 30.0) -> None:

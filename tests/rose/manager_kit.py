@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from tests.helpers import loopback_config
 from tests.rose.party_kit import FAST
 from tests.rose.rose_like import RoseLikeRose
+from webrtc_party.lcu.client import watch_league
+from webrtc_party.lcu.emulator import LcuEmulator
+from webrtc_party.lcu.state import LeagueState
+from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.manager import PartyManager
 from webrtc_party.rose.rose_setup import rose_service
 from webrtc_party.rose.service import PartyService
@@ -21,6 +26,7 @@ __all__ = [
     "connected",
     "link",
     "peers",
+    "service_over",
     "wait",
 ]
 
@@ -43,6 +49,20 @@ class FastManager(PartyManager):
             tick=0.2,
             poll=0.1,
         )
+
+
+def service_over(emu: LcuEmulator, skins: SkinFiles) -> Callable[[], PartyService]:
+    """A fast service factory on an emulated client: the package's own path (``for_service``)."""
+
+    def league() -> AsyncIterator[LeagueState]:
+        return watch_league(emu.lockfile_path, cafile=emu.ca_path)
+
+    def make() -> PartyService:
+        return PartyService(
+            loopback_config(), league, party_config=FAST, skins=skins, retry_delay=0.2, tick=0.2
+        )
+
+    return make
 
 
 class NoClientManager(FastManager):

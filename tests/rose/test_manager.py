@@ -5,62 +5,22 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import loopback_config
-from tests.rose.party_kit import FAST
+from tests.rose.manager_kit import service_over
 from tests.rose.rose_kit import FakeRoseInjector, RoseTree
+from tests.rose.rose_like import EmulatorThread
 from webrtc_party.errors import PartyError
-from webrtc_party.lcu.client import watch_league
-from webrtc_party.lcu.emulator import LcuEmulator
-from webrtc_party.lcu.state import LeagueState
 from webrtc_party.rose import PartyInjectionHook
 from webrtc_party.rose.control import PartySnapshot
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.manager import PartyManager
 from webrtc_party.rose.records import MemberStatus
 from webrtc_party.rose.service import PartyService
-
-
-class EmulatorThread:
-    """A League-client emulator on its own loop thread (Rose's world has no test loop)."""
-
-    def __init__(self, folder: Path, local: int) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self.emu = LcuEmulator(folder, "premade", size=2, local=local)
-        self.run(self.emu.start())
-
-    def run(self, coro: object) -> None:
-        asyncio.run_coroutine_threadsafe(coro, self.loop).result(20)  # type: ignore[arg-type]
-
-    def stop(self) -> None:
-        self.run(self.emu.stop())
-        self.run(asyncio.sleep(0.2))  # let closed transports finish before the loop stops
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-        self.loop.close()
-
-
-def factory(emu: LcuEmulator, tree: RoseTree) -> Callable[[], PartyService]:
-    def league() -> AsyncIterator[LeagueState]:
-        return watch_league(emu.lockfile_path, cafile=emu.ca_path)
-
-    def make() -> PartyService:
-        return PartyService(
-            loopback_config(),
-            league,
-            party_config=FAST,
-            skins=SkinFiles(tree.skins, tree.custom),
-            retry_delay=0.2,
-            tick=0.2,
-        )
-
-    return make
 
 
 def wait(check: Callable[[], bool], within: float = 20.0) -> None:
@@ -77,7 +37,8 @@ def rose_pair(
     emus = [EmulatorThread(tmp_path / f"lcu{i}", i) for i in range(2)]
     trees = [RoseTree(tmp_path / f"rose{i}") for i in range(2)]
     managers = [
-        PartyManager.for_service(factory(e.emu, t)) for e, t in zip(emus, trees, strict=True)
+        PartyManager.for_service(service_over(e.emu, SkinFiles(t.skins, t.custom)))
+        for e, t in zip(emus, trees, strict=True)
     ]
     yield emus, managers, trees
     for m in managers:
