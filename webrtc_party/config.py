@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from signaling.token import MAX_TTL
 from webrtc_party.errors import ConfigError
@@ -11,8 +12,14 @@ from webrtc_party.interfaces import InterfacePolicy
 
 __all__ = [
     "DEFAULT_STUN_SERVERS",
+    "ENV_INTERFACES",
+    "ENV_STUN",
+    "ENV_TURN",
+    "ENV_TURN_PASSWORD",
+    "ENV_TURN_USER",
     "IceServer",
     "LinkConfig",
+    "link_config_from_env",
     "parse_ice_url",
 ]
 
@@ -95,3 +102,61 @@ class LinkConfig:
             raise ConfigError("the heartbeat timeout must be longer than its interval")
         if self.turn is not None and self.turn.scheme == "stun":
             raise ConfigError("--turn needs a turn: or turns: URL")
+
+
+# -- the environment (Rose starts the party with no command line) ---------------------------
+
+ENV_STUN = "WEBRTC_PARTY_STUN"  # "none" or comma-separated stun: URLs
+ENV_INTERFACES = "WEBRTC_PARTY_INTERFACES"  # comma-separated names/IPs, as --interface
+ENV_TURN = "WEBRTC_PARTY_TURN"  # a turn:/turns: URL
+ENV_TURN_USER = "WEBRTC_PARTY_TURN_USER"
+ENV_TURN_PASSWORD = "WEBRTC_PARTY_TURN_PASSWORD"
+
+
+def _items(name: str, value: str) -> tuple[str, ...]:
+    items = tuple(v.strip() for v in value.split(","))
+    if not all(items):
+        raise ConfigError(f"{name}={value!r} has an empty item; separate values with commas")
+    return items
+
+
+def link_config_from_env(environ: Mapping[str, str], base: LinkConfig | None = None) -> LinkConfig:
+    """``base`` (default: the defaults) with the ``WEBRTC_PARTY_*`` network overrides applied.
+
+    Unset or empty variables change nothing; a bad value raises :class:`ConfigError` naming it.
+    """
+    config = base or LinkConfig()
+    changes: dict[str, object] = {}
+    stun = environ.get(ENV_STUN, "").strip()
+    if stun.lower() == "none":
+        changes["stun"] = ()
+    elif stun:
+        servers = []
+        for url in _items(ENV_STUN, stun):
+            try:
+                server = parse_ice_url(url)
+            except ConfigError as exc:
+                raise ConfigError(f"{ENV_STUN}: {exc}") from None
+            if server.scheme != "stun":
+                raise ConfigError(f"{ENV_STUN} takes stun: URLs; put a TURN server in {ENV_TURN}")
+            servers.append(server)
+        changes["stun"] = tuple(servers)
+    interfaces = environ.get(ENV_INTERFACES, "").strip()
+    if interfaces:
+        only = _items(ENV_INTERFACES, interfaces)
+        changes["interfaces"] = InterfacePolicy(
+            allow_loopback=True, allow_link_local=True, only=only
+        )
+    turn = environ.get(ENV_TURN, "").strip()
+    user = environ.get(ENV_TURN_USER) or None
+    password = environ.get(ENV_TURN_PASSWORD)
+    if turn:
+        try:
+            changes["turn"] = parse_ice_url(turn, user, password)
+        except ConfigError as exc:
+            raise ConfigError(
+                f"{ENV_TURN}: {exc} (set {ENV_TURN_USER} and {ENV_TURN_PASSWORD})"
+            ) from None
+    elif user or password:
+        raise ConfigError(f"{ENV_TURN_USER}/{ENV_TURN_PASSWORD} need {ENV_TURN}")
+    return replace(config, **changes) if changes else config  # type: ignore[arg-type]

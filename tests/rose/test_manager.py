@@ -13,6 +13,7 @@ import pytest
 from tests.helpers import loopback_config
 from tests.rose.party_kit import FAST
 from tests.rose.rose_kit import FakeRoseInjector, RoseTree
+from webrtc_party.errors import PartyError
 from webrtc_party.lcu.client import watch_league
 from webrtc_party.lcu.emulator import LcuEmulator
 from webrtc_party.lcu.state import LeagueState
@@ -75,7 +76,9 @@ def rose_pair(
 ) -> Iterator[tuple[list[EmulatorThread], list[PartyManager], list[RoseTree]]]:
     emus = [EmulatorThread(tmp_path / f"lcu{i}", i) for i in range(2)]
     trees = [RoseTree(tmp_path / f"rose{i}") for i in range(2)]
-    managers = [PartyManager(factory(e.emu, t)) for e, t in zip(emus, trees, strict=True)]
+    managers = [
+        PartyManager.for_service(factory(e.emu, t)) for e, t in zip(emus, trees, strict=True)
+    ]
     yield emus, managers, trees
     for m in managers:
         m.close()
@@ -92,16 +95,20 @@ def test_rose_flow_from_threads(
     assert not ma.enabled
     wait(lambda: ma.service.league.me is not None and mb.service.league.me is not None)
 
-    token = ma.enable()
+    token = ma.enable_blocking()
     assert token.startswith("wpi") and ma.enabled and ma.last_error is None
-    assert ma.enable() == token  # enabling twice hands out the same invite
+    again = ma.enable_blocking()  # enabling twice hands out a fresh invite for the next friend
+    assert again.startswith("wpi") and again != token
+    assert ma.get_state_dict()["my_token"] == again
 
-    bad = mb.add_peer("not a token at all")
+    bad = mb.paste("not a token at all")
     assert not bad and bad.code == "not-a-token" and bad.error
-    answer = mb.add_peer(token)
+    answer = mb.paste(token)
     assert answer and answer.answer is not None and answer.answer.startswith("wpa")
-    done = ma.add_peer(answer.answer)
+    assert mb.get_state_dict()["my_answer"] == answer.answer
+    done = ma.paste(answer.answer)
     assert done and done.answer is None
+    assert ma.get_state_dict()["last_result"]["kind"] == "completed"
 
     mod = tb.add_custom_archive(222002, "arcane.zip", "arcane")
     assert mb.set_custom_mod(222002, mod, "Arcane") is True
@@ -135,28 +142,32 @@ def test_rose_flow_from_threads(
     detail = ma.snapshot().members[0].injection_detail
     assert detail is not None and "custom mod not found locally" in detail
 
-    assert ma.remove_peer(eb.emu.world.me.summoner_id) is True
-    assert ma.remove_peer(12345) is False
-    ma.disable()
+    assert ma.remove_blocking(eb.emu.world.me.summoner_id) is True
+    assert ma.remove_blocking(12345) is False
+    ma.disable_blocking()
     assert not ma.enabled and ma.get_party_skins() == []
 
 
-def test_errors_come_back_as_values_and_loops_are_never_blocked(tmp_path: Path) -> None:
-    manager = PartyManager(
+def test_errors_are_sentences_and_loops_are_never_blocked(tmp_path: Path) -> None:
+    manager = PartyManager.for_service(
         lambda: PartyService(loopback_config(), None, identity_wait=0.1), timeout=10
     )
     try:
-        assert manager.enable() == ""
+        with pytest.raises(PartyError, match="League client"):
+            manager.enable_blocking()
         assert manager.last_error is not None and "League client" in manager.last_error
-        result = manager.add_peer("wpiXYZ")
+        result = manager.paste("wpiXYZ")
         assert not result and result.code in ("damaged", "no-league-client")
-        assert manager.remove_peer(1) is False
+        assert manager.remove_blocking(1) is False
         assert manager.get_party_skins() == [] and manager.get_team_view() is None
 
         async def on_a_loop() -> None:
-            with pytest.raises(RuntimeError, match="_async"):
-                manager.enable()
-            assert await manager.enable_async() == ""
+            with pytest.raises(RuntimeError, match="async"):
+                manager.enable_blocking()
+            with pytest.raises(PartyError, match="League client"):
+                await manager.enable()
+            ok, error = await manager.add_peer("wpiXYZ")
+            assert ok is False and error
             assert manager.get_party_skins() == []  # cached answer, no blocking
             replies = await manager.handle_ui_message_async('{"type":"party-get-state"}')
             assert replies[0].message["type"] == "party-state"
@@ -166,15 +177,17 @@ def test_errors_come_back_as_values_and_loops_are_never_blocked(tmp_path: Path) 
         manager.close()
 
 
-def test_a_slow_party_gives_a_value_not_an_exception() -> None:
-    manager = PartyManager(lambda: PartyService(loopback_config(), None, identity_wait=1.0))
+def test_a_slow_party_gives_a_sentence() -> None:
+    manager = PartyManager.for_service(
+        lambda: PartyService(loopback_config(), None, identity_wait=1.0)
+    )
     try:
         manager.start()
         manager._timeout = 0.2  # the caller gives up long before the service does
-        assert manager.enable() == ""
-        assert manager.last_error is not None and "in time" in manager.last_error
-        slow = manager.add_peer("wpiXYZ")
-        assert not slow and slow.error is not None
+        with pytest.raises(PartyError, match="in time"):
+            manager.enable_blocking()
+        slow = manager.paste("wpiXYZ")
+        assert not slow and slow.error is not None and "in time" in slow.error
     finally:
         manager._timeout = 10.0
         manager.close()

@@ -2,8 +2,14 @@
 
 TLS is verified against Riot's root certificate shipped in ``data/riotgames.pem``
 (the client's certificate names no usable host, so hostname checks are off);
-``cafile=`` points elsewhere (the emulator's root) and ``verify=False`` opts out.
+``cafile=`` points elsewhere (the emulator's root), and so does the environment variable
+``WEBRTC_PARTY_LCU_CAFILE`` when no ``cafile`` is given; ``verify=False`` opts out.
 Every request carries an explicit ``Authorization: Basic`` header.
+
+The watcher finds the client through the lockfile, or through a credentials provider
+(``credentials=``): a function that returns the current :class:`Lockfile` on every
+(re)connect, e.g. :func:`credentials_from_connection` over an object that already tracks
+the lockfile (Rose's ``lcu``), so there is one lockfile discovery, not two.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import ssl
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
@@ -29,6 +36,8 @@ from webrtc_party.lcu.errors import (
     LcuProtocolError,
     LcuRequestError,
     LcuTlsError,
+    LockfileMalformedError,
+    LockfileNotFoundError,
     LockfileStaleError,
 )
 from webrtc_party.lcu.gamedata import load_game_data
@@ -44,11 +53,15 @@ from webrtc_party.lcu.wamp import (
 )
 
 __all__ = [
+    "CAFILE_ENV",
+    "Credentials",
     "EventStream",
     "LcuClient",
     "LeagueUpdate",
     "LeagueWatcher",
     "NotInPhase",
+    "credentials_from_connection",
+    "default_cafile",
     "make_ssl_context",
     "read_snapshot",
     "riot_root_path",
@@ -58,6 +71,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 Json = Any
 READY_PROBE = "/lol-summoner/v1/current-summoner"
+CAFILE_ENV = "WEBRTC_PARTY_LCU_CAFILE"
+Credentials = Callable[[], Lockfile]
+"""Called (in a worker thread) on every (re)connect: the client's current credentials."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,18 @@ def riot_root_path() -> Path:
     return Path(str(resources.files("webrtc_party.lcu").joinpath("data").joinpath("riotgames.pem")))
 
 
+def default_cafile(environ: Mapping[str, str] | None = None) -> Path:
+    """The root to verify against: ``WEBRTC_PARTY_LCU_CAFILE`` if set, else Riot's."""
+    env = os.environ if environ is None else environ
+    named = env.get(CAFILE_ENV, "").strip()
+    if not named:
+        return riot_root_path()
+    path = Path(named)
+    if not path.is_file():
+        raise LcuTlsError(f"{CAFILE_ENV}={named!r}: no such certificate file")
+    return path
+
+
 def make_ssl_context(cafile: Path | None = None, verify: bool = True) -> ssl.SSLContext:
     """Verify the chain against Riot's root (or ``cafile``), without hostname checks."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -80,8 +108,34 @@ def make_ssl_context(cafile: Path | None = None, verify: bool = True) -> ssl.SSL
         ctx.verify_mode = ssl.CERT_NONE
         return ctx
     ctx.verify_mode = ssl.CERT_REQUIRED
-    ctx.load_verify_locations(cafile=str(cafile or riot_root_path()))
+    root = cafile or default_cafile()
+    try:
+        ctx.load_verify_locations(cafile=str(root))
+    except (OSError, ssl.SSLError) as exc:
+        raise LcuTlsError(f"cannot load the root certificate {root}: {exc}") from exc
     return ctx
+
+
+def credentials_from_connection(conn: Any) -> Credentials:
+    """Credentials read from an object with ``port``, ``pw`` and ``ok`` (Rose's ``lcu``).
+
+    Each call first runs ``conn.refresh_if_needed()`` when it has one (Rose re-reads the
+    lockfile there), then takes the port and password as they are now. Raises
+    :class:`LockfileNotFoundError` while the client is not running (``ok`` false)."""
+
+    def current() -> Lockfile:
+        refresh = getattr(conn, "refresh_if_needed", None)
+        if callable(refresh):
+            refresh()
+        port, password = getattr(conn, "port", None), getattr(conn, "pw", None)
+        if getattr(conn, "ok", True) is False or not port or not password:
+            raise LockfileNotFoundError("the League client is not running (no lockfile)")
+        try:
+            return Lockfile("LeagueClient", 0, int(port), str(password), "https")
+        except (TypeError, ValueError) as exc:
+            raise LockfileMalformedError(f"bad League client credentials: {exc}") from None
+
+    return current
 
 
 class LcuClient:
@@ -319,8 +373,10 @@ class LeagueWatcher:
         environ: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.monotonic,
         chroma_parents: Mapping[int, int] | None = None,
+        credentials: Credentials | None = None,
     ) -> None:
         self._path = lockfile
+        self._credentials = credentials
         self._cafile = cafile
         self._verify = verify
         self._ready_within = ready_within
@@ -332,12 +388,17 @@ class LeagueWatcher:
         self.connections = 0
         self.bad_frames = 0
 
+    def _find(self) -> Lockfile:
+        if self._credentials is not None:
+            return self._credentials()
+        return find_lockfile(self._path, self._environ)
+
     async def updates(self) -> AsyncGenerator[LeagueUpdate, None]:
         down_since: float | None = None
         delay = 0.05
         while True:
             try:
-                lock = await asyncio.to_thread(find_lockfile, self._path, self._environ)
+                lock = await asyncio.to_thread(self._find)
                 async with LcuClient(lock, cafile=self._cafile, verify=self._verify) as client:
                     await client.wait_ready(self._ready_within if down_since is None else 2.0)
                     async with client.subscribe() as stream:

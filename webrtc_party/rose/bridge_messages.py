@@ -41,7 +41,9 @@ __all__ = [
     "encode_member",
     "encode_peer_removed",
     "encode_phase_change",
+    "encode_result",
     "encode_state",
+    "encode_state_fields",
     "encode_token_failure",
     "encode_token_result",
     "error_code",
@@ -195,7 +197,7 @@ def encode_member(info: MemberInfo) -> Json:
 
 
 def _peer(info: MemberInfo) -> Json:
-    """A member in the shape of Rose's own panel."""
+    """A member in the shape of Rose's own panel (party/core/party_state.py at 59922fc)."""
     sel = None
     if info.champion_id is not None:
         sel = {
@@ -208,6 +210,7 @@ def _peer(info: MemberInfo) -> Json:
         "summoner_id": info.summoner_id,
         "summoner_name": info.riot_id,
         "connected": info.status in ("direct", "relayed"),
+        "connection_state": info.status,
         "in_lobby": info.in_lobby,
         "skin_selection": sel,
     }
@@ -217,30 +220,57 @@ def _pending(p: PendingToken) -> Json:
     return {"kind": p.kind.value, "token": p.token, "expires_at": p.expires_at}
 
 
-def encode_state(snap: PartySnapshot, request_id: str | int | None = None) -> Json:
-    invites = [p for p in snap.pending if p.kind is PendingTokenKind.INVITE]
-    newest = max(invites, key=lambda p: p.expires_at, default=None)
+def _newest(snap: PartySnapshot, kind: PendingTokenKind) -> PendingToken | None:
+    tokens = [p for p in reversed(snap.pending) if p.kind is kind]  # the latest wins a tie
+    return max(tokens, key=lambda p: p.expires_at, default=None)
+
+
+def encode_result(ok: bool, kind: str, at: float, error: BaseException | str | None = None) -> Json:
+    """``last_result`` of the state: what the last pasted token did.
+
+    ``kind``: ``answer`` (an invite was pasted: our answer is in ``my_answer``), ``completed``
+    (an answer finished one of our invites) or ``error``."""
+    code = None
+    if isinstance(error, BaseException):
+        code = error_code(error)
+    elif error is not None:
+        code = "internal"
+    text = None if error is None else str(error)
+    return {"ok": ok, "kind": kind, "error": text, "code": code, "at": at}
+
+
+def encode_state_fields(snap: PartySnapshot, last_result: Json | None = None) -> Json:
+    """The party state without ``type``/``timestamp``: Rose's ``get_state_dict()`` (Rose
+    spreads it into its own ``party-state`` message and adds its timestamp)."""
+    invite = _newest(snap, PendingTokenKind.INVITE)
+    answer = _newest(snap, PendingTokenKind.ANSWER)
     me = snap.me
-    return _tag(
-        {
-            "type": "party-state",
-            "bridge_version": BRIDGE_VERSION,
-            "enabled": snap.enabled,
-            "phase": snap.phase,
-            "party_phase": party_phase(snap.phase).value,
-            "my_token": None if newest is None else newest.token,
-            "my_token_expires_at": None if newest is None else newest.expires_at,
-            "pending": [_pending(p) for p in snap.pending],
-            "my_puuid": None if me is None else me.puuid,
-            "my_summoner_id": None if me is None else me.summoner_id,
-            "my_summoner_name": None if me is None else me.riot_id,
-            "me": None if me is None else encode_member(me),
-            "members": [encode_member(m) for m in snap.members],
-            "peers": [_peer(m) for m in snap.members],
-            "timestamp": snap.timestamp,
-        },
-        request_id,
-    )
+    return {
+        "bridge_version": BRIDGE_VERSION,
+        "enabled": snap.enabled,
+        "phase": snap.phase,
+        "party_phase": party_phase(snap.phase).value,
+        "my_token": None if invite is None else invite.token,
+        "my_token_expires_at": None if invite is None else invite.expires_at,
+        "my_answer": None if answer is None else answer.token,
+        "my_answer_expires_at": None if answer is None else answer.expires_at,
+        "pending": [_pending(p) for p in snap.pending],
+        "my_puuid": None if me is None else me.puuid,
+        "my_summoner_id": None if me is None else me.summoner_id,
+        "my_summoner_name": None if me is None else me.riot_id,
+        "me": None if me is None else encode_member(me),
+        "members": [encode_member(m) for m in snap.members],
+        "peers": [_peer(m) for m in snap.members],
+        "last_result": last_result,
+        "warnings": list(snap.warnings),
+    }
+
+
+def encode_state(
+    snap: PartySnapshot, request_id: str | int | None = None, last_result: Json | None = None
+) -> Json:
+    fields = encode_state_fields(snap, last_result)
+    return _tag({"type": "party-state", **fields, "timestamp": snap.timestamp}, request_id)
 
 
 def encode_enabled(

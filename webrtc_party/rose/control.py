@@ -80,6 +80,7 @@ class PartySnapshot:
     pending: tuple[PendingToken, ...]  # our invites/answers still waiting
     phase: str  # League gameflow phase as the client reports it
     timestamp: float
+    warnings: tuple[str, ...] = ()  # sentences for the user: no League client, injection...
 
 
 class PartyControl(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from webrtc_party.errors import LocalError
 
-__all__ = ["NoLeagueClientError", "NotEnabledError", "ServiceClosedError"]
+__all__ = ["NoLeagueClientError", "NotEnabledError", "PartyTimeoutError", "ServiceClosedError"]
 
 
 class NoLeagueClientError(LocalError):
@@ -23,3 +23,9 @@ class ServiceClosedError(LocalError):
     """The party service has stopped."""
 
     code = "closed"
+
+
+class PartyTimeoutError(LocalError):
+    """The party's thread did not answer in time."""
+
+    code = "timeout"

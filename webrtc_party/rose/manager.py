@@ -1,10 +1,18 @@
-"""``PartyManager``: Rose's synchronous party API over a service on its own event-loop thread.
+"""``PartyManager``: Rose's party manager API over a party service on its own loop thread.
 
-Rose calls the manager from plain threads (its UI handler, its injection thread). Each call
-is handed to the party's loop with ``run_coroutine_threadsafe`` and waited for, so nothing here
-ever runs on Rose's loop. From code that runs on an event loop (Rose's bridge), use the
-``*_async`` twins: they await the party's loop without blocking the caller's. User mistakes
-(a bad token, no League client) come back as values, never as exceptions.
+Rose (pengu/communication/message_handler.py 2653-2866 at 59922fc) builds it on its WebSocket
+loop as ``PartyManager(lcu, shared_state, injection_manager)`` (cheap: nothing starts), then
+AWAITS ``enable()``, ``disable()``, ``add_peer(token)`` and ``remove_peer(summoner_id)`` on
+that loop, and reads ``get_state_dict()`` from any thread (its broadcaster calls it from
+``on_state_change``, i.e. from OUR thread). The awaitables hand the work to the party's loop
+and ``await asyncio.wrap_future`` it, so Rose's loop never blocks; ``get_state_dict()`` serves
+a snapshot cached under a lock. Rose's injection threads call ``get_party_skins()``,
+``get_team_view()`` and ``publish_injection_report()``.
+
+Beside Rose's API: ``PartyManager.for_service(factory)`` for any service, and blocking or
+richer twins for plain threads (``enable_blocking``, ``disable_blocking``, ``paste``,
+``remove_blocking``, ``snapshot``, ``set_custom_mod``, ``handle_ui_message``). This module
+imports no WebRTC code: the service (aiortc, aiohttp) is imported on the party's thread.
 """
 
 from __future__ import annotations
@@ -13,34 +21,37 @@ import asyncio
 import concurrent.futures
 import logging
 import threading
+import time
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from signaling.errors import TokenError
 from webrtc_party.errors import PartyError
 from webrtc_party.loops import run_party
 from webrtc_party.party import CustomMod, FieldError
-from webrtc_party.rose.archive import ArchiveRejectedError
-from webrtc_party.rose.bridge_handler import Outgoing, handle_ui_message, reusable_invite
-from webrtc_party.rose.bridge_messages import error_code
+from webrtc_party.rose.bridge_messages import Json, encode_result, encode_state_fields, error_code
 from webrtc_party.rose.control import PartySnapshot
-from webrtc_party.rose.errors import ServiceClosedError
-from webrtc_party.rose.modindex import content_hash
+from webrtc_party.rose.errors import PartyTimeoutError, ServiceClosedError
 from webrtc_party.rose.records import InjectionReport, PartySkin, TeamView
-from webrtc_party.rose.service import PartyService
+
+if TYPE_CHECKING:
+    from webrtc_party.rose.bridge_handler import Outgoing
+    from webrtc_party.rose.service import PartyService
 
 __all__ = ["AddPeerResult", "PartyManager"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 StateCallback = Callable[[PartySnapshot], None]
+ServiceFactory = Callable[[], "PartyService"]
+_OFF = PartySnapshot(enabled=False, me=None, members=(), pending=(), phase="None", timestamp=0.0)
 
 
 @dataclass(frozen=True)
 class AddPeerResult:
-    """What ``add_peer`` did: truthy on success; ``answer`` is set when an invite was pasted."""
+    """What a paste did: truthy on success; ``answer`` is set when an invite was pasted."""
 
     success: bool
     answer: str | None = None
@@ -53,19 +64,24 @@ class AddPeerResult:
 
 
 class PartyManager:
-    """Thread-safe, synchronous facade. ``service_factory`` runs on the party's thread."""
+    """Thread-safe facade; the service runs on the party's own thread (started on first use)."""
 
     def __init__(
         self,
-        service_factory: Callable[[], PartyService],
+        lcu: Any = None,
+        state: Any = None,
+        injection_manager: Any = None,
         *,
+        service_factory: ServiceFactory | None = None,
         timeout: float = 30.0,
         skins_timeout: float = 1.0,
     ) -> None:
-        self._factory = service_factory
+        self._lcu, self._rose_state, self._injection_manager = lcu, state, injection_manager
+        self._factory = service_factory or self._rose_factory
         self._timeout = timeout
         self._skins_timeout = skins_timeout
         self._start_lock = threading.Lock()
+        self._ready: concurrent.futures.Future[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._service: PartyService | None = None
@@ -73,22 +89,43 @@ class PartyManager:
         self._on_state_change: StateCallback | None = None
         self._last_skins: tuple[PartySkin, ...] = ()
         self._last_team: TeamView | None = None
+        self._state_lock = threading.Lock()
+        self._last_result: Json | None = None
+        self._state: Json = encode_state_fields(_OFF)
         self.last_error: str | None = None
-        self.token: str | None = None  # Rose's SharedState.party_token
+        self.token: str | None = None  # the newest invite handed out
+
+    @classmethod
+    def for_service(
+        cls, service_factory: ServiceFactory, *, timeout: float = 30.0, skins_timeout: float = 1.0
+    ) -> PartyManager:
+        """A manager over any service; ``service_factory`` runs on the party's thread."""
+        return cls(service_factory=service_factory, timeout=timeout, skins_timeout=skins_timeout)
+
+    def _rose_factory(self) -> PartyService:
+        from webrtc_party.rose.rose_setup import rose_service  # the WebRTC stack, lazily
+
+        return rose_service(self._lcu, self._rose_state, self._injection_manager)
 
     # -- the party thread -----------------------------------------------------------------
 
-    def start(self) -> None:
-        """Start the party thread (the other methods do it on first use)."""
+    def _ensure_started(self) -> concurrent.futures.Future[None]:
+        """Start the party thread if needed; never waits (the future says when it is up)."""
         with self._start_lock:
-            if self._thread is not None:
-                return
-            ready: concurrent.futures.Future[None] = concurrent.futures.Future()
+            thread, ready = self._thread, self._ready
+            if thread is not None and ready is not None and (thread.is_alive() or not ready.done()):
+                return ready
+            ready = concurrent.futures.Future()
+            self._ready = ready
             self._thread = threading.Thread(
                 target=self._run, args=(ready,), name="webrtc-party", daemon=True
             )
             self._thread.start()
-            ready.result(self._timeout)
+            return ready
+
+    def start(self) -> None:
+        """Start the party thread and wait until the service is up (plain threads only)."""
+        self._ensure_started().result(self._timeout)
 
     def _run(self, ready: concurrent.futures.Future[None]) -> None:
         try:
@@ -107,6 +144,7 @@ class PartyManager:
             ready.set_result(None)
             await self._stopped.wait()
         self._service = None
+        self._set_state(_OFF)
 
     def close(self) -> None:
         """Leave the party and stop the thread."""
@@ -120,7 +158,6 @@ class PartyManager:
             self._thread = None
 
     def _submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
-        self.start()
         loop = self._loop
         if loop is None or self._service is None or not loop.is_running():
             coro.close()
@@ -128,17 +165,44 @@ class PartyManager:
         return asyncio.run_coroutine_threadsafe(coro, loop)
 
     def _call(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
+        """Run on the party's loop and wait (plain threads only)."""
         try:
             asyncio.get_running_loop()
         except RuntimeError:
             pass
         else:
             coro.close()
-            raise RuntimeError("PartyManager: blocking call on an event loop; use the *_async one")
-        return self._submit(coro).result(self._timeout if timeout is None else timeout)
+            raise RuntimeError("PartyManager: blocking call on an event loop; await the async one")
+        wait = self._timeout if timeout is None else timeout
+        try:
+            self._ensure_started().result(wait)
+        except TimeoutError:
+            coro.close()
+            raise PartyTimeoutError("The party did not start in time; try again.") from None
+        future = self._submit(coro)
+        try:
+            return future.result(wait)
+        except TimeoutError:
+            future.cancel()
+            raise PartyTimeoutError("The party did not answer in time; try again.") from None
 
     async def _await(self, coro: Coroutine[Any, Any, T]) -> T:
-        return await asyncio.wrap_future(self._submit(coro))
+        """Run on the party's loop; the caller's loop keeps running meanwhile."""
+        try:
+            async with asyncio.timeout(self._timeout):
+                await asyncio.wrap_future(self._ensure_started())
+        except TimeoutError:
+            coro.close()
+            raise PartyTimeoutError("The party did not start in time; try again.") from None
+        except BaseException:
+            coro.close()
+            raise
+        future = self._submit(coro)
+        try:
+            async with asyncio.timeout(self._timeout):
+                return await asyncio.wrap_future(future)
+        except TimeoutError:
+            raise PartyTimeoutError("The party did not answer in time; try again.") from None
 
     @property
     def service(self) -> PartyService:
@@ -156,52 +220,94 @@ class PartyManager:
         return service is not None and service.enabled
 
     def set_callbacks(self, on_state_change: StateCallback | None = None, **_: Any) -> None:
-        """``on_state_change(snapshot)`` is called on the party's thread after every change."""
+        """``on_state_change(snapshot)`` runs on the party's thread after every change."""
         self._on_state_change = on_state_change
 
-    def enable(self) -> str:
-        """Turn the party on; returns our invite token ("" on failure, see ``last_error``)."""
-        try:
-            return self._guard(self._call(self._enable()), "")
-        except (TimeoutError, ServiceClosedError) as exc:
-            return self._guard(("", _stuck(exc)), "")
+    async def enable(self) -> str:
+        """Turn the party on and return a fresh invite (again when on: for the next friend).
 
-    async def enable_async(self) -> str:
-        return self._guard(await self._await(self._enable()), "")
+        Raises a :class:`PartyError` whose message is the sentence for the user."""
+        return self._took(await self._await(self._enable()))
 
-    def disable(self) -> None:
+    async def disable(self) -> None:
         self.token = None
-        try:
-            self._call(self._disable())
-        except (TimeoutError, ServiceClosedError) as exc:
-            log.warning("party disable: %s", _stuck(exc))
-
-    async def disable_async(self) -> None:
-        self.token = None
+        if self._thread is None:
+            return
         await self._await(self._disable())
 
-    def add_peer(self, token: str) -> AddPeerResult:
-        """Any pasted token: an invite gives back ``answer`` to send to the friend."""
+    async def add_peer(self, token: str) -> tuple[bool, str | None]:
+        """A friend's invite (our answer goes into the state) or their answer to ours."""
+        try:
+            result = await self._await(self._add_peer(token))
+        except PartyError as exc:
+            return False, str(exc)
+        return result.success, result.error
+
+    async def remove_peer(self, summoner_id: int | str) -> bool:
+        if self._thread is None:
+            return False
+        return await self._await(self._remove(str(summoner_id)))
+
+    def get_state_dict(self) -> Json:
+        """The party state Rose broadcasts (docs/bridge.md); any thread, never blocks."""
+        with self._state_lock:
+            return dict(self._state)
+
+    def get_party_skins(self) -> list[PartySkin]:
+        """The friends' skins to inject (Rose's injection thread). Never raises."""
+        self._refresh_records()
+        return list(self._last_skins)
+
+    def get_team_view(self) -> TeamView | None:
+        """My team as the client shows it (the hook's other provider). Never raises."""
+        self._refresh_records()
+        return self._last_team
+
+    def publish_injection_report(self, report: InjectionReport) -> None:
+        """The hook's ``on_report``: returns at once, from any thread. Never raises."""
+        loop, service = self._loop, self._service
+        if loop is None or service is None or not loop.is_running():
+            return
+        try:
+            loop.call_soon_threadsafe(service.record_injection, report)
+        except RuntimeError:  # the loop closed meanwhile
+            log.info("injection report dropped: the party has stopped")
+
+    # -- for plain threads ----------------------------------------------------------------
+
+    def enable_blocking(self) -> str:
+        return self._took(self._call(self._enable()))
+
+    def disable_blocking(self) -> None:
+        self.token = None
+        if self._thread is not None:
+            self._call(self._disable())
+
+    def paste(self, token: str) -> AddPeerResult:
+        """Any pasted token, with the answer to send back when it was an invite."""
         try:
             return self._call(self._add_peer(token))
-        except (TimeoutError, ServiceClosedError) as exc:
-            return AddPeerResult(False, error=_stuck(exc), code="internal")
+        except PartyError as exc:
+            return AddPeerResult(False, error=str(exc), code=error_code(exc))
 
-    async def add_peer_async(self, token: str) -> AddPeerResult:
-        return await self._await(self._add_peer(token))
-
-    def remove_peer(self, summoner_id: int | str) -> bool:
+    async def paste_async(self, token: str) -> AddPeerResult:
         try:
-            return self._call(self._remove(str(summoner_id)))
-        except (TimeoutError, ServiceClosedError) as exc:
-            log.warning("party remove: %s", _stuck(exc))
-            return False
+            return await self._await(self._add_peer(token))
+        except PartyError as exc:
+            return AddPeerResult(False, error=str(exc), code=error_code(exc))
+
+    def remove_blocking(self, summoner_id: int | str) -> bool:
+        return self._thread is not None and self._call(self._remove(str(summoner_id)))
+
+    def snapshot(self) -> PartySnapshot:
+        return self._call(self._snapshot())
 
     def set_custom_mod(self, skin_id: int, mod_path: Path | None, name: str | None = None) -> bool:
-        """Announce the custom mod at ``mod_path`` whenever we play ``skin_id`` (None: stop).
+        """Announce the mod at ``mod_path`` whenever we play ``skin_id`` (None: stop); outside
+        Rose only (in Rose, its state says which mod it injects). Hashed in this thread."""
+        from webrtc_party.rose.archive import ArchiveRejectedError
+        from webrtc_party.rose.modindex import content_hash
 
-        The mod is hashed here, in the caller's thread; friends only learn the hash and
-        ``name`` (default: the file name). False if the mod cannot be read or named."""
         mod = None
         if mod_path is not None:
             try:
@@ -212,79 +318,70 @@ class PartyManager:
                 return False
         try:
             self._call(self._set_custom(skin_id, mod))
-        except (TimeoutError, ServiceClosedError) as exc:
-            log.warning("custom mod not announced: %s", _stuck(exc))
+        except PartyError as exc:
+            log.warning("custom mod not announced: %s", exc)
             return False
         return True
 
-    def get_party_skins(self) -> list[PartySkin]:
-        """The friends' skins to inject (called from Rose's injection thread). Never raises."""
-        self._refresh_records()
-        return list(self._last_skins)
-
-    def get_team_view(self) -> TeamView | None:
-        """My team as the client shows it (the hook's other provider). Never raises."""
-        self._refresh_records()
-        return self._last_team
-
-    def publish_injection_report(self, report: InjectionReport) -> None:
-        """The hook's ``on_report``: show each member's outcome in the party state.
-
-        Called from Rose's injection thread; returns at once. Never raises."""
-        loop, service = self._loop, self._service
-        if loop is None or service is None or not loop.is_running():
-            return
-        try:
-            loop.call_soon_threadsafe(service.record_injection, report)
-        except RuntimeError:  # the loop closed meanwhile
-            log.info("injection report dropped: the party has stopped")
-
-    def snapshot(self) -> PartySnapshot:
-        return self._call(self._snapshot())
-
     def handle_ui_message(self, frame: str | bytes | Mapping[str, Any]) -> list[Outgoing]:
-        return self._call(handle_ui_message(self.service, frame))
+        return self._call(self._ui(frame))
 
     async def handle_ui_message_async(
         self, frame: str | bytes | Mapping[str, Any]
     ) -> list[Outgoing]:
-        """For Rose's bridge loop: the bridge logic, run on the party's loop."""
-        return await self._await(handle_ui_message(self.service, frame))
+        """For a bridge on another loop: the bridge logic, run on the party's loop."""
+        return await self._await(self._ui(frame))
 
     # -- on the party's loop --------------------------------------------------------------
 
-    def _guard(self, result: tuple[str, str | None], default: str) -> str:
-        token, error = result
-        self.last_error = error
-        if error is None:
-            self.token = token
-            return token
-        return default
+    def _took(self, token: str) -> str:
+        self.token = token
+        self.last_error = None
+        return token
 
-    async def _enable(self) -> tuple[str, str | None]:
-        service = self.service
+    def _live(self) -> PartyService:
+        if self._service is None:
+            raise ServiceClosedError("The party service has stopped.")
+        return self._service
+
+    async def _enable(self) -> str:
+        service = self._live()
         try:
             await service.enable()
-            found = reusable_invite(service, service.snapshot().timestamp)
-            invite = found or await service.create_invite()
-        except (TokenError, PartyError) as exc:
+            invite = await service.create_invite()
+        except TokenError as exc:
+            self.last_error = str(exc)
+            raise PartyError(str(exc)) from exc
+        except PartyError as exc:
+            self.last_error = str(exc)
             log.warning("party could not be enabled: %s", exc)
-            return "", str(exc)
-        return invite.token, None
+            raise
+        finally:
+            self._set_state(service.snapshot())
+        return invite.token
 
     async def _add_peer(self, token: str) -> AddPeerResult:
-        service = self.service
+        service = self._live()
+        now = time.time()
         try:
             await service.enable()
             outcome = await service.accept(token.strip())
         except (TokenError, PartyError) as exc:
-            return AddPeerResult(False, error=str(exc), code=error_code(exc))
-        if outcome.answer is not None:
-            return AddPeerResult(True, outcome.answer.token, outcome.answer.expires_at)
-        return AddPeerResult(outcome.completed)
+            result = AddPeerResult(False, error=str(exc), code=error_code(exc))
+            self._last_result = encode_result(False, "error", now, exc)
+        else:
+            if outcome.answer is not None:
+                answer = outcome.answer
+                result = AddPeerResult(True, answer.token, answer.expires_at)
+                self._last_result = encode_result(True, "answer", now)
+            else:
+                result = AddPeerResult(outcome.completed)
+                self._last_result = encode_result(outcome.completed, "completed", now)
+        self._state_changed(service.snapshot())
+        return result
 
     async def _remove(self, member: str) -> bool:
-        service = self.service
+        service = self._live()
         try:
             return await service.remove(member)
         except PartyError as exc:
@@ -292,19 +389,34 @@ class PartyManager:
             return False
 
     async def _disable(self) -> None:
-        await self.service.disable()
+        service = self._live()
+        await service.disable()
+        self._set_state(service.snapshot())
 
     async def _set_custom(self, skin_id: int, mod: CustomMod | None) -> None:
-        self.service.set_custom_mod(skin_id, mod)
+        self._live().set_custom_mod(skin_id, mod)
 
     async def _snapshot(self) -> PartySnapshot:
-        return self.service.snapshot()
+        return self._live().snapshot()
+
+    async def _ui(self, frame: str | bytes | Mapping[str, Any]) -> list[Outgoing]:
+        from webrtc_party.rose.bridge_handler import handle_ui_message
+
+        return await handle_ui_message(self._live(), frame)
 
     async def _records(self) -> tuple[tuple[PartySkin, ...], TeamView | None]:
-        picture = self.service.picture()
+        picture = self._live().picture()
         return picture.skins, picture.team
 
     def _refresh_records(self) -> None:
+        if self._loop is None or self._service is None:
+            return  # the party never started: nothing to inject
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            return  # never block a loop: the last records will do
         try:
             skins, team = self._call(self._records(), self._skins_timeout)
         except Exception as exc:  # a stale answer beats an exception in Rose's thread
@@ -312,7 +424,13 @@ class PartyManager:
             return
         self._last_skins, self._last_team = skins, team
 
+    def _set_state(self, snapshot: PartySnapshot) -> None:
+        state = encode_state_fields(snapshot, self._last_result)
+        with self._state_lock:
+            self._state = state
+
     def _state_changed(self, snapshot: PartySnapshot) -> None:
+        self._set_state(snapshot)
         callback = self._on_state_change
         if callback is None:
             return
@@ -320,9 +438,3 @@ class PartyManager:
             callback(snapshot)
         except Exception:
             log.exception("Rose's on_state_change callback failed")
-
-
-def _stuck(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError):
-        return "The party did not answer in time; try again."
-    return str(exc)

@@ -34,6 +34,7 @@ __all__ = [
     "PartyPicture",
     "build_picture",
     "identity_of",
+    "injection_warnings",
     "party_phase",
     "party_selection",
     "party_skins",
@@ -196,6 +197,18 @@ def _member_info(
     )
 
 
+_NOT_INJECTED = frozenset({"missing-locally", "rejected"})
+
+
+def injection_warnings(members: Iterable[MemberInfo]) -> tuple[str, ...]:
+    """A sentence for each friend whose skin the last injection could not use."""
+    return tuple(
+        f"{m.riot_id}'s skin was not injected: {m.injection_detail or m.injection}"
+        for m in members
+        if m.injection in _NOT_INJECTED
+    )
+
+
 def _local_view(identity: MemberIdentity, sel: Selection | None, phase: GamePhase) -> MemberView:
     return MemberView(
         member_id=identity.puuid,
@@ -233,6 +246,7 @@ def build_picture(
     now: float,
     monotonic_now: float | None = None,
     injections: Mapping[str, tuple[str, str]] | None = None,
+    warnings: Sequence[str] = (),
 ) -> PartyPicture:
     """Map the League state and the party's member views to the snapshot and hook records.
 
@@ -267,12 +281,14 @@ def build_picture(
         )
 
     others = sorted((v for v in views if not v.is_local), key=lambda v: v.identity.riot_id)
+    members = tuple(info(v) for v in others)
     snapshot = PartySnapshot(
         enabled=enabled,
         me=None if local is None else info(local),
-        members=tuple(info(v) for v in others),
+        members=members,
         pending=tuple(p for p in pending if p.expires_at > now),
         phase=league.phase,
         timestamp=now,
+        warnings=tuple(warnings) + injection_warnings(members),
     )
     return PartyPicture(snapshot, team, party_skins(views, team) if enabled else ())

@@ -41,6 +41,7 @@ from webrtc_party.rose.party_view import (
     party_selection,
 )
 from webrtc_party.rose.records import InjectionReport, PartySkin, TeamView
+from webrtc_party.rose.rose_follow import RoseFollower
 
 __all__ = ["LeagueSource", "PartyService", "keep_chroma"]
 
@@ -88,6 +89,7 @@ class PartyService:
         identity_wait: float = 10.0,
         retry_delay: float = 2.0,
         tick: float = 1.0,
+        rose: RoseFollower | None = None,
     ) -> None:
         self._link_config = link_config
         self._league_source = league
@@ -113,12 +115,16 @@ class PartyService:
         self._last_sent: tuple[PartySnapshot, float] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._pump: asyncio.Task[None] | None = None
+        self._rose = rose
+        self._league_problem: str | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
     async def __aenter__(self) -> PartyService:
         if self._league_source is not None:
             self._spawn(self._follow_league())
+        if self._rose is not None:
+            self._spawn(self._rose.run(lambda _sel: self._push_selection()))
         self._spawn(self._refresher())
         return self
 
@@ -255,7 +261,16 @@ class PartyService:
             now=self._clock(),
             monotonic_now=time.monotonic(),
             injections=self._injections,
+            warnings=self._warnings(),
         )
+
+    def _warnings(self) -> tuple[str, ...]:
+        out = []
+        if self._league_problem is not None:
+            out.append(self._league_problem)
+        if self._rose is not None and self._rose.problem is not None:
+            out.append(self._rose.problem)
+        return tuple(out)
 
     def team_view(self) -> TeamView | None:
         return self.picture().team
@@ -297,8 +312,11 @@ class PartyService:
         self._changed()
 
     def _push_selection(self) -> None:
-        new = party_selection(self.league.my_selection, self._custom)
-        new = keep_chroma(self._selection, new, self.league.phase)
+        if self._rose is not None:  # what Rose will inject, not what the client shows
+            new = self._rose.selection
+        else:
+            new = party_selection(self.league.my_selection, self._custom)
+            new = keep_chroma(self._selection, new, self.league.phase)
         if new != self._selection:
             log.info("our selection: %s -> %s", self._selection, new)
             self._selection = new
@@ -324,9 +342,14 @@ class PartyService:
             try:
                 async for state in self._league_source():
                     last = ""
+                    if self._league_problem is not None:
+                        self._league_problem = None
+                        self._changed()
                     await self.apply_league(state)
             except Exception as exc:  # the client may start later: keep looking, quietly
                 text = f"{type(exc).__name__}: {exc}"
+                self._league_problem = f"No League client: {exc}. Start League and log in."
+                self._changed()
                 level = logging.DEBUG if text == last else logging.WARNING
                 log.log(
                     level, "League client: %s; looking again every %.0f s", exc, self._retry_delay
