@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,8 +90,8 @@ class RoseHost:
         )
         env.pop("LCU_LOCKFILE", None)
         log = data_home / "rose.log"
-        data_home.mkdir(parents=True, exist_ok=True)
-        with log.open("wb") as err:
+        err = await asyncio.to_thread(log.open, "wb")
+        with err:
             proc = await asyncio.create_subprocess_exec(
                 sys.executable, str(HOST), "--rose", str(rose), "--lockfile", str(lockfile),
                 "--data-home", str(data_home),
@@ -220,27 +220,31 @@ class RoseMember:
         return self.emu.world.me.summoner_id
 
 
+def _make_dirs(*paths: Path) -> None:
+    for path in paths:
+        path.mkdir(parents=True)
+
+
 @contextlib.asynccontextmanager
 async def members(
-    base: Path, rose: Path, n: int, scenario: str = "premade", size: int | None = None,
+    base: Path, rose: Path, locals_: Sequence[int], scenario: str = "premade", size: int = 5,
     prepare: Callable[[int, Path], None] | None = None,
 ) -> AsyncIterator[list[RoseMember]]:
-    """``n`` players of one premade, each with a Rose of its own (started one after another).
-
-    ``prepare(i, rose_data_dir)`` fills a player's skins and mods before Rose starts.
+    """Players ``locals_`` (indices into the emulator's accounts) of one premade of ``size``,
+    each with a Rose of its own, started one after another. The other players of the premade
+    have no Rose. ``prepare(i, rose_data_dir)`` fills a player's skins and mods first.
     """
     async with contextlib.AsyncExitStack() as stack:
         http = await stack.enter_async_context(aiohttp.ClientSession())
         out = []
-        for i in range(n):
+        for i in locals_:
             folder = base / f"m{i}"
-            (folder / "lcu").mkdir(parents=True)
             data = folder / "xdg" / "Rose"
-            data.mkdir(parents=True)
+            await asyncio.to_thread(_make_dirs, folder / "lcu", data)
             if prepare is not None:
-                prepare(i, data)
+                await asyncio.to_thread(prepare, i, data)
             emu = await stack.enter_async_context(
-                LcuEmulator(folder / "lcu", scenario, size=size or n, local=i)
+                LcuEmulator(folder / "lcu", scenario, size=size, local=i)
             )
             host = await RoseHost.start(rose, emu.lockfile_path, folder / "xdg", emu.ca_path)
             stack.push_async_callback(host.stop)

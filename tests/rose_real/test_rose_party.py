@@ -1,0 +1,191 @@
+"""Party mode inside Rose's real code (ROSE_SRC), driven through Rose's real WebSocket.
+
+Three players of a five-player premade each run a Rose of their own (an adopted copy of
+ROSE_SRC, one process each, behind an LCU emulator). The plugins' side speaks Rose's own
+message names; Rose's MessageHandler awaits our PartyManager on its bridge loop, Rose's
+Broadcaster spreads ``get_state_dict()``, Rose's InjectionTrigger/InjectionManager/SkinInjector
+build the hook themselves and run the overlay, whose mod list is recorded.
+
+A = Ahri Main (Ahri, a custom mod imported as a folder), B = Night Owl (Zed, an unowned chroma),
+C = Lux Support (Lux, the Elementalist Air form). The two other premade players have no Rose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tests.rose_real.host_kit import RoseMember, members
+from tests.rose_real.rose_files import (
+    AHRI,
+    CUSTOM_LABEL,
+    FORM_LABEL,
+    LUX,
+    ZED,
+    ZED_CHROMA_LABEL,
+    custom_mod_state,
+    install_everything,
+    labels,
+)
+
+A, B, C = 0, 3, 2  # emulator account indices
+PICKS: dict[int, tuple[int, str]] = {A: (AHRI, "skin_103001"), B: (ZED, "chroma_238004"),
+                                     C: (LUX, "chroma_99991")}
+
+
+def prepare(i: int, data: Path) -> None:
+    install_everything(i, data, custom_as_folder=(i == A))
+
+
+async def enable(m: RoseMember) -> str:
+    reply = await m.sock.request("party-enable", "party-enabled", within=60)
+    assert reply["success"] is True, reply
+    token = reply["token"]
+    assert isinstance(token, str) and token
+    return token
+
+
+async def handshake(inviter: RoseMember, joiner: RoseMember) -> None:
+    """Rose's two pastes: the joiner pastes the invite, the inviter pastes the answer."""
+    invite = await enable(inviter)
+    await enable(joiner)
+    mark = len(joiner.sock.received)
+    added = await joiner.sock.request("party-add-peer", "party-peer-added",
+                                      token=invite, within=60)
+    assert added["success"] is True and added["error"] is None, added
+    state = await joiner.sock.wait("party-state", lambda s: bool(s.get("my_answer")), after=mark)
+    done = await inviter.sock.request("party-add-peer", "party-peer-added",
+                                      token=state["my_answer"], within=60)
+    assert done["success"] is True, done
+
+
+async def connected(m: RoseMember, others: Sequence[RoseMember], within: float = 60.0) -> Any:
+    """Ask Rose for the party state (party-get-state) until ``others`` show as connected."""
+    want = {o.summoner_id for o in others}
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        state = await m.sock.request("party-get-state", "party-state")
+        live = {p["summoner_id"] for p in state["peers"] if p.get("connected")}
+        if want <= live:
+            return state
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"peers {sorted(want - live)} never connected: {state['peers']}")
+        await asyncio.sleep(0.5)
+
+
+async def champ_select(party: list[RoseMember], *, custom: bool = True) -> None:
+    """Play every client to the end of the picks, then leave Rose's state as its UI would."""
+    for m in party:
+        await m.emu.run_until("chromas")
+    for i, m in zip((A, B, C), party, strict=True):
+        champion, _ = PICKS[i]
+        cell = m.emu.world.cell_of(m.emu.world.me).cell_id
+        fields: dict[str, Any] = {
+            "locked_champ_id": champion, "hovered_champ_id": champion, "local_cell_id": cell,
+            "owned_skin_ids": [champion * 1000], "phase": "ChampSelect",
+        }
+        if i == A:
+            fields |= {"last_hovered_skin_id": 103001, "selected_chroma_id": None,
+                       "selected_custom_mod": custom_mod_state(m.data) if custom else None}
+        elif i == B:  # Rose's chroma wheel sets both to the chroma's id
+            fields |= {"last_hovered_skin_id": 238004, "selected_chroma_id": 238004}
+        else:  # a form: Rose keeps its fake id the same way
+            fields |= {"last_hovered_skin_id": 99991, "selected_chroma_id": 99991}
+        assert await m.host.cmd("set", fields=fields) is True
+
+
+async def inject(m: RoseMember, i: int) -> list[str]:
+    """What Rose's loadout ticker does at the threshold; returns the overlay's mod labels."""
+    seen = len(m.host.overlays)
+    champion, name = PICKS[i]
+    await m.host.cmd("inject", name=name, cname=str(champion))
+    return labels(await m.host.next_overlay(seen))
+
+
+async def play_out(party: list[RoseMember]) -> None:
+    for m in party:
+        await m.emu.run_until("back-to-lobby")
+        await m.host.cmd("set", fields={"phase": "Lobby", "locked_champ_id": None})
+
+
+async def test_party_messages_answer_through_roses_bridge(
+    adopted_rose: Path, tmp_path: Path
+) -> None:
+    """The three failures of issue 10, now through Rose's real handler: enable gives a token,
+    get-state replies with Rose's fields, Rose's own construction of the hook works."""
+    async with members(tmp_path, adopted_rose, [A], prepare=prepare) as [a]:
+        before = await a.sock.request("party-get-state", "party-state")
+        assert before["enabled"] is False and before["peers"] == []
+        token = await enable(a)
+        state = await a.sock.request("party-get-state", "party-state")
+        assert state["enabled"] is True and state["my_token"] == token
+        assert state["peers"] == []
+        manager = await a.host.cmd("manager")
+        assert manager == {"present": True, "enabled": True,
+                           "type": "webrtc_party.rose.manager.PartyManager"}
+        assert await a.host.cmd("hook") == {"constructed": True, "enabled": True}
+        bad = await a.sock.request("party-add-peer", "party-peer-added", token="not a token")
+        assert bad["success"] is False and isinstance(bad["error"], str) and bad["error"]
+        off = await a.sock.request("party-disable", "party-disabled", within=60)
+        assert off["success"] is True
+        assert (await a.host.cmd("manager"))["enabled"] is False
+        assert "Party injection hook not used" not in a.host.log_text()
+
+
+async def test_three_roses_one_overlay_holds_every_friend(
+    adopted_rose: Path, tmp_path: Path
+) -> None:
+    async with members(tmp_path, adopted_rose, [A, B, C], prepare=prepare) as party:
+        a, b, c = party
+        await handshake(a, b)  # A invites B
+        await handshake(c, a)  # C invites A: the other direction
+        for m in party:
+            await connected(m, [o for o in party if o is not m])  # B-C introduced over A
+        await champ_select(party)
+        over_a = await inject(a, A)
+        assert ZED_CHROMA_LABEL in over_a and FORM_LABEL in over_a, (over_a, a.host.log_tail())
+        over_b = await inject(b, B)
+        assert CUSTOM_LABEL in over_b and FORM_LABEL in over_b, (over_b, b.host.log_tail())
+        assert over_b[0] == ZED_CHROMA_LABEL  # Rose's own pick first
+        for m in party:
+            assert "Party injection hook not used" not in m.host.log_text()
+
+
+async def test_three_games_without_pasting_again_then_a_friend_leaves(
+    adopted_rose: Path, tmp_path: Path
+) -> None:
+    async with members(tmp_path, adopted_rose, [A, B, C], prepare=prepare) as party:
+        a, b, c = party
+        await handshake(a, b)
+        await handshake(a, c)
+        for m in party:
+            await connected(m, [o for o in party if o is not m])
+        for game in range(3):
+            if game:
+                for m in party:
+                    m.emu.position = m.emu.step_names.index("matchmaking")
+            await champ_select(party, custom=False)
+            over_b = await inject(b, B)
+            assert over_b[0] == ZED_CHROMA_LABEL and FORM_LABEL in over_b, (game, over_b)
+            assert "skin 103001" in over_b, (game, over_b)
+            await play_out(party)
+        # C leaves the party (party-disable); A and B keep each other, nobody injects C's form
+        off = await c.sock.request("party-disable", "party-disabled", within=60)
+        assert off["success"] is True
+        for m in (a, b):
+            deadline = asyncio.get_running_loop().time() + 60
+            while True:
+                state = await m.sock.request("party-get-state", "party-state")
+                live = {p["summoner_id"] for p in state["peers"] if p.get("connected")}
+                if c.summoner_id not in live:
+                    break
+                assert asyncio.get_running_loop().time() < deadline, state["peers"]
+                await asyncio.sleep(0.5)
+            assert ({a.summoner_id, b.summoner_id} - {m.summoner_id}) <= live
+        for m in party:
+            m.emu.position = m.emu.step_names.index("matchmaking")
+        await champ_select(party, custom=False)
+        over_b = await inject(b, B)
+        assert "skin 103001" in over_b and FORM_LABEL not in over_b, over_b
