@@ -151,6 +151,13 @@ async def test_three_roses_one_overlay_holds_every_friend(
         assert over_b[0] == ZED_CHROMA_LABEL  # Rose's own pick first
         for m in party:
             assert "Party injection hook not used" not in m.host.log_text()
+        # A drops B (party-remove-peer, Rose's int summoner id): A's state no longer has B live
+        removed = await a.sock.request("party-remove-peer", "party-peer-removed",
+                                       summoner_id=str(b.summoner_id), within=60)
+        assert removed["success"] is True
+        state = await a.sock.request("party-get-state", "party-state")
+        assert b.summoner_id not in {p["summoner_id"] for p in state["peers"]
+                                     if p.get("connected")}, state["peers"]
 
 
 async def test_three_games_without_pasting_again_then_a_friend_leaves(
