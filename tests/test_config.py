@@ -71,3 +71,28 @@ def test_untested_aioice_version_is_refused(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(aioice, "__version__", "0.99.0")
     with pytest.raises(UnsupportedDependencyError, match=r"0\.13\.0"):
         patch._check_version()
+
+
+def test_network_from_the_environment() -> None:
+    from webrtc_party.config import link_config_from_env
+
+    base = LinkConfig()
+    assert link_config_from_env({}) == base
+    assert link_config_from_env({"WEBRTC_PARTY_STUN": "none"}).stun == ()
+    two = link_config_from_env({"WEBRTC_PARTY_STUN": "stun:a.example:3478, stun:b.example"})
+    assert [s.url for s in two.stun] == ["stun:a.example:3478", "stun:b.example:3478"]
+    only = link_config_from_env({"WEBRTC_PARTY_INTERFACES": "eth0,10.0.0.2"}).interfaces
+    assert only.only == ("eth0", "10.0.0.2") and only.allow_loopback
+    env = {"WEBRTC_PARTY_TURN": "turn:t.example", "WEBRTC_PARTY_TURN_USER": "u"}
+    env["WEBRTC_PARTY_TURN_PASSWORD"] = "p"
+    turn = link_config_from_env(env).turn
+    assert turn is not None and (turn.host, turn.username, turn.password) == ("t.example", "u", "p")
+    for bad, words in [
+        ({"WEBRTC_PARTY_STUN": "stun.example"}, "WEBRTC_PARTY_STUN"),
+        ({"WEBRTC_PARTY_STUN": "stun:a,,stun:b"}, "empty item"),
+        ({"WEBRTC_PARTY_STUN": "turn:t.example"}, "takes stun: URLs"),
+        ({"WEBRTC_PARTY_TURN": "turn:t.example"}, "WEBRTC_PARTY_TURN_USER"),
+        ({"WEBRTC_PARTY_TURN_USER": "u"}, "need WEBRTC_PARTY_TURN"),
+    ]:
+        with pytest.raises(ConfigError, match=words):
+            link_config_from_env(bad)

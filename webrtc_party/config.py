@@ -133,6 +133,8 @@ def link_config_from_env(environ: Mapping[str, str], base: LinkConfig | None = N
     elif stun:
         servers = []
         for url in _items(ENV_STUN, stun):
+            if url.lower().startswith("turn"):
+                raise ConfigError(f"{ENV_STUN} takes stun: URLs; put a TURN server in {ENV_TURN}")
             try:
                 server = parse_ice_url(url)
             except ConfigError as exc:

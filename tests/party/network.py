@@ -203,8 +203,7 @@ class Network:
 
     def views(self, name: str) -> dict[str, tuple[int, Selection | None, GamePhase]]:
         return {
-            v.member_id: (v.seq, v.selection, v.phase)
-            for v in self.cores[name].members(self.now)
+            v.member_id: (v.seq, v.selection, v.phase) for v in self.cores[name].members(self.now)
         }
 
     def converged(self) -> bool:

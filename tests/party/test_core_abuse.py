@@ -41,8 +41,13 @@ def test_a_relay_cannot_alter_forge_or_replay_a_state() -> None:
     forge(net, P[1], P[2], encode_message(altered))
     # 2. same identity, signed by another key, higher seq
     thief = Ed25519PrivateKey.generate()
-    fake = MemberState(make_identity(0), public_key_bytes(thief), genuine.state.seq + 5,
-                       Selection(1, 1009), GamePhase.LOBBY)
+    fake = MemberState(
+        make_identity(0),
+        public_key_bytes(thief),
+        genuine.state.seq + 5,
+        Selection(1, 1009),
+        GamePhase.LOBBY,
+    )
     forge(net, P[1], P[2], encode_message(sign_state(fake, thief)))
     # 3. a newer state with a garbage signature
     body = json.loads(genuine.body)
@@ -229,14 +234,24 @@ def test_a_member_flooding_its_own_states_is_cut_off_without_hurting_relays() ->
     for _ in range(40):  # 2 s at 200 states/s
         for _burst in range(10):
             sent += 1
-            state = MemberState(make_identity(0), public_key_bytes(key), base + sent,
-                                Selection(1, 1000 + sent % 999), GamePhase.LOBBY)
+            state = MemberState(
+                make_identity(0),
+                public_key_bytes(key),
+                base + sent,
+                Selection(1, 1000 + sent % 999),
+                GamePhase.LOBBY,
+            )
             core.receive(hostile, encode_message(sign_state(state, key)), net.now)
         net._flush(P[1])
         net.step(0.05)
     cfg = net.config
     assert closes(net, P[1], CloseReason.ABUSE)
     assert violations(net, P[2], P[1]) == 0
-    updates = [e for e in net.events[P[2]] if isinstance(e, MemberChanged)
-               and e.change is MemberChange.UPDATED and e.member.member_id == P[0]]
+    updates = [
+        e
+        for e in net.events[P[2]]
+        if isinstance(e, MemberChanged)
+        and e.change is MemberChange.UPDATED
+        and e.member.member_id == P[0]
+    ]
     assert 0 < len(updates) <= cfg.origin_burst + cfg.origin_rate * 2

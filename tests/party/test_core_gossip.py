@@ -64,8 +64,13 @@ def test_three_games_in_a_row_without_a_new_handshake() -> None:
     net.run(10)
     links_before = set(net.links)
     identified = sum(isinstance(e, LinkIdentified) for evs in net.events.values() for e in evs)
-    phases = [GamePhase.LOBBY, GamePhase.CHAMP_SELECT, GamePhase.IN_GAME,
-              GamePhase.END_OF_GAME, GamePhase.LOBBY]
+    phases = [
+        GamePhase.LOBBY,
+        GamePhase.CHAMP_SELECT,
+        GamePhase.IN_GAME,
+        GamePhase.END_OF_GAME,
+        GamePhase.LOBBY,
+    ]
     for game in range(3):
         for phase in phases:
             for i, name in enumerate(net.names):
@@ -92,8 +97,12 @@ def test_leave_says_goodbye_and_a_member_can_rejoin() -> None:
     net.run(1)
     for name in P[:3]:
         assert P[3] not in {v.member_id for v in net.cores[name].members(net.now)}
-        assert any(isinstance(e, MemberChanged) and e.change is MemberChange.LEFT
-                   and e.member.member_id == P[3] for e in net.events[name])
+        assert any(
+            isinstance(e, MemberChanged)
+            and e.change is MemberChange.LEFT
+            and e.member.member_id == P[3]
+            for e in net.events[name]
+        )
     assert net.cores[P[3]].closed
     assert not [lid for lid, ends in net.links.items() if P[3] in ends]  # closed: PEER_LEFT
     net.remove(P[3])
@@ -104,8 +113,12 @@ def test_leave_says_goodbye_and_a_member_can_rejoin() -> None:
     net.run(15)
     assert net.converged()
     assert net.status(P[0], P[3]) == (MemberStatus.DIRECT, None)
-    assert any(isinstance(e, MemberChanged) and e.change is MemberChange.JOINED
-               and e.member.member_id == P[3] for e in net.events[P[0]])
+    assert any(
+        isinstance(e, MemberChanged)
+        and e.change is MemberChange.JOINED
+        and e.member.member_id == P[3]
+        for e in net.events[P[0]]
+    )
 
 
 def test_carousel_scrolling_is_coalesced_and_the_latest_wins() -> None:
@@ -181,8 +194,12 @@ def test_remove_forgets_a_member_locally_and_refuses_it() -> None:
     net._flush(P[0])
     net.run(40)
     assert P[2] not in {v.member_id for v in net.cores[P[0]].members(net.now)}
-    assert any(isinstance(e, MemberChanged) and e.change is MemberChange.LEFT
-               and e.member.member_id == P[2] for e in net.events[P[0]])
+    assert any(
+        isinstance(e, MemberChanged)
+        and e.change is MemberChange.LEFT
+        and e.member.member_id == P[2]
+        for e in net.events[P[0]]
+    )
     assert closes(net, P[0], CloseReason.REMOVED)
     assert not net.links_between(P[0], P[2])
     assert P[2] in {v.member_id for v in net.cores[P[1]].members(net.now)}

@@ -108,8 +108,11 @@ def test_connected_only_while_heartbeats_are_answered() -> None:
     assert view.last_seen is not None and net.now - view.last_seen > net.config.alive_timeout
     (lv,) = net.cores[P[0]].links(net.now)
     assert not lv.alive
-    statuses = [e.member.status for e in net.events[P[0]]
-                if isinstance(e, MemberChanged) and e.change is MemberChange.STATUS]
+    statuses = [
+        e.member.status
+        for e in net.events[P[0]]
+        if isinstance(e, MemberChanged) and e.change is MemberChange.STATUS
+    ]
     assert statuses[-2:] == [MemberStatus.DIRECT, MemberStatus.LOST]
 
 

@@ -141,12 +141,24 @@ def test_hello_is_validated_strictly(key: str, value: object) -> None:
         {"champion_id": 1, "skin_id": 1001, "chroma_id": None, "source": "chroma", "custom": None},
         {"champion_id": 1, "skin_id": 1001, "chroma_id": None, "source": "??", "custom": None},
         {"champion_id": True, "skin_id": 1001, "chroma_id": None, "source": "picked"},
-        {"champion_id": 1, "skin_id": 1000, "source": "custom",
-         "custom": {"hash": "C:/Users/me/mods/x.zip", "name": "x"}},
-        {"champion_id": 1, "skin_id": 1000, "source": "custom",
-         "custom": {"hash": "ab" * 32, "name": "x" * 65}},
-        {"champion_id": 1, "skin_id": 1000, "source": "picked",
-         "custom": {"hash": "ab" * 32, "name": "x"}},
+        {
+            "champion_id": 1,
+            "skin_id": 1000,
+            "source": "custom",
+            "custom": {"hash": "C:/Users/me/mods/x.zip", "name": "x"},
+        },
+        {
+            "champion_id": 1,
+            "skin_id": 1000,
+            "source": "custom",
+            "custom": {"hash": "ab" * 32, "name": "x" * 65},
+        },
+        {
+            "champion_id": 1,
+            "skin_id": 1000,
+            "source": "picked",
+            "custom": {"hash": "ab" * 32, "name": "x"},
+        },
     ],
 )
 def test_selection_in_a_state_is_validated_strictly(sel: dict[str, Any]) -> None:
@@ -191,24 +203,32 @@ def test_ping_pong_and_intro_tokens() -> None:
     assert decode_message('{"type":"pong","v":1,"id":3}') == Pong(3)
     ping = decode_message('{"type":"ping","v":1,"id":3,"beats":[["ab",1,2,0]]}')
     assert isinstance(ping, Ping) and ping.beats[0].member == "ab"
-    for bad in ('{"type":"ping","v":1,"id":3,"beats":[["ab",1,2]]}',
-                '{"type":"ping","v":1,"id":3,"beats":[["ab",1,2,99]]}'):
+    for bad in (
+        '{"type":"ping","v":1,"id":3,"beats":[["ab",1,2]]}',
+        '{"type":"ping","v":1,"id":3,"beats":[["ab",1,2,99]]}',
+    ):
         with pytest.raises(ProtocolError):
             decode_message(bad)
     intro = sign_intro(IntroKind.OFFER, "a", "b", 1, "tok", KEY)
     assert decode_message(encode_message(intro)) == intro
     bad_token = json.loads(intro.body)
     bad_token["token"] = "has space"
-    obj = {"type": "intro-offer", "v": 1, "hops": 0, "body": json.dumps(bad_token),
-           "sig": "A" * 86 + "=="}
+    obj = {
+        "type": "intro-offer",
+        "v": 1,
+        "hops": 0,
+        "body": json.dumps(bad_token),
+        "sig": "A" * 86 + "==",
+    }
     with pytest.raises(ProtocolError):
         decode_message(json.dumps(obj))
 
 
 def test_sync_skips_unknown_record_types() -> None:
     state = _state()
-    text = json.dumps({"type": "sync", "v": 1, "records": [
-        {"type": "future"}, json.loads(encode_message(state))]})
+    text = json.dumps(
+        {"type": "sync", "v": 1, "records": [{"type": "future"}, json.loads(encode_message(state))]}
+    )
     msg = decode_message(text)
     assert msg == Sync((state,))
 

@@ -104,8 +104,13 @@ def test_signatures_and_key_ring() -> None:
     assert not verify_signed(leave, public_key_bytes(other))
     assert not verify_signed(leave, b"\x00" * 31)
     offer = sign_intro(IntroKind.OFFER, "a", "b", 1, "tok", key)
-    relabelled = type(offer)(IntroKind.ANSWER, *[getattr(offer, f) for f in
-                             ("origin", "target", "intro_id", "token", "hops", "body", "sig")])
+    relabelled = type(offer)(
+        IntroKind.ANSWER,
+        *[
+            getattr(offer, f)
+            for f in ("origin", "target", "intro_id", "token", "hops", "body", "sig")
+        ],
+    )
     assert verify_signed(offer, public_key_bytes(key))
     assert not verify_signed(relabelled, public_key_bytes(key))
     ring = KeyRing()

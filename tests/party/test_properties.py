@@ -13,8 +13,21 @@ from .network import Network, make_identity
 from .strategies import messages
 
 P0, P1 = make_identity(0).puuid, make_identity(1).puuid
-KEYS = ["type", "v", "id", "beats", "body", "sig", "records", "hops", "member", "key", "dg",
-        "caps", "app"]
+KEYS = [
+    "type",
+    "v",
+    "id",
+    "beats",
+    "body",
+    "sig",
+    "records",
+    "hops",
+    "member",
+    "key",
+    "dg",
+    "caps",
+    "app",
+]
 
 
 @st.composite
@@ -31,7 +44,11 @@ def graphs(draw: st.DrawFn) -> tuple[int, list[tuple[int, int]]]:
 @settings(max_examples=30, deadline=None)
 @example(  # four full syncs in a row were lost here before pings carried a digest
     graph=(6, [(0, 1), (0, 2), (0, 3), (0, 4), (2, 5)]),
-    loss=0.25, dup=0.0, jitter=0.5, seed=0, changes=[],
+    loss=0.25,
+    dup=0.0,
+    jitter=0.5,
+    seed=0,
+    changes=[],
 )
 @given(
     graph=graphs(),
@@ -101,8 +118,10 @@ def test_without_loss_every_member_is_reached_and_status_is_honest(
             messages.map(encode_message),
             st.recursive(
                 st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                lambda inner: st.lists(inner, max_size=4)
-                | st.dictionaries(st.sampled_from(KEYS), inner, max_size=6),
+                lambda inner: (
+                    st.lists(inner, max_size=4)
+                    | st.dictionaries(st.sampled_from(KEYS), inner, max_size=6)
+                ),
                 max_leaves=12,
             ).map(json.dumps),
         ),

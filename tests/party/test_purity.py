@@ -7,8 +7,20 @@ from pathlib import Path
 
 import webrtc_party.party
 
-FORBIDDEN = {"asyncio", "aiortc", "aioice", "aiohttp", "time", "random", "socket", "threading",
-             "datetime", "secrets", "os", "pyee"}
+FORBIDDEN = {
+    "asyncio",
+    "aiortc",
+    "aioice",
+    "aiohttp",
+    "time",
+    "random",
+    "socket",
+    "threading",
+    "datetime",
+    "secrets",
+    "os",
+    "pyee",
+}
 PACKAGE = Path(webrtc_party.party.__file__).parent
 
 

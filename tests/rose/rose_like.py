@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "EmulatorThread",
     "RoseLikeBroadcaster",
     "RoseLikeHandler",
     "RoseLikeInjectionManager",
@@ -425,3 +426,47 @@ class RoseLikeRose:
         if manager is not None and hasattr(manager, "close"):
             manager.close()
         self.server.stop()
+
+
+class EmulatorThread:
+    """A League-client emulator on its own loop thread (Rose's world has no test loop).
+
+    ``share_ca_with``: use another emulator's root certificate, so one
+    ``WEBRTC_PARTY_LCU_CAFILE`` verifies them all (as Riot's one root does for real clients)."""
+
+    def __init__(
+        self,
+        folder: Path,
+        local: int,
+        *,
+        scenario: str = "premade",
+        size: int = 2,
+        share_ca_with: EmulatorThread | None = None,
+    ) -> None:
+        from webrtc_party.lcu.emulator import LcuEmulator
+
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        folder.mkdir(parents=True, exist_ok=True)
+        self.emu = LcuEmulator(folder, scenario, size=size, local=local)
+        if share_ca_with is not None:
+            self.emu._cert = share_ca_with.emu._cert
+        self.run(self.emu.start())
+
+    def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(30)
+
+    def run_until(self, step: str) -> None:
+        self.run(self.emu.run_until(step))
+
+    def rewind(self, step: str) -> None:
+        """Play the scenario again from ``step`` (another champ select, another game)."""
+        self.emu.position = self.emu.step_names.index(step)
+
+    def stop(self) -> None:
+        self.run(self.emu.stop())
+        self.run(asyncio.sleep(0.2))  # let closed transports finish before the loop stops
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+        self.loop.close()

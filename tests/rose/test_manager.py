@@ -183,11 +183,11 @@ def test_a_slow_party_gives_a_sentence() -> None:
     )
     try:
         manager.start()
-        manager._timeout = 0.2  # the caller gives up long before the service does
+        manager._party._timeout = 0.2  # the caller gives up long before the service does
         with pytest.raises(PartyError, match="in time"):
             manager.enable_blocking()
         slow = manager.paste("wpiXYZ")
         assert not slow and slow.error is not None and "in time" in slow.error
     finally:
-        manager._timeout = 10.0
+        manager._party._timeout = 10.0
         manager.close()

@@ -21,7 +21,7 @@ from webrtc_party.rose import (
     content_hash,
 )
 from webrtc_party.rose.ownership import LEDGER_NAME, OwnedFolders
-from webrtc_party.rose.planning import mod_folder_name
+from webrtc_party.rose.planning import carrier_folder_name, mod_folder_name
 
 from .rose_kit import AHRI, JINX, LEE, FakeRoseInjector, RoseTree, make_zip, read_payload, skin
 
@@ -222,9 +222,17 @@ def test_custom_mod_by_content_hash(tree: RoseTree, injector: FakeRoseInjector) 
         ],
     )
     hook, _ = make_hook(tree, game)
-    assert len(hook.prepare_party_mods(injector)) == 2
+    # a custom mod on a non-base skin brings that skin as its carrier, first (as Rose does)
+    assert hook.prepare_party_mods(injector) == [
+        carrier_folder_name("jinx", JINX),
+        mod_folder_name("jinx", JINX),
+        carrier_folder_name("lee", LEE),
+        mod_folder_name("lee", LEE),
+    ]
     assert payload_of(injector, "jinx", JINX) == "payload of custom arcane"
     assert payload_of(injector, "lee", LEE) == "payload of custom lee"
+    carrier = read_payload(injector.mods_dir / carrier_folder_name("jinx", JINX))
+    assert carrier == "payload of skin 222002"
     assert [o.source for o in hook.last_report.outcomes] == [archive, folder]
 
 

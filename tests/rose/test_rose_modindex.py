@@ -4,23 +4,90 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zipfile
 from pathlib import Path
 
+import pytest
+
+from webrtc_party.rose.archive import ArchiveLimits, ArchiveRejectedError
 from webrtc_party.rose.modindex import (
-    FOLDER_HASH_DOMAIN,
+    CONTENT_HASH_DOMAIN,
     CustomModIndex,
     IndexedMod,
     choose_custom_mod,
     content_hash,
+    hash_archive,
+    shared_index,
 )
 
 from .rose_kit import AHRI, JINX, RoseTree, make_zip, mod_payload
 
 
-def test_archive_hash_is_sha256_of_the_bytes(tmp_path: Path) -> None:
+def _expected(files: list[tuple[bytes, bytes]]) -> str:
+    expected = hashlib.sha256(CONTENT_HASH_DOMAIN)
+    for rel, data in sorted(files):
+        expected.update(len(rel).to_bytes(8, "big") + rel)
+        expected.update(len(data).to_bytes(8, "big") + hashlib.sha256(data).digest())
+    return expected.hexdigest()
+
+
+def test_archive_hash_is_over_its_members_not_its_bytes(tmp_path: Path) -> None:
+    members = mod_payload("custom A")
+    stored = make_zip(tmp_path / "a" / "Mine.fantome", members, deflate=False)
+    packed = make_zip(tmp_path / "b" / "Other name.zip", dict(reversed(members.items())))
+    assert stored.read_bytes() != packed.read_bytes()
+    want = _expected([(k.encode(), v) for k, v in members.items()])
+    assert content_hash(stored) == content_hash(packed) == want
+
+
+def test_archive_and_its_unpacked_folder_hash_alike(tmp_path: Path) -> None:
+    """Rose imports an archive by unpacking it; container details must not matter."""
+    archive = tmp_path / "Arcane Jinx.fantome"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.comment = b"made by a mod tool"
+        zf.writestr("META/", b"")  # a directory entry
+        zf.writestr(".\\META\\info.json", b'{"Name": "Arcane"}')  # Windows separators
+        zf.writestr("WAD/Jinx.wad.client", b"wad bytes")
+        zf.writestr("rose_mod_targets.json", b'{"targets": [222002]}')  # Rose's manifest
+    folder = tmp_path / "mods" / "skins" / "222000" / "Arcane Ji"  # shortened, as on Windows
+    (folder / "META").mkdir(parents=True)
+    (folder / "META" / "info.json").write_bytes(b'{"Name": "Arcane"}')
+    (folder / "WAD").mkdir()
+    (folder / "WAD" / "Jinx.wad.client").write_bytes(b"wad bytes")
+    (folder / "empty").mkdir()
+    assert content_hash(archive) == content_hash(folder)
+    (folder / "WAD" / "extra.bin").write_bytes(b"x")
+    assert content_hash(archive) != content_hash(folder)
+
+
+def test_hostile_archives_have_no_hash(tmp_path: Path) -> None:
+    dupes = tmp_path / "dupes.zip"
+    with zipfile.ZipFile(dupes, "w") as zf:
+        zf.writestr("WAD/a.bin", b"1")
+        zf.writestr("WAD\\a.bin", b"2")
+    with pytest.raises(ArchiveRejectedError, match="two members"):
+        content_hash(dupes)
+    evil = make_zip(tmp_path / "evil.zip", {"../escape.bin": b"x"})
+    with pytest.raises(ArchiveRejectedError, match="escapes"):
+        content_hash(evil)
+    big = make_zip(tmp_path / "big.zip", {"a.bin": b"\0" * 5000})
+    with pytest.raises(ArchiveRejectedError, match="more than"):
+        hash_archive(big, ArchiveLimits(max_total_bytes=4096))
+    (tmp_path / "junk.zip").write_bytes(b"not a zip")
+    with pytest.raises(ArchiveRejectedError, match="not a usable archive"):
+        content_hash(tmp_path / "junk.zip")
+
+
+def test_shared_index_outlives_its_users(tmp_path: Path) -> None:
     tree = RoseTree(tmp_path)
-    path = tree.add_custom_archive(103015, "Mine.fantome", "custom A")
-    assert content_hash(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+    tree.add_custom_archive(103015, "Mine.zip", "custom A")
+    first = shared_index(tree.custom)
+    assert shared_index(tree.custom / ".") is first
+    assert shared_index(tree.custom, ArchiveLimits(max_members=5)) is not first
+    first.scan()
+    computed = first.hashes_computed
+    shared_index(tree.custom).scan()
+    assert first.hashes_computed == computed == 1
 
 
 def test_folder_hash_follows_the_documented_definition(tmp_path: Path) -> None:
@@ -29,11 +96,9 @@ def test_folder_hash_follows_the_documented_definition(tmp_path: Path) -> None:
     (folder / "empty-dir").mkdir()
     (folder / "WAD" / "b.bin").write_bytes(b"bee")
     (folder / "META.json").write_bytes(b"{}")
-    expected = hashlib.sha256(FOLDER_HASH_DOMAIN)
-    for rel, data in sorted([(b"META.json", b"{}"), (b"WAD/b.bin", b"bee")]):
-        expected.update(len(rel).to_bytes(8, "big") + rel)
-        expected.update(len(data).to_bytes(8, "big") + hashlib.sha256(data).digest())
-    assert content_hash(folder) == expected.hexdigest()
+    (folder / "rose_mod_targets.json").write_bytes(b"{}")  # Rose's manifest: not content
+    want = _expected([(b"META.json", b"{}"), (b"WAD/b.bin", b"bee")])
+    assert content_hash(folder) == want
 
 
 def test_folder_hash_depends_on_names_and_content(tmp_path: Path) -> None:

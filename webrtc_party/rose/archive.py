@@ -10,6 +10,7 @@ no links at all.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -26,6 +27,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "ArchiveLimits",
     "ArchiveRejectedError",
+    "archive_file_digests",
     "check_member_name",
     "copy_mod_folder",
     "extract_archive",
@@ -136,11 +138,7 @@ def _copy_bounded(src: IO[bytes], dst_path: Path, allowed: int) -> int:
     return written
 
 
-def extract_archive(archive_path: Path, dest: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> int:
-    """Unpack a ``.zip``/``.fantome`` into the (new, empty) folder ``dest``; returns bytes.
-
-    Raises :class:`ArchiveRejectedError` (the caller removes ``dest``) on any unsafe content.
-    """
+def _check_size(archive_path: Path, limits: ArchiveLimits) -> None:
     try:
         size = archive_path.stat().st_size
     except OSError as exc:
@@ -150,6 +148,56 @@ def extract_archive(archive_path: Path, dest: Path, limits: ArchiveLimits = DEFA
             f"{archive_path.name} is {size} bytes, more than the limit of "
             f"{limits.max_archive_bytes}"
         )
+
+
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, EOFError)
+
+
+def archive_file_digests(
+    archive_path: Path, limits: ArchiveLimits = DEFAULT_LIMITS
+) -> list[tuple[PurePosixPath, int, bytes]]:
+    """``(normalised member path, size, raw SHA-256)`` of every file member, in archive order.
+
+    Reads the archive under the same rules and limits as :func:`extract_archive` (directory
+    entries are skipped; two members that normalise to one path are refused).
+    """
+    _check_size(archive_path, limits)
+    out: list[tuple[PurePosixPath, int, bytes]] = []
+    seen: set[PurePosixPath] = set()
+    total = 0
+    try:
+        with zipfile.ZipFile(archive_path) as archive:
+            for info in _check_zip(archive, limits):
+                if info.is_dir():
+                    continue
+                rel = check_member_name(info.filename)
+                if rel in seen:
+                    raise ArchiveRejectedError(f"archive has two members named {rel}")
+                seen.add(rel)
+                digest = hashlib.sha256()
+                size = 0
+                allowed = min(info.file_size, limits.max_total_bytes - total)
+                with archive.open(info) as src:
+                    while chunk := src.read(_CHUNK):
+                        size += len(chunk)
+                        if size > allowed:
+                            raise ArchiveRejectedError(
+                                "archive member inflates past its declared size"
+                            )
+                        digest.update(chunk)
+                total += size
+                out.append((rel, size, digest.digest()))
+    except _ZIP_ERRORS as exc:
+        raise ArchiveRejectedError(f"{archive_path.name} is not a usable archive: {exc}") from exc
+    return out
+
+
+def extract_archive(archive_path: Path, dest: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> int:
+    """Unpack a ``.zip``/``.fantome`` into the (new, empty) folder ``dest``; returns bytes.
+
+    Raises :class:`ArchiveRejectedError` (the caller removes ``dest``) on any unsafe content.
+    """
+    _check_size(archive_path, limits)
     total = 0
     try:
         with zipfile.ZipFile(archive_path) as archive:
@@ -165,13 +213,7 @@ def extract_archive(archive_path: Path, dest: Path, limits: ArchiveLimits = DEFA
                     total += _copy_bounded(src, target, allowed)
                 if total > limits.max_total_bytes:
                     raise ArchiveRejectedError("archive unpacks past the size limit")
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        NotImplementedError,
-        EOFError,
-    ) as exc:
+    except _ZIP_ERRORS as exc:
         raise ArchiveRejectedError(f"{archive_path.name} is not a usable archive: {exc}") from exc
     except (FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
         raise ArchiveRejectedError(f"{archive_path.name} has clashing member names") from exc

@@ -1,266 +1,195 @@
-"""The party injection hook: friends' skins ride along in Rose's overlay.
+"""``PartyInjectionHook``: the class Rose builds on every injection to add friends' skins.
 
-Rose's injection manager calls ``extra_mods_callback(injector) -> list[str]`` from its injection
-thread, shortly before champion select ends, and adds the returned folder names (already
-extracted under ``injector.mods_dir``) to the one overlay it builds. :class:`PartyInjectionHook`
-is that callback. It asks two providers for the current state (the League client's view of MY
-team and the party's skin selections), lets :func:`~webrtc_party.rose.planning.plan_injection`
-decide who gets what, then finds and unpacks the local files. Problems with one member are
-reported in an :class:`~webrtc_party.rose.records.InjectionReport`, never raised.
+Rose (``injection/core/manager.py`` and ``threads/handlers/injection_trigger.py``) does, from
+its injection threads, when ``party_manager.enabled``::
+
+    hook = PartyInjectionHook(party_manager, shared_state, injection_manager)
+    if hook.is_enabled():
+        extra_mods_callback = lambda inj: hook.prepare_party_mods(inj)
+
+and its injector calls the callback after it emptied ``mods_dir`` and unpacked our own skin,
+just before it builds the overlay. So the constructor does nothing but remember its
+arguments; the hook reads the party through three methods of the manager only
+(``get_party_skins()``, ``get_team_view()``, ``publish_injection_report(report)``), finds
+Rose's folders from the injector (``zips_dir`` is Rose's skins folder, custom mods are
+``zips_dir/../mods/skins``), and keeps nothing between injections: the custom-mod hash cache
+and the per-folder lock are process-wide (see :mod:`~webrtc_party.rose.modindex`).
+
+The older form ``PartyInjectionHook(skins_root, custom_mods_root, team, party, ...)`` (first
+argument a path) still works and is :class:`~webrtc_party.rose.preparer.PartyModPreparer`
+underneath; new code outside Rose should use that class directly.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
-import shutil
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
-from webrtc_party.rose.archive import (
-    DEFAULT_LIMITS,
-    ArchiveLimits,
-    ArchiveRejectedError,
-    copy_mod_folder,
-    extract_archive,
-    is_within,
-)
+from webrtc_party.rose.archive import ArchiveLimits
+from webrtc_party.rose.layout import RoseLayout
 from webrtc_party.rose.modindex import CustomModIndex
-from webrtc_party.rose.ownership import OwnedFolders
-from webrtc_party.rose.planning import PlannedSkin, is_party_mod_name, plan_injection
-from webrtc_party.rose.records import (
-    InjectionReport,
-    MemberOutcome,
-    MemberStatus,
-    PartySkin,
-    TeamView,
-)
+from webrtc_party.rose.preparer import PartyModPreparer, RoseInjector
+from webrtc_party.rose.records import InjectionReport, PartySkin, TeamView
 
-__all__ = ["PartyInjectionHook", "RoseInjector"]
+__all__ = ["MANAGER_METHODS", "PartyInjectionHook", "RoseInjector", "RosePartyManager"]
 
 log = logging.getLogger(__name__)
 
-TeamProvider = Callable[[], TeamView | None]
-PartyProvider = Callable[[], Sequence[PartySkin]]
+MANAGER_METHODS = ("get_party_skins", "get_team_view", "publish_injection_report")
 
 
-class RoseInjector(Protocol):
-    """What the hook needs from Rose's injector: the folder that holds extracted mods."""
+class RosePartyManager(Protocol):
+    """The three methods (and the flag) the hook reads from Rose's party manager."""
 
     @property
-    def mods_dir(self) -> Path: ...
+    def enabled(self) -> bool: ...
+
+    def get_party_skins(self) -> Sequence[PartySkin]: ...
+
+    def get_team_view(self) -> TeamView | None: ...
+
+    def publish_injection_report(self, report: InjectionReport) -> None: ...
 
 
 class PartyInjectionHook:
-    """Prepares friends' skins as extra mod folders for Rose's overlay (thread-safe, sync).
+    """Friends' skins as extra mod folders for Rose's overlay. Never raises into Rose."""
 
-    ``skins_root`` is Rose's skins folder (``{champion}/{skin}/...``); ``custom_mods_root`` is
-    Rose's ``mods/skins`` folder (``{skin_id}/<mod>``). ``team`` and ``party`` are called once
-    per game from Rose's injection thread and must not block on an event loop.
-    """
+    @overload
+    def __init__(
+        self,
+        party_manager: RosePartyManager,
+        state: object = None,
+        injection_manager: object = None,
+    ) -> None: ...
 
+    @overload
     def __init__(
         self,
         skins_root: Path,
         custom_mods_root: Path,
-        team: TeamProvider,
-        party: PartyProvider,
+        team: Callable[[], TeamView | None],
+        party: Callable[[], Sequence[PartySkin]],
         *,
-        limits: ArchiveLimits = DEFAULT_LIMITS,
-        mod_index: CustomModIndex | None = None,
-        on_report: Callable[[InjectionReport], None] | None = None,
-    ) -> None:
-        self._skins_root = skins_root
-        self._team = team
-        self._party = party
-        self._limits = limits
-        self._index = (
-            mod_index if mod_index is not None else CustomModIndex(custom_mods_root, limits)
-        )
-        self._on_report = on_report
-        self._lock = threading.Lock()
+        limits: ArchiveLimits = ...,
+        mod_index: CustomModIndex | None = ...,
+        on_report: Callable[[InjectionReport], None] | None = ...,
+    ) -> None: ...
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._fixed: PartyModPreparer | None = None
+        self._manager: Any = None
+        self.state: object = None
+        self.injection_manager: object = None
         self._last_report = InjectionReport()
+        if args and isinstance(args[0], (str, os.PathLike)):
+            self._fixed = PartyModPreparer(*args, **kwargs)
+            return
+        names = ("party_manager", "state", "injection_manager")
+        bound = dict(zip(names, args, strict=False)) | kwargs
+        unknown = set(bound) - set(names)
+        if unknown or len(args) > 3 or "party_manager" not in bound:
+            raise TypeError(
+                "PartyInjectionHook(party_manager, state, injection_manager) "
+                f"got {len(args)} positional and {sorted(kwargs)} keyword arguments"
+            )
+        self._manager = bound["party_manager"]
+        self.state = bound.get("state")
+        self.injection_manager = bound.get("injection_manager")
 
     @classmethod
     def from_rose_data_dir(
         cls,
         data_dir: Path,
-        team: TeamProvider,
-        party: PartyProvider,
+        team: Callable[[], TeamView | None],
+        party: Callable[[], Sequence[PartySkin]],
         **options: Any,
     ) -> PartyInjectionHook:
-        """A hook for Rose's data folder (``%LOCALAPPDATA%\\Rose``): ``skins`` and
-        ``mods/skins`` below it. ``options`` are the keyword options of the constructor."""
+        """A hook over fixed providers for Rose's data folder (``skins``, ``mods/skins``)."""
         return cls(data_dir / "skins", data_dir / "mods" / "skins", team, party, **options)
 
     @property
+    def party_manager(self) -> object:
+        return self._manager
+
+    @property
     def last_report(self) -> InjectionReport:
-        """The report of the latest preparation (empty before the first game)."""
+        """The report of this hook's latest preparation (empty before it ran)."""
         return self._last_report
 
-    # -- entry points -------------------------------------------------------------------
+    def is_enabled(self) -> bool:
+        """True when the party is on and the manager offers what the hook reads."""
+        manager = self._manager
+        if manager is None:
+            return self._fixed is not None
+        try:
+            enabled = bool(getattr(manager, "enabled", False))
+        except Exception as exc:
+            log.warning("[PARTY] party manager's 'enabled' failed: %s", exc)
+            return False
+        missing = [n for n in MANAGER_METHODS if not callable(getattr(manager, n, None))]
+        if missing:
+            log.warning(
+                "[PARTY] friends' skins are not injected: the party manager %s lacks %s",
+                type(manager).__name__,
+                ", ".join(missing),
+            )
+            return False
+        return enabled
+
+    # -- what Rose calls ----------------------------------------------------------------
 
     def prepare_party_mods(self, injector: RoseInjector) -> list[str]:
-        """Rose's ``extra_mods_callback``: unpack friends' skins, return their folder names.
-
-        Works the same whether or not our own skin is the default one. Never raises.
-        """
+        """Rose's ``extra_mods_callback``: unpack friends' skins under ``injector.mods_dir``
+        and return their folder names (carrier before mod). Never raises."""
         return self.prepare(injector).mod_names
+
+    # -- the richer API -------------------------------------------------------------------
+
+    def prepare(self, injector: RoseInjector) -> InjectionReport:
+        """Do the work of :meth:`prepare_party_mods`, publish and return the full report."""
+        preparer = self._preparer(injector)
+        if preparer is None:
+            return InjectionReport()
+        report = preparer.prepare(injector)
+        self._last_report = report
+        return report
 
     def inject_party_skins_only(
         self, injector: RoseInjector, run_overlay: Callable[[list[str]], bool]
     ) -> InjectionReport:
-        """Party-only injection, for games where Rose injects nothing of ours (default skin).
-
-        Prepares the friends' mods and, if there are any, hands their names to ``run_overlay``
-        (Rose's mkoverlay + runoverlay). ``overlay_ok`` in the report tells how that went.
-        Never raises.
-        """
-        report = self._build_report(injector)
-        names = report.mod_names
-        if names:
-            try:
-                ok = bool(run_overlay(names))
-            except Exception:
-                log.exception("[party-hook] party-only injection: the overlay runner failed")
-                ok = False
-            report = dataclasses.replace(report, overlay_ok=ok)
-        else:
-            log.info("[party-hook] party-only injection: no friend's skin to inject")
-        self._publish(report)
+        """Prepare friends' skins and run an overlay of them alone (our skin is the default)."""
+        preparer = self._preparer(injector)
+        if preparer is None:
+            return InjectionReport()
+        report = preparer.inject_party_skins_only(injector, run_overlay)
+        self._last_report = report
         return report
 
     def cleanup(self, injector: RoseInjector) -> list[str]:
-        """Remove every mod folder this hook created in ``injector.mods_dir``."""
-        with self._lock:
-            return OwnedFolders(Path(injector.mods_dir)).remove_all()
+        """Remove every mod folder a party hook created in ``injector.mods_dir``."""
+        preparer = self._preparer(injector)
+        return [] if preparer is None else preparer.cleanup(injector)
 
-    def prepare(self, injector: RoseInjector) -> InjectionReport:
-        """Do the work of :meth:`prepare_party_mods` and return the full report."""
-        report = self._build_report(injector)
-        self._publish(report)
-        return report
-
-    # -- internals ----------------------------------------------------------------------
-
-    def _build_report(self, injector: RoseInjector) -> InjectionReport:
-        with self._lock:
-            try:
-                return self._prepare_locked(Path(injector.mods_dir))
-            except Exception:
-                log.exception("[party-hook] party mods could not be prepared; injecting none")
-                return InjectionReport()
-
-    def _publish(self, report: InjectionReport) -> None:
-        self._last_report = report
-        if self._on_report is not None:
-            try:
-                self._on_report(report)
-            except Exception:
-                log.exception("[party-hook] the injection report listener failed")
-
-    def _prepare_locked(self, mods_dir: Path) -> InjectionReport:
-        mods_dir.mkdir(parents=True, exist_ok=True)
-        owned = OwnedFolders(mods_dir)
-        removed = tuple(owned.remove_all())
-        if removed:
-            log.info("[party-hook] removed %d party mod folder(s) left over", len(removed))
+    def _preparer(self, injector: RoseInjector) -> PartyModPreparer | None:
+        if self._fixed is not None:
+            return self._fixed
+        manager = self._manager
+        zips_dir = getattr(injector, "zips_dir", None)
+        if zips_dir is None:
+            log.warning("[PARTY] friends' skins are not injected: the injector has no zips_dir")
+            return None
         try:
-            team = self._team()
-            skins = list(self._party())
-        except Exception:
-            log.exception("[party-hook] the team or party provider failed; no party mods")
-            return InjectionReport(removed_leftovers=removed)
-
-        outcomes: list[MemberOutcome] = []
-        for decision in plan_injection(team, skins):
-            if isinstance(decision, MemberOutcome):
-                outcomes.append(decision)
-                continue
-            try:
-                outcome = self._resolve(decision, mods_dir, owned)
-            except Exception as exc:
-                log.exception("[party-hook] party mod %s failed", decision.mod_name)
-                outcome = MemberOutcome(decision.skin, MemberStatus.REJECTED, f"failed: {exc}")
-            outcomes.append(outcome)
-        for outcome in outcomes:
-            # %r: names come from peers, and must not forge log lines
-            log.info(
-                "[party-hook] member %r champion %d: %s %r",
-                outcome.skin.display_name,
-                outcome.skin.champion_id,
-                outcome.status.value,
-                outcome.detail,
+            layout = RoseLayout.from_folders(Path(zips_dir), Path(injector.mods_dir))
+            return PartyModPreparer(
+                layout.skins,
+                layout.custom_mods,
+                manager.get_team_view,
+                manager.get_party_skins,
+                on_report=manager.publish_injection_report,
             )
-        return InjectionReport(tuple(outcomes), removed_leftovers=removed)
-
-    def _resolve(self, planned: PlannedSkin, mods_dir: Path, owned: OwnedFolders) -> MemberOutcome:
-        skin = planned.skin
-        notes: list[str] = []
-
-        def injected(source: Path, what: str) -> MemberOutcome:
-            detail = "; ".join([what, *notes])
-            return MemberOutcome(skin, MemberStatus.INJECTED, detail, planned.mod_name, source)
-
-        if planned.custom_hash is not None:
-            found = self._index.find(planned.custom_hash, skin.champion_id, skin.skin_id)
-            if found is None:
-                notes.append("custom mod not found locally, using the skin instead")
-            else:
-                try:
-                    self._unpack(found.path, planned.mod_name, mods_dir, owned, custom=True)
-                except ArchiveRejectedError as exc:
-                    return MemberOutcome(skin, MemberStatus.REJECTED, f"custom mod: {exc}")
-                return injected(found.path, "custom mod")
-
-        rejected = False
-        for rel in planned.candidates:
-            path = self._skins_root.joinpath(*rel.parts)
-            if not os.path.lexists(path):
-                continue
-            if not path.is_file() or not is_within(self._skins_root, path):
-                notes.append(f"{rel.name} is not a file inside the skins folder")
-                rejected = True
-                continue
-            try:
-                self._unpack(path, planned.mod_name, mods_dir, owned, custom=False)
-            except ArchiveRejectedError as exc:
-                notes.append(f"{rel.name}: {exc}")
-                rejected = True
-                continue
-            what = "chroma" if len(rel.parts) == 4 else "skin"
-            return injected(path, what)
-
-        if rejected:
-            return MemberOutcome(skin, MemberStatus.REJECTED, "; ".join(notes))
-        wanted = f"skin {skin.skin_id}" + (
-            f" / chroma {skin.chroma_id}" if skin.chroma_id is not None else ""
-        )
-        detail = "; ".join([f"no local file for {wanted}", *notes])
-        return MemberOutcome(skin, MemberStatus.MISSING_LOCALLY, detail)
-
-    def _unpack(
-        self, source: Path, name: str, mods_dir: Path, owned: OwnedFolders, *, custom: bool
-    ) -> None:
-        """Unpack ``source`` into ``mods_dir/name``; raises ArchiveRejectedError."""
-        if not is_party_mod_name(name):  # defence in depth: names come from the planner
-            raise ArchiveRejectedError(f"refusing mod folder name {name!r}")
-        if custom and not is_within(self._index.root, source):
-            raise ArchiveRejectedError("custom mod lies outside the mods folder")
-        dest = mods_dir / name
-        if os.path.lexists(dest):
-            if not owned.owns(name) or not owned.remove(name):
-                raise ArchiveRejectedError(f"the mods folder already holds a foreign {name!r}")
-        owned.claim(name)
-        dest.mkdir()
-        try:
-            if custom and source.is_dir():
-                copy_mod_folder(source, dest, self._limits)
-            else:
-                extract_archive(source, dest, self._limits)
-        except BaseException:
-            shutil.rmtree(dest, ignore_errors=True)
-            raise
+        except Exception as exc:  # an injector without zips_dir, a manager without methods
+            log.warning("[PARTY] friends' skins are not injected: %s", exc)
+            return None

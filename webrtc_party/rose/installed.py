@@ -1,9 +1,9 @@
 """Does a friend's selection exist in OUR skins folder? (file checks, run off the event loop)
 
-The answer uses the hook's own rules (:func:`~webrtc_party.rose.planning.skin_candidates` and
-the custom-mod index), so "installed" in the panel means the hook will find a file: the chroma
-or, failing that, the base skin; a custom mod by its content hash. Results are cached per
-selection for ``ttl`` seconds, so the panel can ask often.
+The answer uses the hook's own rules (:func:`~webrtc_party.rose.layout.skin_file_candidates`
+and the custom-mod index), so "installed" in the panel means the hook will find a file: the
+chroma or form or, failing that, the base skin; a custom mod by its content hash. Results are
+cached per selection for ``ttl`` seconds, so the panel can ask often.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from pathlib import Path
 
 from webrtc_party.party import Selection
 from webrtc_party.rose.archive import is_within
-from webrtc_party.rose.modindex import CustomModIndex
-from webrtc_party.rose.planning import skin_candidates
+from webrtc_party.rose.forms import normalize
+from webrtc_party.rose.layout import skin_file_candidates
+from webrtc_party.rose.modindex import shared_index
 
 __all__ = ["SkinFiles"]
 
@@ -49,7 +50,7 @@ class SkinFiles:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.skins_root = skins_root
-        self._index = None if custom_mods_root is None else CustomModIndex(custom_mods_root)
+        self._index = None if custom_mods_root is None else shared_index(custom_mods_root)
         self._ttl = ttl
         self._clock = clock
         self._lock = threading.Lock()
@@ -97,8 +98,8 @@ class SkinFiles:
     def _skin_found(root: Path, sel: Selection) -> bool:
         if sel.skin_id % 1000 == 0 and sel.chroma_id is None and sel.custom is None:
             return True  # the default look needs no file
-        for rel in skin_candidates(sel.champion_id, sel.skin_id, sel.chroma_id):
-            path = root.joinpath(*rel.parts)
-            if os.path.isfile(path) and is_within(root, path):
+        skin_id, chroma_id = normalize(sel.skin_id, sel.chroma_id)
+        for candidate in skin_file_candidates(root, sel.champion_id, skin_id, chroma_id):
+            if os.path.isfile(candidate.path) and is_within(root, candidate.path):
                 return True
         return False

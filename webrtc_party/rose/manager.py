@@ -18,22 +18,21 @@ imports no WebRTC code: the service (aiortc, aiohttp) is imported on the party's
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import logging
 import threading
 import time
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from signaling.errors import TokenError
 from webrtc_party.errors import PartyError
-from webrtc_party.loops import run_party
 from webrtc_party.party import CustomMod, FieldError
 from webrtc_party.rose.bridge_messages import Json, encode_result, encode_state_fields, error_code
 from webrtc_party.rose.control import PartySnapshot
-from webrtc_party.rose.errors import PartyTimeoutError, ServiceClosedError
+from webrtc_party.rose.errors import ServiceClosedError
+from webrtc_party.rose.party_thread import PartyThread
 from webrtc_party.rose.records import InjectionReport, PartySkin, TeamView
 
 if TYPE_CHECKING:
@@ -78,14 +77,10 @@ class PartyManager:
     ) -> None:
         self._lcu, self._rose_state, self._injection_manager = lcu, state, injection_manager
         self._factory = service_factory or self._rose_factory
-        self._timeout = timeout
         self._skins_timeout = skins_timeout
-        self._start_lock = threading.Lock()
-        self._ready: concurrent.futures.Future[None] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._service: PartyService | None = None
-        self._stopped: asyncio.Event | None = None
+        self._party = PartyThread(
+            self._factory, self._state_changed, lambda: self._set_state(_OFF), timeout
+        )
         self._on_state_change: StateCallback | None = None
         self._last_skins: tuple[PartySkin, ...] = ()
         self._last_team: TeamView | None = None
@@ -107,116 +102,27 @@ class PartyManager:
 
         return rose_service(self._lcu, self._rose_state, self._injection_manager)
 
-    # -- the party thread -----------------------------------------------------------------
-
-    def _ensure_started(self) -> concurrent.futures.Future[None]:
-        """Start the party thread if needed; never waits (the future says when it is up)."""
-        with self._start_lock:
-            thread, ready = self._thread, self._ready
-            if thread is not None and ready is not None and (thread.is_alive() or not ready.done()):
-                return ready
-            ready = concurrent.futures.Future()
-            self._ready = ready
-            self._thread = threading.Thread(
-                target=self._run, args=(ready,), name="webrtc-party", daemon=True
-            )
-            self._thread.start()
-            return ready
-
     def start(self) -> None:
         """Start the party thread and wait until the service is up (plain threads only)."""
-        self._ensure_started().result(self._timeout)
-
-    def _run(self, ready: concurrent.futures.Future[None]) -> None:
-        try:
-            run_party(self._main(ready))
-        except BaseException as exc:  # the thread must say why it died
-            if not ready.done():
-                ready.set_exception(exc)
-            log.exception("the party thread stopped")
-
-    async def _main(self, ready: concurrent.futures.Future[None]) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stopped = asyncio.Event()
-        async with self._factory() as service:
-            self._service = service
-            service.subscribe(self._state_changed)
-            ready.set_result(None)
-            await self._stopped.wait()
-        self._service = None
-        self._set_state(_OFF)
+        self._party.start()
 
     def close(self) -> None:
         """Leave the party and stop the thread."""
-        with self._start_lock:
-            thread, loop, stopped = self._thread, self._loop, self._stopped
-            if thread is None or loop is None or stopped is None:
-                return
-            if loop.is_running():
-                loop.call_soon_threadsafe(stopped.set)
-            thread.join(self._timeout)
-            self._thread = None
-
-    def _submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
-        loop = self._loop
-        if loop is None or self._service is None or not loop.is_running():
-            coro.close()
-            raise ServiceClosedError("The party service has stopped.")
-        return asyncio.run_coroutine_threadsafe(coro, loop)
-
-    def _call(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
-        """Run on the party's loop and wait (plain threads only)."""
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            pass
-        else:
-            coro.close()
-            raise RuntimeError("PartyManager: blocking call on an event loop; await the async one")
-        wait = self._timeout if timeout is None else timeout
-        try:
-            self._ensure_started().result(wait)
-        except TimeoutError:
-            coro.close()
-            raise PartyTimeoutError("The party did not start in time; try again.") from None
-        future = self._submit(coro)
-        try:
-            return future.result(wait)
-        except TimeoutError:
-            future.cancel()
-            raise PartyTimeoutError("The party did not answer in time; try again.") from None
-
-    async def _await(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Run on the party's loop; the caller's loop keeps running meanwhile."""
-        try:
-            async with asyncio.timeout(self._timeout):
-                await asyncio.wrap_future(self._ensure_started())
-        except TimeoutError:
-            coro.close()
-            raise PartyTimeoutError("The party did not start in time; try again.") from None
-        except BaseException:
-            coro.close()
-            raise
-        future = self._submit(coro)
-        try:
-            async with asyncio.timeout(self._timeout):
-                return await asyncio.wrap_future(future)
-        except TimeoutError:
-            raise PartyTimeoutError("The party did not answer in time; try again.") from None
+        self._party.close()
 
     @property
     def service(self) -> PartyService:
         """The service on the party's thread (started on first use). Touch it only there."""
         self.start()
-        if self._service is None:
+        if self._party.service is None:
             raise ServiceClosedError("The party service has stopped.")
-        return self._service
+        return self._party.service
 
     # -- Rose's API -----------------------------------------------------------------------
 
     @property
     def enabled(self) -> bool:
-        service = self._service
+        service = self._party.service
         return service is not None and service.enabled
 
     def set_callbacks(self, on_state_change: StateCallback | None = None, **_: Any) -> None:
@@ -227,26 +133,26 @@ class PartyManager:
         """Turn the party on and return a fresh invite (again when on: for the next friend).
 
         Raises a :class:`PartyError` whose message is the sentence for the user."""
-        return self._took(await self._await(self._enable()))
+        return self._took(await self._party.run(self._enable()))
 
     async def disable(self) -> None:
         self.token = None
-        if self._thread is None:
+        if not self._party.started:
             return
-        await self._await(self._disable())
+        await self._party.run(self._disable())
 
     async def add_peer(self, token: str) -> tuple[bool, str | None]:
         """A friend's invite (our answer goes into the state) or their answer to ours."""
         try:
-            result = await self._await(self._add_peer(token))
+            result = await self._party.run(self._add_peer(token))
         except PartyError as exc:
             return False, str(exc)
         return result.success, result.error
 
     async def remove_peer(self, summoner_id: int | str) -> bool:
-        if self._thread is None:
+        if not self._party.started:
             return False
-        return await self._await(self._remove(str(summoner_id)))
+        return await self._party.run(self._remove(str(summoner_id)))
 
     def get_state_dict(self) -> Json:
         """The party state Rose broadcasts (docs/bridge.md); any thread, never blocks."""
@@ -265,7 +171,7 @@ class PartyManager:
 
     def publish_injection_report(self, report: InjectionReport) -> None:
         """The hook's ``on_report``: returns at once, from any thread. Never raises."""
-        loop, service = self._loop, self._service
+        loop, service = self._party.loop, self._party.service
         if loop is None or service is None or not loop.is_running():
             return
         try:
@@ -276,31 +182,31 @@ class PartyManager:
     # -- for plain threads ----------------------------------------------------------------
 
     def enable_blocking(self) -> str:
-        return self._took(self._call(self._enable()))
+        return self._took(self._party.call(self._enable()))
 
     def disable_blocking(self) -> None:
         self.token = None
-        if self._thread is not None:
-            self._call(self._disable())
+        if self._party.started:
+            self._party.call(self._disable())
 
     def paste(self, token: str) -> AddPeerResult:
         """Any pasted token, with the answer to send back when it was an invite."""
         try:
-            return self._call(self._add_peer(token))
+            return self._party.call(self._add_peer(token))
         except PartyError as exc:
             return AddPeerResult(False, error=str(exc), code=error_code(exc))
 
     async def paste_async(self, token: str) -> AddPeerResult:
         try:
-            return await self._await(self._add_peer(token))
+            return await self._party.run(self._add_peer(token))
         except PartyError as exc:
             return AddPeerResult(False, error=str(exc), code=error_code(exc))
 
     def remove_blocking(self, summoner_id: int | str) -> bool:
-        return self._thread is not None and self._call(self._remove(str(summoner_id)))
+        return self._party.started and self._party.call(self._remove(str(summoner_id)))
 
     def snapshot(self) -> PartySnapshot:
-        return self._call(self._snapshot())
+        return self._party.call(self._snapshot())
 
     def set_custom_mod(self, skin_id: int, mod_path: Path | None, name: str | None = None) -> bool:
         """Announce the mod at ``mod_path`` whenever we play ``skin_id`` (None: stop); outside
@@ -317,20 +223,20 @@ class PartyManager:
                 log.warning("custom mod %s not announced: %s", mod_path.name, exc)
                 return False
         try:
-            self._call(self._set_custom(skin_id, mod))
+            self._party.call(self._set_custom(skin_id, mod))
         except PartyError as exc:
             log.warning("custom mod not announced: %s", exc)
             return False
         return True
 
     def handle_ui_message(self, frame: str | bytes | Mapping[str, Any]) -> list[Outgoing]:
-        return self._call(self._ui(frame))
+        return self._party.call(self._ui(frame))
 
     async def handle_ui_message_async(
         self, frame: str | bytes | Mapping[str, Any]
     ) -> list[Outgoing]:
         """For a bridge on another loop: the bridge logic, run on the party's loop."""
-        return await self._await(self._ui(frame))
+        return await self._party.run(self._ui(frame))
 
     # -- on the party's loop --------------------------------------------------------------
 
@@ -340,9 +246,9 @@ class PartyManager:
         return token
 
     def _live(self) -> PartyService:
-        if self._service is None:
+        if self._party.service is None:
             raise ServiceClosedError("The party service has stopped.")
-        return self._service
+        return self._party.service
 
     async def _enable(self) -> str:
         service = self._live()
@@ -409,7 +315,7 @@ class PartyManager:
         return picture.skins, picture.team
 
     def _refresh_records(self) -> None:
-        if self._loop is None or self._service is None:
+        if self._party.loop is None or self._party.service is None:
             return  # the party never started: nothing to inject
         try:
             asyncio.get_running_loop()
@@ -418,7 +324,7 @@ class PartyManager:
         else:
             return  # never block a loop: the last records will do
         try:
-            skins, team = self._call(self._records(), self._skins_timeout)
+            skins, team = self._party.call(self._records(), self._skins_timeout)
         except Exception as exc:  # a stale answer beats an exception in Rose's thread
             log.warning("party records not refreshed (%s); using the last ones", exc)
             return

@@ -1,17 +1,28 @@
 """Content hashes of custom mods, and an index of the local mods folder keyed by them.
 
-Friends name a custom mod by the hash of its content, never by a path. The hash is defined as:
+Friends name a custom mod by the hash of its content, never by a path. Rose keeps a custom mod
+as a ``.zip``/``.fantome`` file or as the folder it unpacked on import (its files exactly as
+the archive's members), so the hash is defined over the *content* and is the same for the
+archive and its unpacked folder:
 
-* a ``.zip`` or ``.fantome`` file: the SHA-256 of the file's bytes, as 64 lowercase hex digits;
-* a folder: the SHA-256 of the domain tag ``b"webrtc-party folder mod v1\\n"`` followed, for
-  every regular file below the folder in order of its relative POSIX path (compared as UTF-8
-  bytes), by: the path's UTF-8 length as 8 big-endian bytes, the path bytes, the file size as 8
-  big-endian bytes, and the raw 32-byte SHA-256 of the file. Empty folders do not count; a
-  folder holding any link has no hash (it is never offered).
+* the files of the mod, each as (relative POSIX path, bytes): an archive's file members with
+  their names normalised as for unpacking (backslashes are separators, ``.`` and empty
+  components dropped), or a folder's regular files below it;
+* files named ``rose_mod_targets.json`` or ``rose_wad_targets.json`` (Rose's manifests) are
+  left out at any depth; directory entries, empty folders, timestamps, compression, comments,
+  and the archive's or folder's own name do not count. Rose shortens an imported folder's
+  name to fit Windows' 260-character paths (``ModStorageService._choose_archive_destination``)
+  and adds `` (2)`` on clashes; since the name is not hashed, the hash survives that;
+* hash: SHA-256 over ``b"webrtc-party mod content v2\n"`` followed, for every file in order
+  of its path's UTF-8 bytes, by the path's UTF-8 length as 8 big-endian bytes, the path, the
+  file size as 8 big-endian bytes and the file's raw 32-byte SHA-256; 64 lowercase hex digits.
 
-The index walks ``mods/skins/{skin_id}/<entry>`` and remembers each hash under
-``(path, size, stamp)`` (``stamp``: the file's mtime in ns, or a digest of a folder's
-(path, size, mtime) list) so unchanged mods are not hashed again every game.
+A folder holding any link has no hash (it is never offered); an archive is read under the
+limits of :mod:`~webrtc_party.rose.archive` (it may be hostile). The index walks
+``mods/skins/{skin_id}/<entry>`` and remembers each hash under ``(path, size, stamp)``
+(``stamp``: a file's mtime in ns, or a digest of a folder's (path, size, mtime) list), so
+unchanged mods are not hashed again. :func:`shared_index` keeps one index per folder for the
+life of the process: Rose builds a new hook for every injection, the cache outlives it.
 """
 
 from __future__ import annotations
@@ -25,22 +36,31 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from webrtc_party.rose.archive import DEFAULT_LIMITS, ArchiveLimits, ArchiveRejectedError, is_within
+from webrtc_party.rose.archive import (
+    DEFAULT_LIMITS,
+    ArchiveLimits,
+    ArchiveRejectedError,
+    archive_file_digests,
+    is_within,
+)
 from webrtc_party.rose.planning import SKIN_EXTENSIONS
 
 __all__ = [
-    "FOLDER_HASH_DOMAIN",
+    "CONTENT_HASH_DOMAIN",
+    "IGNORED_FILE_NAMES",
     "CustomModIndex",
     "IndexedMod",
     "choose_custom_mod",
     "content_hash",
     "hash_archive",
     "hash_folder",
+    "shared_index",
 ]
 
 log = logging.getLogger(__name__)
 
-FOLDER_HASH_DOMAIN = b"webrtc-party folder mod v1\n"
+CONTENT_HASH_DOMAIN = b"webrtc-party mod content v2\n"
+IGNORED_FILE_NAMES = frozenset({"rose_mod_targets.json", "rose_wad_targets.json"})
 _CHUNK = 1 << 20
 
 
@@ -52,9 +72,27 @@ def _file_sha256(path: Path) -> bytes:
     return digest.digest()
 
 
-def hash_archive(path: Path) -> str:
-    """Content hash of a mod archive: SHA-256 of its bytes, lowercase hex."""
-    return _file_sha256(path).hex()
+def _ignored(rel: bytes) -> bool:
+    return rel.rsplit(b"/", 1)[-1].decode("utf-8", "replace") in IGNORED_FILE_NAMES
+
+
+def _digest(files: Iterable[tuple[bytes, int, bytes]]) -> str:
+    digest = hashlib.sha256(CONTENT_HASH_DOMAIN)
+    for rel, size, file_digest in sorted(f for f in files if not _ignored(f[0])):
+        digest.update(len(rel).to_bytes(8, "big"))
+        digest.update(rel)
+        digest.update(size.to_bytes(8, "big"))
+        digest.update(file_digest)
+    return digest.hexdigest()
+
+
+def hash_archive(path: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> str:
+    """Content hash of a mod archive (see the module docstring); ArchiveRejectedError if the
+    archive is unusable or breaks the limits."""
+    return _digest(
+        (rel.as_posix().encode("utf-8", "surrogateescape"), size, sha)
+        for rel, size, sha in archive_file_digests(path, limits)
+    )
 
 
 def _folder_files(folder: Path) -> list[tuple[bytes, Path, os.stat_result]]:
@@ -76,17 +114,17 @@ def _folder_files(folder: Path) -> list[tuple[bytes, Path, os.stat_result]]:
 
 def hash_folder(folder: Path) -> str:
     """Content hash of a folder mod (see the module docstring for the exact definition)."""
-    digest = hashlib.sha256(FOLDER_HASH_DOMAIN)
-    for rel, path, st in _folder_files(folder):
-        digest.update(len(rel).to_bytes(8, "big"))
-        digest.update(rel)
-        digest.update(st.st_size.to_bytes(8, "big"))
-        digest.update(_file_sha256(path))
-    return digest.hexdigest()
+    return _digest(
+        (rel, st.st_size, _file_sha256(path)) for rel, path, st in _folder_files(folder)
+    )
 
 
 def content_hash(path: Path) -> str:
-    """Content hash of a custom mod, archive or folder; use it to announce our own choice."""
+    """Content hash of a custom mod, archive or folder; use it to announce our own choice.
+
+    The same mod gives the same hash as a ``.zip``, a ``.fantome`` or the folder Rose unpacked
+    it into. Raises OSError or ArchiveRejectedError for a mod that cannot be read safely.
+    """
     return hash_folder(path) if path.is_dir() else hash_archive(path)
 
 
@@ -191,13 +229,15 @@ class CustomModIndex:
         try:
             if not is_within(self._root, entry):
                 return None
+            if entry.name.startswith("."):  # Rose's half-done imports (.rose-import-*)
+                return None
             stamp = self._stamp(entry)
             if stamp is None:
                 return None
             key = (str(entry), *stamp)
             digest = self._cache.get(key)
             if digest is None:
-                digest = content_hash(entry)
+                digest = hash_folder(entry) if entry.is_dir() else hash_archive(entry, self._limits)
                 self.hashes_computed += 1
                 self._cache = {k: v for k, v in self._cache.items() if k[0] != key[0]}
                 self._cache[key] = digest
@@ -209,3 +249,18 @@ class CustomModIndex:
     def find(self, wanted_hash: str, champion_id: int, skin_id: int) -> IndexedMod | None:
         """The local mod with this content hash for this champion, or None."""
         return choose_custom_mod(self.scan(champion_id), wanted_hash, champion_id, skin_id)
+
+
+_SHARED: dict[tuple[str, ArchiveLimits], CustomModIndex] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_index(root: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> CustomModIndex:
+    """The process-wide index of the custom mods folder ``root`` (one per folder and limits),
+    so its hash cache outlives the short-lived hooks Rose builds per injection."""
+    key = (os.path.abspath(root), limits)
+    with _SHARED_LOCK:
+        index = _SHARED.get(key)
+        if index is None:
+            index = _SHARED[key] = CustomModIndex(root, limits)
+        return index

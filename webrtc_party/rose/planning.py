@@ -9,8 +9,11 @@ Nothing here touches the disk or the clock, so every rule is testable with plain
   friend's skin for our champion would restyle ours), then members in puuid order, each
   member's selections in the member's own order. Sorting by puuid makes every client of the
   party pick the same winner whatever order the party state lists members in;
-* a skin file is looked for as the chroma first, then the base skin, ``.zip`` before
-  ``.fantome``; the relative paths are built from integers only.
+* a skin file is looked for as the chroma (or form) first, then the base skin, ``.zip``
+  before ``.fantome``; the relative paths are built from integers only. A form's fake id
+  given as the skin (Rose stores it so) is read as that form of its base skin;
+* a custom mod for a non-base skin also brings that skin's archive as a *carrier*, in its own
+  folder, as Rose does for its own unowned custom-mod picks.
 """
 
 from __future__ import annotations
@@ -21,13 +24,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from webrtc_party.rose.forms import normalize
 from webrtc_party.rose.records import MemberOutcome, MemberStatus, PartySkin, TeamView
 
 __all__ = [
+    "CARRIER_SUFFIX",
     "MOD_FOLDER_PREFIX",
     "SKIN_EXTENSIONS",
     "Decision",
     "PlannedSkin",
+    "carrier_folder_name",
     "is_content_hash",
     "is_default_skin",
     "is_party_mod_name",
@@ -39,7 +45,8 @@ __all__ = [
 SKIN_EXTENSIONS: tuple[str, ...] = (".zip", ".fantome")
 MOD_FOLDER_PREFIX = "party-"
 
-_MOD_NAME_RE = re.compile(r"party-[0-9a-f]{12}-[1-9][0-9]{0,8}")
+CARRIER_SUFFIX = "-carrier"
+_MOD_NAME_RE = re.compile(r"party-[0-9a-f]{12}-[1-9][0-9]{0,8}(?:-carrier)?")
 _HASH_RE = re.compile(r"[0-9a-f]{64}")
 
 
@@ -51,6 +58,11 @@ def mod_folder_name(puuid: str, champion_id: int) -> str:
     """
     digest = hashlib.sha256(puuid.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return f"{MOD_FOLDER_PREFIX}{digest}-{int(champion_id)}"
+
+
+def carrier_folder_name(puuid: str, champion_id: int) -> str:
+    """The folder of the carrier skin that goes with a member's custom mod on one champion."""
+    return mod_folder_name(puuid, champion_id) + CARRIER_SUFFIX
 
 
 def is_party_mod_name(name: str) -> bool:
@@ -83,12 +95,24 @@ def skin_candidates(
 
 @dataclass(frozen=True)
 class PlannedSkin:
-    """A selection that should be injected if a local file is found for it."""
+    """A selection that should be injected if a local file is found for it.
+
+    ``skin_id``/``chroma_id`` are the selection read as Rose reads it (a form as the form of
+    its base skin); ``carrier_name`` is set when a custom mod needs its skin as a carrier.
+    """
 
     skin: PartySkin
     mod_name: str
     candidates: tuple[PurePosixPath, ...]
     custom_hash: str | None = None
+    skin_id: int = 0
+    chroma_id: int | None = None
+    carrier_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.skin_id == 0:  # built without a normalised look: the record's own
+            object.__setattr__(self, "skin_id", self.skin.skin_id)
+            object.__setattr__(self, "chroma_id", self.skin.chroma_id)
 
 
 Decision = PlannedSkin | MemberOutcome
@@ -159,10 +183,15 @@ def plan_injection(team: TeamView | None, skins: Sequence[PartySkin]) -> tuple[D
             continue
         owners[skin.champion_id] = skin.display_name or "another member"
         custom = skin.custom_mod.content_hash if skin.custom_mod is not None else None
+        skin_id, chroma_id = normalize(skin.skin_id, skin.chroma_id)
+        carrier = custom is not None and skin_id % 1000 != 0
         decisions[index] = PlannedSkin(
             skin=skin,
             mod_name=mod_folder_name(skin.puuid, skin.champion_id),
-            candidates=skin_candidates(skin.champion_id, skin.skin_id, skin.chroma_id),
+            candidates=skin_candidates(skin.champion_id, skin_id, chroma_id),
             custom_hash=custom,
+            skin_id=skin_id,
+            chroma_id=chroma_id,
+            carrier_name=carrier_folder_name(skin.puuid, skin.champion_id) if carrier else None,
         )
     return tuple(d for d in decisions if d is not None)

@@ -172,17 +172,27 @@ class MemberStatus(enum.Enum):
 
 @dataclass(frozen=True)
 class MemberOutcome:
-    """The fate of one :class:`PartySkin` in one game; ``detail`` is for the user."""
+    """The fate of one :class:`PartySkin` in one game; ``detail`` is the sentence the panel
+    shows. ``carrier_name`` is the folder of a custom mod's carrier skin (it goes into the
+    overlay before ``mod_name``); ``degraded`` marks an injection that is not quite what the
+    member picked (a chroma, form or custom mod is missing, their skin is used)."""
 
     skin: PartySkin
     status: MemberStatus
     detail: str = ""
     mod_name: str | None = None
     source: Path | None = None
+    carrier_name: str | None = None
+    degraded: bool = False
 
     @property
     def puuid(self) -> str:
         return self.skin.puuid
+
+    @property
+    def mod_names(self) -> list[str]:
+        """This member's folders in overlay order: the carrier, then the mod."""
+        return [n for n in (self.carrier_name, self.mod_name) if n is not None]
 
 
 @dataclass(frozen=True)
@@ -196,7 +206,7 @@ class InjectionReport:
     @property
     def mod_names(self) -> list[str]:
         """The mod folder names handed to Rose, in the order they were prepared."""
-        return [o.mod_name for o in self.outcomes if o.mod_name is not None]
+        return [name for o in self.outcomes for name in o.mod_names]
 
     def for_member(self, puuid: str) -> list[MemberOutcome]:
         return [o for o in self.outcomes if o.skin.puuid == puuid]

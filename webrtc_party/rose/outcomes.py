@@ -1,0 +1,38 @@
+"""How the hook puts an outcome into words, and which outcomes Rose's log warns about (pure).
+
+The panel shows ``MemberOutcome.detail`` next to the friend; the same sentence goes into the
+WARNING in Rose's log. A warning is due whenever a friend on my team does not get exactly what
+they picked: nothing injected (not installed, refused, champion mismatch, stale link) or less
+than picked (their chroma, form or custom mod missing, their skin used instead).
+"""
+
+from __future__ import annotations
+
+from webrtc_party.rose.forms import form_of
+from webrtc_party.rose.records import MemberOutcome, MemberStatus, TeamView
+
+__all__ = ["describe_look", "is_warning"]
+
+
+def describe_look(skin_id: int, chroma_id: int | None) -> str:
+    """A member's look in words, for the panel: ``skin 222002 with chroma 222010``."""
+    form = form_of(chroma_id)
+    if form is not None:
+        return f"skin {skin_id} in form {form.name} ({form.form_id})"
+    if chroma_id is not None:
+        return f"skin {skin_id} with chroma {chroma_id}"
+    return f"skin {skin_id}"
+
+
+def is_warning(outcome: MemberOutcome, team: TeamView | None) -> bool:
+    """True when a friend on my team does not get what they picked (Rose's log warns)."""
+    status = outcome.status
+    if status in (MemberStatus.MISSING_LOCALLY, MemberStatus.REJECTED):
+        return True
+    if status is MemberStatus.CHAMPION_MISMATCH:
+        return True
+    if status is MemberStatus.INJECTED:
+        return outcome.degraded
+    if status is MemberStatus.STALE and team is not None:
+        return any(m.puuid == outcome.puuid for m in team.teammates if m.puuid)
+    return False
