@@ -75,7 +75,38 @@ async def connected(m: RoseMember, others: Sequence[RoseMember], within: float =
         await asyncio.sleep(0.5)
 
 
-async def champ_select(party: list[RoseMember], *, custom: bool = True) -> None:
+async def sees(
+    m: RoseMember, want: dict[int, tuple[int, int | None]], within: float = 60.0
+) -> Any:
+    """Wait until Rose's party state on ``m`` shows each friend's pick: summoner id ->
+    (skin, chroma). Rose's loadout timer leaves seconds between a pick and the injection."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        state = await m.sock.request("party-get-state", "party-state")
+        got = {
+            p["summoner_id"]: (p["skin_selection"]["skin_id"], p["skin_selection"]["chroma_id"])
+            for p in state["peers"]
+            if p.get("skin_selection")
+        }
+        if all(got.get(k) == v for k, v in want.items()):
+            return state
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{m.summoner_id} sees {got}, not {want}")
+        await asyncio.sleep(0.25)
+
+
+async def picks_known(party: list[RoseMember], partied: Sequence[RoseMember]) -> None:
+    """Every member of ``partied`` sees every other one's pick."""
+    expect = {A: (103001, None), B: (238001, 238004), C: (99007, 99991)}
+    ids = {j: o for j, o in zip((A, B, C), party, strict=True) if o in partied}
+    for m in ids.values():
+        want = {o.summoner_id: expect[j] for j, o in ids.items() if o is not m}
+        await sees(m, want)
+
+
+async def champ_select(
+    party: list[RoseMember], *, custom: bool = True, partied: Sequence[RoseMember] | None = None
+) -> None:
     """Play every client to the end of the picks, then leave Rose's state as its UI would."""
     for m in party:
         await m.emu.run_until("chromas")
@@ -94,6 +125,7 @@ async def champ_select(party: list[RoseMember], *, custom: bool = True) -> None:
         else:  # a form: Rose keeps its fake id the same way
             fields |= {"last_hovered_skin_id": 99991, "selected_chroma_id": 99991}
         assert await m.host.cmd("set", fields=fields) is True
+    await picks_known(party, party if partied is None else partied)
 
 
 async def inject(m: RoseMember, i: int) -> list[str]:
@@ -108,6 +140,9 @@ async def play_out(party: list[RoseMember]) -> None:
     for m in party:
         await m.emu.run_until("back-to-lobby")
         await m.host.cmd("set", fields={"phase": "Lobby", "locked_champ_id": None})
+    # Rose skips an injection within injection_threshold (0.5 s by default) of the last one;
+    # real games are minutes apart, these are not.
+    await asyncio.sleep(0.6)
 
 
 async def test_party_messages_answer_through_roses_bridge(
@@ -149,6 +184,10 @@ async def test_three_roses_one_overlay_holds_every_friend(
         over_b = await inject(b, B)
         assert CUSTOM_LABEL in over_b and FORM_LABEL in over_b, (over_b, b.host.log_tail())
         assert over_b[0] == ZED_CHROMA_LABEL  # Rose's own pick first
+        # Rose forced B's client back to the base skin (an unowned chroma is injected, not
+        # picked); the party still carries what Rose injects
+        assert b.emu.world.cell_of(b.emu.world.me).skin_id == ZED * 1000
+        await sees(a, {b.summoner_id: (238001, 238004)})
         for m in party:
             assert "Party injection hook not used" not in m.host.log_text()
         # A drops B (party-remove-peer, Rose's int summoner id): A's state no longer has B live
@@ -193,6 +232,6 @@ async def test_three_games_without_pasting_again_then_a_friend_leaves(
             assert ({a.summoner_id, b.summoner_id} - {m.summoner_id}) <= live
         for m in party:
             m.emu.position = m.emu.step_names.index("matchmaking")
-        await champ_select(party, custom=False)
+        await champ_select(party, custom=False, partied=[a, b])
         over_b = await inject(b, B)
         assert "skin 103001" in over_b and FORM_LABEL not in over_b, over_b

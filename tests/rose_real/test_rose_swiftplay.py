@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.rose_real.host_kit import RoseMember, members
 from tests.rose_real.rose_files import AHRI, JINX, install_everything, labels
-from tests.rose_real.test_rose_party import connected, handshake
+from tests.rose_real.test_rose_party import connected, handshake, sees
 
 
 def prepare(i: int, data: Path) -> None:
@@ -30,6 +30,8 @@ async def swiftplay_overlay(rose: Path, tmp_path: Path) -> tuple[list[str], Rose
                 "is_swiftplay_mode": True, "swiftplay_skin_tracking": tracking[i],
                 "owned_skin_ids": [AHRI * 1000, JINX * 1000, 86000, 64000],
             })
+        await sees(a, {b.summoner_id: (222002, None)})
+        await sees(b, {a.summoner_id: (103002, None)})
         for m in party:
             await m.emu.run_until("matchmaking")
         seen = len(a.host.overlays)
