@@ -22,7 +22,6 @@ from tests.ui.needs import require_browser
 require_browser()
 pytest.importorskip("webrtc_party.rose.bridge_server", reason="the UI bridge (issue 6) is missing")
 
-import aiohttp  # noqa: E402
 from playwright.async_api import Browser, Locator, Page, expect  # noqa: E402
 
 from signaling.errors import TokenError  # noqa: E402
@@ -66,15 +65,6 @@ async def paste(panel: Locator, text: str) -> None:
     await panel.locator("[data-role=paste-submit]").click()
 
 
-async def bridge_sends_cors(port: int, origin: str) -> bool:
-    """Whether the bridge lets the panel's page read ``/bridge-port`` (and load fonts)."""
-    async with (
-        aiohttp.ClientSession() as session,
-        session.get(f"http://127.0.0.1:{port}/bridge-port", headers={"Origin": origin}) as resp,
-    ):
-        return resp.headers.get("Access-Control-Allow-Origin") in (origin, "*")
-
-
 def damaged(token: str) -> str:
     i = len(token) // 2
     return token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1 :]
@@ -84,12 +74,15 @@ async def test_two_members_link_through_their_panels(
     browser: Browser, page_server: ClientPageServer, tmp_path: Path
 ) -> None:
     shots = screenshot_dir(tmp_path)
-    async with ui_members(tmp_path, 2) as (a, b), contextlib.AsyncExitStack() as pages:
+    async with (
+        ui_members(tmp_path, 2, page_server.origin) as (a, b),
+        contextlib.AsyncExitStack() as pages,
+    ):
         # A has Jinx's skin on disk, B has nothing: B's panel warns about A's Ahri skin.
         make_zip(a.skins_root / "222" / "222002" / "222002.zip", mod_payload("firecracker"))
         await clients_known(a.service, b.service)
-        pa = await ClientPage.open(browser, page_server, bridge_port=a.bridge.port, options=OPTIONS)
-        pb = await ClientPage.open(browser, page_server, bridge_port=b.bridge.port, options=OPTIONS)
+        pa = await ClientPage.open(browser, page_server, key_dir=a.bridge.key_dir, options=OPTIONS)
+        pb = await ClientPage.open(browser, page_server, key_dir=b.bridge.key_dir, options=OPTIONS)
         for client in (pa, pb):  # closed before the bridges (their sockets would hold them)
             pages.push_async_callback(client.close)
         panel_a = await open_panel(pa)
@@ -213,33 +206,28 @@ async def test_two_members_link_through_their_panels(
         await expect(panel_b.locator("[data-role=off]")).to_be_visible()
         assert not b.service.enabled
 
-        # Until the bridge answers with Access-Control-Allow-Origin, the browser complains
-        # that /bridge-port cannot be read (the plugin then trusts the WebSocket handshake).
-        origin = page_server.url.rstrip("/")
-        without_cors = not await bridge_sends_cors(a.bridge.port, origin)
+        # A whole session: no request answered 404 (or any error), League tiles included.
         for client in (pa, pb):
-            client.assert_clean(bridge_without_cors=without_cors)
+            client.assert_clean(allow_tiles=False)
 
 
 async def test_panel_reconnects_and_asks_again_when_the_bridge_restarts(
     browser: Browser, page_server: ClientPageServer, tmp_path: Path
 ) -> None:
     async with (
-        ui_members(tmp_path, 1) as (a,),
+        ui_members(tmp_path, 1, page_server.origin) as (a,),
         contextlib.AsyncExitStack() as bridges,
         contextlib.AsyncExitStack() as pages,  # closed first: open sockets hold a bridge
     ):
         await clients_known(a.service)
         await a.service.enable()
         port = a.bridge.port
-        # Nothing remembered: the first port (nobody there), then the parallel probe finds it.
-        probe = {**OPTIONS, "firstPort": port - 2, "lastPort": port + 2}
-        client = await ClientPage.open(browser, page_server, options=probe)
+        client = await ClientPage.open(
+            browser, page_server, key_dir=a.bridge.key_dir, options=OPTIONS
+        )
         pages.push_async_callback(client.close)
         panel = await open_panel(client)
         await expect(panel).to_have_attribute("data-enabled", "true")
-        remembered = await client.page.evaluate("localStorage.getItem('rose_bridge_port')")
-        assert remembered == str(port)
 
         # The game starts: the DOM watcher pauses (phase from the real bridge), then resumes.
         watching = "window.__rosePartyModeWatching"
@@ -249,18 +237,24 @@ async def test_panel_reconnects_and_asks_again_when_the_bridge_restarts(
         await a.emu.run_until("waiting-for-stats")
         await client.page.wait_for_function(f"{watching} === true", timeout=10_000)
 
-        # NB: BridgeServer.stop() waits for the open WebSocket (aiohttp's shutdown timeout,
-        # about 45 s) instead of closing it: asked of the bridge (issue 6).
         await a.bridge.stop()
         await expect(panel).to_have_attribute("data-bridge", "disconnected", timeout=10_000)
         await expect(panel.locator("[data-role=bridge]")).to_have_text("no bridge, retrying…")
         await a.service.disable()  # changed while the panel could not hear it
 
-        restarted = BridgeServer(a.service, port=port, tries=1)
+        old_key = a.bridge.key
+        # A new launch: a new key in the same plugin folder; the panel reads it again.
+        restarted = BridgeServer(
+            a.service,
+            port=port,
+            tries=1,
+            key_dir=a.bridge.key_dir,
+            allowed_origins=[page_server.origin],
+        )
         await restarted.start()
+        assert restarted.key != old_key
         bridges.push_async_callback(restarted.stop)
         await expect(panel).to_have_attribute("data-bridge", "connected", timeout=15_000)
         # It asked for the state again: the panel shows the party off.
         await expect(panel).to_have_attribute("data-enabled", "false", timeout=5_000)
-        origin = page_server.url.rstrip("/")
-        client.assert_clean(bridge_without_cors=not await bridge_sends_cors(port, origin))
+        client.assert_clean(allow_tiles=False)

@@ -24,20 +24,25 @@ from tests.ui.harness import ClientPage, ClientPageServer, free_port, png  # noq
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
-# A stand-in for ROSE-SkinMonitor's shared bridge: records what the plugin sends, lets the
-# test deliver messages as the Python side would.
+# A stand-in for ROSE-SkinMonitor's shared bridge, shaped as it publishes it (a frozen
+# object: send, subscribe, unsubscribe, onReady, and port/ready getters), with no socket
+# behind it: window.__testRose records what the plugin sends and delivers messages as
+# Rose's Python side would. (tests/ui/rose_bridge.js is the real-socket version.)
 SHARED_BRIDGE = """
-window.__roseBridge = (() => {
+(() => {
   const subs = new Map();
-  const readyCallbacks = [];
-  return {
-    port: null, ready: true, sent: [],
-    send(obj) { this.sent.push(JSON.parse(JSON.stringify(obj))); },
+  const ready = new Set();
+  const deliver = (msg) => (subs.get(msg.type) || new Set()).forEach((cb) => cb(msg));
+  const test = { sent: [], deliver };
+  window.__testRose = test;
+  window.__roseBridge = Object.freeze({
+    send(obj) { test.sent.push(JSON.parse(JSON.stringify(obj))); },
     subscribe(type, cb) { if (!subs.has(type)) subs.set(type, new Set()); subs.get(type).add(cb); },
     unsubscribe(type, cb) { const s = subs.get(type); if (s) s.delete(cb); },
-    onReady(cb) { readyCallbacks.push(cb); cb(); },
-    deliver(msg) { (subs.get(msg.type) || new Set()).forEach((cb) => cb(msg)); },
-  };
+    onReady(cb) { ready.add(cb); cb(); },
+    get port() { return 50000; },
+    get ready() { return true; },
+  });
 })();
 """
 
@@ -47,7 +52,7 @@ TILE = png(64, 64, (200, 170, 110), (10, 50, 60))
 def member(riot_id: str, status: str, **extra: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "puuid": f"puuid-{riot_id}",
-        "summoner_id": 2**60 + len(riot_id),  # beyond 2^53 on purpose
+        "summoner_id": 3894416720352768 + len(riot_id),  # as large as real ones get
         "riot_id": riot_id,
         "is_local": False,
         "status": status,
@@ -135,9 +140,7 @@ async def test_shared_bridge_renders_members_and_pauses_in_game(
     button = page.locator("#rpm-party-button")
     await expect(button).to_be_visible()
     # It adopted the shared bridge and asked for the state.
-    await page.wait_for_function(
-        "window.__roseBridge.sent.some((m) => m.type === 'party-get-state')"
-    )
+    await page.wait_for_function("window.__testRose.sent.some((m) => m.type === 'party-get-state')")
     members = [
         member(
             "Jinx Enjoyer#EUW",
@@ -163,10 +166,15 @@ async def test_shared_bridge_renders_members_and_pauses_in_game(
             chroma_name="Dark",
             skin_installed=False,
         ),
-        member("Teemo Main#EUW", "connecting"),
+        member(
+            "Teemo Main#EUW",
+            "connecting",
+            injection="champion-mismatch",
+            injection_detail="Teemo Main#EUW picked Teemo, the game has them on Lux.",
+        ),
         member("Gone Away#EUW", "lost", stale=True),
     ]
-    await page.evaluate("(m) => window.__roseBridge.deliver(m)", state(members))
+    await page.evaluate("(m) => window.__testRose.deliver(m)", state(members))
     await button.click()
     panel = page.locator("#rpm-panel")
     rows = panel.locator(".rpm-member")
@@ -185,27 +193,32 @@ async def test_shared_bridge_renders_members_and_pauses_in_game(
     await expect(lux.locator("[data-role=preview]")).to_have_text("L")
     await expect(lux.locator("img")).to_have_count(0)
     await expect(teemo.locator("[data-role=status]")).to_have_text("connecting")
+    await expect(teemo.locator("[data-role=injection]")).to_have_text(
+        "Teemo Main#EUW picked Teemo, the game has them on Lux."
+    )
+    await expect(jinx.locator("[data-role=injection]")).to_have_count(0)
     await expect(teemo.locator("[data-role=skin]")).to_have_text("No champion yet")
     await expect(gone).to_have_attribute("data-status", "lost")
     await expect(button.locator(".rpm-badge")).to_have_text("2")  # direct + relayed
 
-    # Remove goes by puuid: the summoner id is beyond 2^53 and JSON.parse rounded it.
+    # Remove goes by Rose's field, summoner_id.
     await lux.locator("[data-role=remove]").click()
-    sent = await page.evaluate("window.__roseBridge.sent.at(-1)")
-    assert sent == {"type": "party-remove-peer", "puuid": "puuid-Lux Fan#NA1"}
+    sent = await page.evaluate("window.__testRose.sent.at(-1)")
+    lux_id = members[1]["summoner_id"]
+    assert sent == {"type": "party-remove-peer", "summoner_id": lux_id}
     await expect(lux.locator("[data-role=remove]")).to_be_disabled()
     await page.evaluate(
-        "(m) => window.__roseBridge.deliver(m)",
-        {"type": "party-peer-removed", "success": True, "puuid": "puuid-Lux Fan#NA1"},
+        "(m) => window.__testRose.deliver(m)",
+        {"type": "party-peer-removed", "success": True, "summoner_id": lux_id},
     )
     await page.evaluate(
-        "(m) => window.__roseBridge.deliver(m)", state([members[0], members[2], members[3]])
+        "(m) => window.__testRose.deliver(m)", state([members[0], members[2], members[3]])
     )
     await expect(rows).to_have_count(3)
 
     # In game the DOM watchers pause: a rebuilt social bar stays without the button ...
     await page.evaluate(
-        "(m) => window.__roseBridge.deliver(m)", {"type": "phase-change", "phase": "InProgress"}
+        "(m) => window.__testRose.deliver(m)", {"type": "phase-change", "phase": "InProgress"}
     )
     assert await page.evaluate("window.__rosePartyModeWatching") is False
     await page.evaluate("window.__testClient.rebuildSocialBar()")
@@ -213,7 +226,7 @@ async def test_shared_bridge_renders_members_and_pauses_in_game(
     await expect(button).to_have_count(0)
     # ... and resume afterwards.
     await page.evaluate(
-        "(m) => window.__roseBridge.deliver(m)",
+        "(m) => window.__testRose.deliver(m)",
         {"type": "phase-change", "phase": "WaitingForStats"},
     )
     await expect(button).to_have_count(1)
@@ -233,14 +246,14 @@ async def test_invite_counts_down_and_expires(
     soon = int(time.time()) + 3
     token = "wpi" + "Zx81" * 20
     await page.evaluate(
-        "(m) => window.__roseBridge.deliver(m)",
-        state([], pending=[{"kind": "invite", "token": token, "expires_at": soon}]),
+        "(m) => window.__testRose.deliver(m)",
+        state([], my_token=token, my_token_expires_at=soon),
     )
     await expect(panel.locator("[data-role=invite-token]")).to_have_value(token)
     await expect(panel.locator("[data-role=invite-countdown]")).to_have_text(
         re.compile(r"expires in 0:0[0-3]")
     )
-    # No QR without a bridge port (the shared bridge did not say): hidden, not broken.
+    # Rose's bridge draws no QR codes: none asked for (no 404), the box is hidden.
     await expect(panel.locator("[data-role=invite-qr]")).to_be_hidden()
     expired = panel.locator("[data-role=invite-expired]")
     await expect(expired).to_be_visible(timeout=6_000)
@@ -248,12 +261,17 @@ async def test_invite_counts_down_and_expires(
     make_new = panel.locator("[data-role=create-invite]")
     await expect(make_new).to_have_text("Make a new invite")
     await make_new.click()
-    assert await page.evaluate("window.__roseBridge.sent.at(-1)") == {"type": "party-create-invite"}
+    # Rose's way to a fresh invite: party-enable again.
+    assert await page.evaluate("window.__testRose.sent.at(-1)") == {"type": "party-enable"}
     await expect(make_new).to_be_disabled()  # until the answer
     fresh = "wpi" + "Qm27" * 20
     await page.evaluate(
-        "(m) => window.__roseBridge.deliver(m)",
-        {"type": "party-invite", "token": fresh, "expires_at": int(time.time()) + 600},
+        "(m) => window.__testRose.deliver(m)",
+        {"type": "party-enabled", "success": True, "token": fresh},
+    )
+    await page.evaluate(
+        "(m) => window.__testRose.deliver(m)",
+        state([], my_token=fresh, my_token_expires_at=int(time.time()) + 600),
     )
     await expect(panel.locator("[data-role=invite-token]")).to_have_value(fresh)
     await expect(expired).to_be_hidden()
@@ -261,7 +279,7 @@ async def test_invite_counts_down_and_expires(
 
     # A refusal from the bridge is shown in its own words.
     await page.evaluate(
-        "(m) => window.__roseBridge.deliver(m)",
+        "(m) => window.__testRose.deliver(m)",
         {
             "type": "party-enabled",
             "success": False,

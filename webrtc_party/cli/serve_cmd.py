@@ -49,6 +49,12 @@ def register(sub: Any) -> None:
     bridge.add_argument("--port", type=int, default=DEFAULT_PORT, help="first port to try (50000)")
     bridge.add_argument("--enable", action="store_true", help="turn the party on at start")
     bridge.add_argument(
+        "--plugin-dir",
+        type=Path,
+        metavar="DIR",
+        help="the installed ROSE-PartyMode folder: the bridge key goes there (docs/bridge.md)",
+    )
+    bridge.add_argument(
         "--exit-after", type=float, metavar="SECONDS", help="stop after SECONDS (for scripts)"
     )
     add_link_options(p)
@@ -88,8 +94,14 @@ async def _serve(args: argparse.Namespace) -> int:
             emu = None
             source = _league(args.lockfile, args.cafile, not args.insecure)
         service = await stack.enter_async_context(PartyService(config, source, skins=skins))
-        bridge = await stack.enter_async_context(BridgeServer(service, port=args.port))
+        bridge = await stack.enter_async_context(
+            BridgeServer(service, port=args.port, key_dir=args.plugin_dir)
+        )
         _say(f"bridge on http://127.0.0.1:{bridge.port} (ws://127.0.0.1:{bridge.port}/)")
+        if bridge.key_file is None:
+            _say("no --plugin-dir: the panel cannot get this launch's bridge key")
+        else:
+            _say(f"bridge key for the panel: {bridge.key_file}")
         if args.enable:
             await service.enable()
             invite = await service.create_invite()

@@ -152,7 +152,7 @@ def decode_request(frame: str | bytes | Mapping[str, Any]) -> Request:
             raise BridgeMessageError("too-large", f"A message is at most {MAX_FRAME} bytes.")
         try:
             obj = json.loads(frame)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise BridgeMessageError("bad-json", f"The message is not JSON: {exc}") from None
     if not isinstance(obj, Mapping) or not isinstance(obj.get("type"), str):
         raise BridgeMessageError("not-an-object", 'A message is a JSON object with a "type".')

@@ -16,31 +16,32 @@
       host: '127.0.0.1',
       firstPort: 50000,
       lastPort: 50010,
-      sharedBridgeWaitMs: 3000, // how long to wait for window.__roseBridge (ROSE-SkinMonitor)
+      // Written by `webrtc-party serve --plugin-dir` into this plugin's folder; Pengu Loader
+      // serves the folder to the League client's page only (docs/bridge.md, Security).
+      keyUrl: 'https://plugins/ROSE-PartyMode/bridge-key.json',
+      sharedBridgeWaitMs: 10000, // as Rose's plugins wait for window.__roseBridge
       probeTimeoutMs: 1500,
       retryMinMs: 500,
       retryMaxMs: 10000,
+      removeTimeoutMs: 10000, // Rose answers a removal only when it worked
     },
     window.__rosePartyModeOptions || {}
   );
 
-  // Message names: docs/bridge.md (bridge version 1). Rose's own names are kept where they fit.
+  // Rose's five party messages, and what Rose's bridge (or ours) sends back.
   const MSG = {
     getState: 'party-get-state',
     enable: 'party-enable',
     disable: 'party-disable',
-    createInvite: 'party-create-invite',
-    pasteToken: 'party-paste-token',
+    addPeer: 'party-add-peer',
     removePeer: 'party-remove-peer',
     state: 'party-state',
     enabled: 'party-enabled',
     disabled: 'party-disabled',
-    invite: 'party-invite',
-    tokenResult: 'party-token-result',
-    peerAdded: 'party-peer-added', // Rose's name for the token result
+    peerAdded: 'party-peer-added',
     peerRemoved: 'party-peer-removed',
     phase: 'phase-change',
-    error: 'party-error',
+    error: 'party-error', // our bridge only: a request it could not read
   };
 
   const log = (...args) => console.log(LOG_PREFIX, ...args);
@@ -56,16 +57,33 @@
 
   // ---------------------------------------------------------------- transport
 
+  /** This launch's key and port of `webrtc-party serve`, or null (no serve running). */
+  async function readBridgeKey() {
+    try {
+      const response = await fetch(`${options.keyUrl}?t=${Date.now()}`, { cache: 'no-store' });
+      if (!response.ok) return null;
+      const info = await response.json();
+      const port = Number(info && info.port);
+      if (!Number.isInteger(port) || port <= 0 || port > 65535 || typeof info.key !== 'string' || !info.key) return null;
+      return { port, key: info.key };
+    } catch (_) {
+      return null;
+    }
+  }
+
   /** Same shape as ROSE-SkinMonitor's window.__roseBridge, over our own socket. */
-  function createSocketBridge() {
+  function createSocketBridge(first) {
     const listeners = new Map();
     const readyCallbacks = [];
     const statusCallbacks = [];
     let socket = null;
     let attempt = 0;
     let connecting = false;
+    let next = first || null;
     const bridge = {
+      own: true,
       port: null,
+      key: null,
       ready: false,
       send(obj) {
         if (!socket || socket.readyState !== WebSocket.OPEN) return false;
@@ -106,30 +124,41 @@
       setTimeout(connect, base * (0.75 + Math.random() * 0.5));
     }
 
+    /** The key file first (serve writes a new one per launch), then Rose's port discovery. */
+    async function findTarget() {
+      const given = next;
+      next = null;
+      const keyed = given || (await readBridgeKey());
+      if (keyed) return keyed;
+      const port = await discoverPort();
+      return port === null ? null : { port, key: null };
+    }
+
     async function connect() {
       if (connecting) return;
       connecting = true;
-      let port = null;
+      let target = null;
       try {
-        port = await discoverPort();
+        target = await findTarget();
       } catch (err) {
-        warn('port discovery failed', err);
+        warn('bridge discovery failed', err);
       }
       connecting = false;
-      if (port === null) {
+      if (target === null) {
         retryLater();
         return;
       }
-      const ws = new WebSocket(`ws://${options.host}:${port}/`);
+      const { port, key } = target;
+      const query = key ? `?key=${encodeURIComponent(key)}` : '';
+      const ws = new WebSocket(`ws://${options.host}:${port}/${query}`);
       socket = ws;
+      let opened = false;
       ws.onopen = () => {
+        opened = true;
         attempt = 0;
         bridge.port = port;
-        try {
-          localStorage.setItem('rose_bridge_port', String(port));
-        } catch (_) {
-          /* storage may be unavailable */
-        }
+        bridge.key = key;
+        if (!key) rememberPort(port);
         log(`connected to the bridge on port ${port}`);
         setStatus(true);
         readyCallbacks.forEach((cb) => safeCall(cb));
@@ -146,7 +175,7 @@
       ws.onclose = () => {
         if (socket !== ws) return;
         socket = null;
-        if (bridge.port !== port) forgetPort(port); // never opened: not a bridge after all
+        if (!opened && !key) forgetPort(port); // never opened: not a bridge after all
         if (bridge.ready) log('bridge connection lost; reconnecting');
         setStatus(false);
         retryLater();
@@ -160,10 +189,8 @@
     return bridge;
   }
 
-  /**
-   * 'yes' when GET /bridge-port names this port; 'maybe' when something answered HTTP there but
-   * the body could not be read (no CORS header): the WebSocket handshake then decides; else 'no'.
-   */
+  /** 'yes' when GET /bridge-port names this port; 'maybe' when something answered HTTP there
+   * but the body could not be read (no CORS header): the WebSocket handshake decides; else 'no'. */
   async function probePort(port, timeoutMs) {
     const url = `http://${options.host}:${port}/bridge-port`;
     const controller = new AbortController();
@@ -171,15 +198,7 @@
     try {
       const response = await fetch(url, { signal: controller.signal, cache: 'no-store' });
       if (!response.ok) return 'no';
-      const text = (await response.text()).trim();
-      let value = Number(text);
-      if (!Number.isInteger(value)) {
-        try {
-          value = Number(JSON.parse(text).port);
-        } catch (_) {
-          return 'no';
-        }
-      }
+      const value = Number((await response.text()).trim());
       return value === port ? 'yes' : 'no';
     } catch (_) {
       if (controller.signal.aborted) return 'no';
@@ -191,6 +210,14 @@
       }
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  function rememberPort(port) {
+    try {
+      localStorage.setItem('rose_bridge_port', String(port));
+    } catch (_) {
+      /* storage may be unavailable */
     }
   }
 
@@ -219,7 +246,6 @@
       return answer === 'yes';
     };
     if (Number.isInteger(saved) && saved > 0 && saved < 65536) {
-      // The port we last connected to: if it answers at all, the WebSocket handshake decides.
       if ((await check(saved)) || maybe === saved) return saved;
     }
     if (!tried.has(options.firstPort) && (await check(options.firstPort))) return options.firstPort;
@@ -231,6 +257,8 @@
     return maybe;
   }
 
+  /** ROSE-SkinMonitor publishes window.__roseBridge once it knows Rose's port: wait as
+   * Rose's own plugins do (poll every 50 ms, up to sharedBridgeWaitMs). */
   function waitForSharedBridge(timeoutMs) {
     return new Promise((resolve) => {
       const started = Date.now();
@@ -256,14 +284,16 @@
     me: null,
     members: [],
     phase: '',
-    invite: null, // {token, expiresAt}
+    invite: null, // {token, expiresAt}: ours, for the next friend
     inviteRequested: false,
     answer: null, // {token, expiresAt}: ours, to be sent back
     pasteNote: null, // {kind: 'error' | 'ok', text}
     pasteBusy: false,
+    pasteQueued: null, // a paste waiting for party mode to come on
+    lastResultAt: null,
     notice: null, // an error not tied to the paste box
-    removing: new Set(),
-    bridgePort: null,
+    warnings: [],
+    removing: new Map(), // member key -> timer
   };
 
   const str = (v, fallback = '') => (typeof v === 'string' ? v : v == null ? fallback : String(v));
@@ -271,35 +301,46 @@
   const nowSeconds = () => Date.now() / 1000;
   const isExpired = (pending) => pending !== null && pending.expiresAt !== null && pending.expiresAt <= nowSeconds();
 
-  function pendingFrom(raw) {
-    if (!raw || typeof raw.token !== 'string' || !raw.token) return null;
-    return { token: raw.token, expiresAt: num(raw.expires_at) };
+  function tokenFrom(token, expiresAt) {
+    return typeof token === 'string' && token ? { token, expiresAt: num(expiresAt) } : null;
   }
 
   function memberFrom(raw) {
-    const status = str(raw.status, raw.connected ? 'direct' : 'connecting');
+    const status = str(raw.status, raw.connected ? 'direct' : raw.connection_state || 'connecting');
+    const sel = raw.skin_selection && typeof raw.skin_selection === 'object' ? raw.skin_selection : {};
+    const pick = (key) => (raw[key] !== undefined ? raw[key] : sel[key]);
     return {
       key: str(raw.puuid || raw.summoner_id),
-      puuid: str(raw.puuid),
-      summonerId: raw.summoner_id == null ? '' : String(raw.summoner_id),
+      summonerId: num(raw.summoner_id),
       riotId: str(raw.riot_id || raw.summoner_name, 'Unknown player'),
       status,
       statusText: str(raw.status_text, status),
       via: raw.via == null ? null : str(raw.via),
       rttMs: num(raw.rtt_ms),
-      championId: num(raw.champion_id),
+      championId: num(pick('champion_id')),
       championName: raw.champion_name == null ? null : str(raw.champion_name),
-      skinId: num(raw.skin_id),
+      skinId: num(pick('skin_id')),
       skinName: raw.skin_name == null ? null : str(raw.skin_name),
-      chromaId: num(raw.chroma_id),
+      chromaId: num(pick('chroma_id')),
       chromaName: raw.chroma_name == null ? null : str(raw.chroma_name),
-      customMod: raw.custom_mod == null ? null : str(raw.custom_mod),
+      customMod: pick('custom_mod') == null ? null : str(pick('custom_mod')),
       skinInstalled: typeof raw.skin_installed === 'boolean' ? raw.skin_installed : null,
+      injection: raw.injection == null ? null : str(raw.injection),
+      injectionDetail: raw.injection_detail == null ? null : str(raw.injection_detail),
       inLobby: raw.in_lobby === true,
       onTeam: raw.on_team === true,
     };
   }
 
+  /** The newest token of one kind from `pending` (our bridge before my_answer existed). */
+  function newestPending(pending, kind) {
+    if (!Array.isArray(pending)) return null;
+    const found = pending.filter((p) => p && p.kind === kind).map((p) => tokenFrom(p.token, p.expires_at)).filter(Boolean);
+    return found.length ? found[found.length - 1] : null;
+  }
+
+  /** Everything the panel shows comes from party-state; missing keys (Rose's own old
+   * manager) fall back to what the older keys say. */
   function applyState(msg) {
     model.enabled = msg.enabled === true;
     model.pendingToggle = false;
@@ -308,30 +349,50 @@
       model.me = memberFrom({ riot_id: msg.my_summoner_name, summoner_id: msg.my_summoner_id });
     }
     const rawMembers = Array.isArray(msg.members) ? msg.members : Array.isArray(msg.peers) ? msg.peers : [];
-    model.members = rawMembers.filter((m) => m && !m.is_local).map(memberFrom);
+    model.members = rawMembers.filter((m) => m && typeof m === 'object' && !m.is_local).map(memberFrom);
+    for (const [key, timer] of model.removing) {
+      if (!model.members.some((m) => m.key === key)) {
+        clearTimeout(timer);
+        model.removing.delete(key);
+      }
+    }
     if (typeof msg.phase === 'string') setPhase(msg.phase);
-    if (Array.isArray(msg.pending)) reconcilePending(msg.pending);
+    model.warnings = Array.isArray(msg.warnings) ? msg.warnings.filter((w) => typeof w === 'string' && w) : [];
+
+    model.invite =
+      'my_token' in msg ? tokenFrom(msg.my_token, msg.my_token_expires_at) : newestPending(msg.pending, 'invite');
+    if (model.invite && model.invite.expiresAt === null) {
+      const listed = newestPending(msg.pending, 'invite');
+      if (listed && listed.token === model.invite.token) model.invite = listed;
+    }
+    const answer = 'my_answer' in msg ? tokenFrom(msg.my_answer, msg.my_answer_expires_at) : newestPending(msg.pending, 'answer');
+    if (model.answer && (!answer || answer.token !== model.answer.token) && !isExpired(model.answer)) {
+      // Our answer was used: the link is up, "send it back" is over.
+      if (model.pasteNote && model.pasteNote.kind === 'ok') model.pasteNote = null;
+    }
+    model.answer = answer;
+    if (msg.last_result && typeof msg.last_result === 'object') onLastResult(msg.last_result);
     if (!model.enabled) {
       model.invite = null;
       model.answer = null;
     }
   }
 
-  /** The bridge lists our invites/answers still waiting: restore them, drop used ones. */
-  function reconcilePending(pending) {
-    const tokens = new Set(pending.map((p) => p && p.token));
-    const latest = (kind) => {
-      const found = pending.filter((p) => p && p.kind === kind).map(pendingFrom).filter(Boolean);
-      return found.length ? found[found.length - 1] : null;
-    };
-    for (const key of ['invite', 'answer']) {
-      const shown = model[key];
-      if (shown && !tokens.has(shown.token) && !isExpired(shown)) {
-        model[key] = null; // used: the link is up, so "send it back" / "connecting" is over
-        if (model.pasteNote && model.pasteNote.kind === 'ok') model.pasteNote = null;
-      }
-      if (!model[key]) model[key] = latest(key);
+  function onLastResult(result) {
+    const at = result.at === undefined ? null : result.at;
+    if (at === model.lastResultAt) return;
+    const quiet = model.lastResultAt === null && !model.pasteBusy && !model.awaitingResult;
+    model.lastResultAt = at;
+    if (quiet) return; // from before this panel connected
+    model.pasteBusy = false;
+    model.awaitingResult = false;
+    if (result.ok === false || result.kind === 'error') {
+      setPasteNote('error', errorText(result, 'That token could not be used.'));
+      return;
     }
+    if (ui.paste) ui.paste.value = '';
+    if (result.kind === 'answer') setPasteNote('ok', 'Invite accepted. Now send your answer back.');
+    else setPasteNote('ok', 'Answer accepted: connecting to your friend…');
   }
 
   // ---------------------------------------------------------------- DOM bits
@@ -372,36 +433,19 @@
     'M16.5 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm1 2h-1.2c1.1.9 1.7 2.1 1.7 3.5V19h4v-2c0-2-2-4-4.5-4z',
   ];
 
-  function fontUrl(file) {
-    return model.bridgePort ? `http://${options.host}:${model.bridgePort}/asset/${file}` : null;
-  }
-
   function injectStyle() {
     if (document.getElementById('rpm-style')) return;
     document.head.append(el('style', { id: 'rpm-style', text: STYLE }));
   }
 
-  function injectFonts(port) {
-    const id = 'rpm-fonts';
-    const previous = document.getElementById(id);
-    if (previous && previous.dataset.port === String(port)) return;
-    if (previous) previous.remove();
-    model.bridgePort = port;
-    const face = (family, file, weight) =>
-      `@font-face{font-family:'${family}';src:url('${fontUrl(file)}');font-weight:${weight};font-display:swap}`;
-    const css = [
-      face('RPM Beaufort', 'BeaufortforLOL-Bold.otf', 700),
-      face('RPM Spiegel', 'Spiegel-Regular.otf', 400),
-      face('RPM Spiegel', 'Spiegel-SemiBold.otf', 600),
-    ].join('\n');
-    const style = el('style', { id, text: css });
-    style.dataset.port = String(port);
-    document.head.append(style);
-  }
+  // No font files of our own: the client's fonts (its --font-display / --font-body), and
+  // Rose's Beaufort where ROSE-SettingsPanel already declared it from Rose's /asset/ route.
+  const DISPLAY_FONT = "var(--font-display),'Beaufort for LOL','LoL Display',Georgia,serif";
+  const BODY_FONT = "var(--font-body),'LoL Body',Arial,sans-serif";
 
   const STYLE = `
 .rpm-button{display:inline-flex;align-items:center;justify-content:center;position:relative;
-  width:28px;height:28px;margin:0 2px;cursor:pointer;color:#a09b8c;border-radius:2px;fill:currentColor}
+  width:28px;height:28px;cursor:pointer;color:#a09b8c;border-radius:2px;fill:currentColor}
 .rpm-button:hover,.rpm-button.rpm-open{color:#f0e6d2}
 .rpm-button .rpm-badge{position:absolute;right:-2px;bottom:-2px;min-width:12px;height:12px;padding:0 2px;
   border-radius:6px;background:#0ac8b9;color:#010a13;font:700 9px/12px Arial,sans-serif;text-align:center}
@@ -409,13 +453,13 @@
 .rpm-panel{position:fixed;z-index:10000;width:360px;max-height:calc(100vh - 16px);overflow-y:auto;
   box-sizing:border-box;padding:14px 16px 16px;background:linear-gradient(180deg,#0a1428 0%,#010a13 100%);
   border:1px solid #785a28;box-shadow:0 0 0 1px #010a13,0 8px 24px rgba(0,0,0,.7);color:#a09b8c;
-  font:13px/1.4 'RPM Spiegel','Spiegel','LoL Body',Arial,sans-serif;scrollbar-width:thin;
+  font:13px/1.4 ${BODY_FONT};scrollbar-width:thin;
   scrollbar-color:#785a28 transparent}
 .rpm-panel[hidden],.rpm-panel [hidden]{display:none !important}
 .rpm-panel *{box-sizing:border-box}
 .rpm-head{display:flex;align-items:center;gap:10px;padding-bottom:10px;border-bottom:1px solid #463714}
 .rpm-title{flex:1;margin:0;color:#f0e6d2;letter-spacing:.08em;text-transform:uppercase;
-  font:700 16px/1.2 'RPM Beaufort','Beaufort for LOL','LoL Display',Georgia,serif}
+  font:700 16px/1.2 ${DISPLAY_FONT}}
 .rpm-link{font-size:11px;color:#5b5a56}
 .rpm-link[data-state=connected]{color:#0ac8b9}
 .rpm-close{background:none;border:0;color:#a09b8c;font-size:18px;line-height:1;cursor:pointer;padding:0 2px}
@@ -424,13 +468,13 @@
 .rpm-section:last-child{border-bottom:0}
 .rpm-h-row{display:flex;align-items:center;justify-content:space-between;gap:8px;margin-bottom:8px}
 .rpm-h-row .rpm-h{margin:0}
-.rpm-h{margin:0 0 8px;color:#c8aa6e;font:700 12px/1.2 'RPM Beaufort','Beaufort for LOL','LoL Display',Georgia,serif;
+.rpm-h{margin:0 0 8px;color:#c8aa6e;font:700 12px/1.2 ${DISPLAY_FONT};
   letter-spacing:.1em;text-transform:uppercase}
 .rpm-row{display:flex;align-items:center;gap:8px;margin-bottom:8px}
 .rpm-grow{flex:1}
 .rpm-btn{min-height:26px;padding:3px 12px;cursor:pointer;color:#cdbe91;background:#1e2328;
   border:1px solid #c8aa6e;border-image:linear-gradient(180deg,#c8aa6e,#785a28) 1;
-  font:700 11px/1.2 'RPM Beaufort','Beaufort for LOL','LoL Display',Georgia,serif;letter-spacing:.08em;
+  font:700 11px/1.2 ${DISPLAY_FONT};letter-spacing:.08em;
   text-transform:uppercase;white-space:nowrap}
 .rpm-btn:hover{color:#f0e6d2;background:linear-gradient(180deg,#1e2328,#2a2e33)}
 .rpm-btn:disabled{cursor:default;color:#5b5a56;border-image:none;border-color:#3c3c41;background:#1e2328}
@@ -458,7 +502,7 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
 .rpm-member:first-child{border-top:0}
 .rpm-preview{flex:none;width:56px;height:56px;border:1px solid #463714;background:#1e2328 center/cover no-repeat;
   display:flex;align-items:center;justify-content:center;color:#785a28;overflow:hidden;
-  font:700 18px 'RPM Beaufort','Beaufort for LOL','LoL Display',Georgia,serif}
+  font:700 18px ${DISPLAY_FONT}}
 .rpm-preview img{width:100%;height:100%;object-fit:cover}
 .rpm-member-main{flex:1;min-width:0}
 .rpm-name{color:#f0e6d2;font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
@@ -470,6 +514,7 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
 .rpm-status[data-status=lost]{color:#e84057}
 .rpm-skin{font-size:12px;color:#a09b8c;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .rpm-warn{font-size:11px;color:#e0a23b}
+.rpm-warnings{list-style:none;border-left-color:#e0a23b;background:rgba(224,162,59,.08);color:#f0c27b}
 .rpm-remove{flex:none;width:24px;height:24px;padding:0;background:none;border:1px solid #3c3c41;color:#a09b8c;cursor:pointer;font-size:14px;line-height:1}
 .rpm-remove:hover{border-color:#e84057;color:#e84057}
 .rpm-remove:disabled{opacity:.4;cursor:default}
@@ -519,9 +564,31 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     }
   }
 
+  /** Our own bridge draws QR codes (Rose's has no such route: no QR there, no 404). The
+   * request carries this launch's key, so it is fetched, then shown from memory. */
   function qrUrl(token) {
-    const port = (bridge && bridge.port) || model.bridgePort;
-    return port ? `http://${options.host}:${port}/party/qr.svg?token=${encodeURIComponent(token)}` : null;
+    if (!bridge || !bridge.own || !bridge.key || !bridge.port) return null;
+    const query = `token=${encodeURIComponent(token)}&key=${encodeURIComponent(bridge.key)}`;
+    return `http://${options.host}:${bridge.port}/party/qr.svg?${query}`;
+  }
+
+  async function loadQr(img, token) {
+    const url = qrUrl(token);
+    img.hidden = true;
+    if (!url) return;
+    try {
+      const response = await fetch(url, { cache: 'no-store' });
+      if (!response.ok) return;
+      const blob = await response.blob();
+      if (img.dataset.token !== token) return; // replaced meanwhile
+      if (img.dataset.blob) URL.revokeObjectURL(img.dataset.blob);
+      const shown = URL.createObjectURL(blob);
+      img.dataset.blob = shown;
+      img.src = shown;
+      img.hidden = false;
+    } catch (_) {
+      /* no QR: the token box is enough */
+    }
   }
 
   /** A token box: read-only text, Copy, QR from the bridge, countdown. */
@@ -530,7 +597,7 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     area.addEventListener('focus', () => area.select());
     const copy = el('button', { class: 'rpm-btn', type: 'button', 'data-role': `${kind}-copy`, text: 'Copy' });
     copy.addEventListener('click', () => copyText(area.value, copy));
-    const qr = el('img', { class: 'rpm-qr', alt: 'QR code of the token', 'data-role': `${kind}-qr` });
+    const qr = el('img', { class: 'rpm-qr', alt: 'QR code of the token', 'data-role': `${kind}-qr`, hidden: true });
     qr.addEventListener('error', () => {
       qr.hidden = true;
     });
@@ -549,13 +616,13 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     if (block.token === token) return;
     block.token = token;
     block.area.value = token || '';
+    block.qr.dataset.token = token || '';
     if (!token) {
       block.qr.removeAttribute('src');
+      block.qr.hidden = true;
       return;
     }
-    const url = qrUrl(token);
-    block.qr.hidden = !url;
-    if (url) block.qr.src = url;
+    loadQr(block.qr, token);
   }
 
   function formatLeft(seconds) {
@@ -595,6 +662,7 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     close.addEventListener('click', () => setOpen(false));
 
     const notice = el('div', { class: 'rpm-note rpm-error', 'data-role': 'notice', role: 'alert', hidden: true });
+    const warnings = el('ul', { class: 'rpm-note rpm-warnings', 'data-role': 'warnings', hidden: true });
     const off = el('p', {
       class: 'rpm-muted',
       'data-role': 'off',
@@ -605,7 +673,8 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     const inviteBlock = tokenBlock('invite');
     const inviteButton = el('button', { class: 'rpm-btn rpm-primary', type: 'button', 'data-role': 'create-invite', text: 'Create invite' });
     inviteButton.addEventListener('click', () => {
-      if (send({ type: MSG.createInvite })) {
+      // Rose's one message for it: party-enable (while on, a fresh invite for the next friend).
+      if (send({ type: MSG.enable })) {
         model.inviteRequested = true;
         render();
       }
@@ -632,9 +701,13 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     const submitPaste = () => {
       const text = paste.value;
       if (!text.trim()) return;
-      // Sent as pasted: the Python side finds the token in chat text.
-      if (send({ type: MSG.pasteToken, token: text })) {
+      // Sent as pasted: the Python side finds the token in chat text. Rose refuses a token
+      // while party mode is off, so the panel turns it on first.
+      const sent = model.enabled ? send({ type: MSG.addPeer, token: text }) : send({ type: MSG.enable });
+      if (sent) {
+        model.pasteQueued = model.enabled ? null : text;
         model.pasteBusy = true;
+        model.awaitingResult = false;
         model.pasteNote = null;
         render();
       }
@@ -683,6 +756,7 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
       { class: 'rpm-panel', id: 'rpm-panel', hidden: true, role: 'dialog', 'aria-label': 'Party mode' },
       el('div', { class: 'rpm-head' }, el('h2', { class: 'rpm-title', text: 'Party mode' }), link, toggle, close),
       notice,
+      warnings,
       off,
       membersSection,
       inviteSection,
@@ -696,7 +770,7 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
       if (!panel.hidden) placePanel();
     });
     Object.assign(ui, {
-      panel, toggle, link, notice, off, inviteSection, inviteBlock, inviteButton, inviteHint, inviteExpired,
+      panel, toggle, link, notice, warnings, off, inviteSection, inviteBlock, inviteButton, inviteHint, inviteExpired,
       pasteSection, paste, useButton, pasteNote, answerBlock, answerWrap, members, empty, foot,
       membersSection, membersTitle,
     });
@@ -752,20 +826,29 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
       title: `Remove ${m.riotId} from the party`,
       'aria-label': `Remove ${m.riotId}`,
       'data-role': 'remove',
-      disabled: model.removing.has(m.key),
+      disabled: model.removing.has(m.key) || !Number.isSafeInteger(m.summonerId) || m.summonerId <= 0,
       text: '×',
     });
     remove.addEventListener('click', () => {
-      // By puuid: a summoner id may exceed 2^53 and JSON.parse already rounded it.
-      const request = m.puuid ? { type: MSG.removePeer, puuid: m.puuid } : { type: MSG.removePeer, summoner_id: m.summonerId };
-      if (send(request)) {
-        model.removing.add(m.key);
+      // Rose's field: summoner_id (the League client itself keeps these as JS numbers).
+      if (!send({ type: MSG.removePeer, summoner_id: m.summonerId })) return;
+      const timer = setTimeout(() => {
+        // Rose answers only when it worked: no answer, no change.
+        model.removing.delete(m.key);
+        if (model.members.some((x) => x.key === m.key)) model.notice = `${m.riotId} could not be removed.`;
         render();
-      }
+      }, options.removeTimeoutMs);
+      model.removing.set(m.key, timer);
+      render();
     });
-    const warning =
-      m.skinInstalled === false
-        ? el('div', { class: 'rpm-warn', 'data-role': 'skin-missing', text: 'Skin not installed: they will look default to you' })
+    const missing = m.skinInstalled === false || m.injection === 'missing-locally';
+    const warning = missing
+      ? el('div', { class: 'rpm-warn', 'data-role': 'skin-missing', text: 'Skin missing locally: they will look default to you' })
+      : null;
+    const quiet = new Set(['injected', 'missing-locally']);
+    const injection =
+      m.injection && !quiet.has(m.injection)
+        ? el('div', { class: 'rpm-warn', 'data-role': 'injection', 'data-injection': m.injection, text: m.injectionDetail || m.injection })
         : null;
     return el(
       'li',
@@ -777,7 +860,8 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
         el('div', { class: 'rpm-name', 'data-role': 'riot-id', text: m.riotId }),
         el('span', { class: 'rpm-status', 'data-status': m.status, 'data-role': 'status', text: statusLabel(m) }),
         el('div', { class: 'rpm-skin', 'data-role': 'skin', text: skinLine(m) }),
-        warning
+        warning,
+        injection
       ),
       remove
     );
@@ -808,6 +892,8 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
 
     ui.notice.hidden = !model.notice;
     ui.notice.textContent = model.notice || '';
+    ui.warnings.replaceChildren(...model.warnings.map((w) => el('li', { text: w })));
+    ui.warnings.hidden = model.warnings.length === 0;
 
     // Off, the invite and paste boxes stay: using them turns party mode on.
     ui.off.hidden = connected && model.enabled;
@@ -871,14 +957,19 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     button.classList.toggle('rpm-open', !!ui.panel && !ui.panel.hidden);
   }
 
+  /** As Rose places its own party button: a span.action-bar-button in the social bar's
+   * buttons, before the friend finder's button (else after the header, else at the end). */
   function makeButton() {
     const b = el(
-      'div',
-      { class: 'rpm-button', id: 'rpm-party-button', role: 'button', tabindex: '0', title: 'Party mode', 'aria-label': 'Party mode' },
+      'span',
+      { class: 'action-bar-button rpm-button', id: 'rpm-party-button', role: 'button', tabindex: '0', title: 'Party mode', 'aria-label': 'Party mode' },
       svgIcon(ICON_PARTY, 20),
       el('span', { class: 'rpm-badge' })
     );
-    b.addEventListener('click', () => setOpen(ui.panel.hidden));
+    b.addEventListener('click', (event) => {
+      event.stopPropagation();
+      setOpen(ui.panel.hidden);
+    });
     b.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' || event.key === ' ') {
         event.preventDefault();
@@ -893,7 +984,12 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     if (!bar) return;
     if (button && bar.contains(button)) return;
     if (!button) button = makeButton();
-    bar.append(button);
+    const finder = bar.querySelector('.friend-finder-button');
+    const finderButton = finder ? finder.closest('.action-bar-button') : null;
+    const header = bar.querySelector('.friend-header');
+    if (finderButton && finderButton.parentNode === bar) bar.insertBefore(button, finderButton);
+    else if (header && header.nextSibling) bar.insertBefore(button, header.nextSibling);
+    else bar.append(button);
     updateBadge();
   }
 
@@ -968,45 +1064,30 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
 
   // ----------------------------------------------------------------- messages
 
-  const PASTE_REQUESTS = new Set([MSG.pasteToken, 'party-add-peer']);
-
   function onMessage(message) {
     switch (message.type) {
       case MSG.state:
         applyState(message);
         break;
       case MSG.enabled:
-        model.pendingToggle = false;
-        if (message.success === false) {
-          model.notice = errorText(message, 'Party mode could not start.');
-        } else {
-          model.enabled = true;
-          model.notice = null;
-          const invite = pendingFrom(message); // Rose's one-button flow: enabling makes an invite
-          if (invite) model.invite = invite;
-        }
+        onEnabled(message);
         break;
       case MSG.disabled:
         model.pendingToggle = false;
+        if (message.success === false) {
+          model.notice = errorText(message, 'Party mode could not stop.');
+          break;
+        }
         model.enabled = false;
         model.invite = null;
         model.answer = null;
         model.pasteNote = null;
         break;
-      case MSG.invite: {
-        model.inviteRequested = false;
-        model.notice = null;
-        const invite = pendingFrom(message);
-        if (invite) model.invite = invite;
-        break;
-      }
-      case MSG.tokenResult:
       case MSG.peerAdded:
-        onPasteResult(message);
+        onPeerAdded(message);
         break;
       case MSG.peerRemoved:
-        model.removing.clear();
-        model.notice = message.success === false ? errorText(message, 'That member could not be removed.') : null;
+        onPeerRemoved(message);
         break;
       case MSG.phase:
         if (typeof message.phase === 'string') setPhase(message.phase);
@@ -1020,6 +1101,74 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     render();
   }
 
+  function onEnabled(message) {
+    model.pendingToggle = false;
+    model.inviteRequested = false;
+    const queued = model.pasteQueued;
+    model.pasteQueued = null;
+    if (message.success === false) {
+      const text = errorText(message, 'Party mode could not start.');
+      if (queued !== null) {
+        model.pasteBusy = false;
+        setPasteNote('error', text);
+      } else {
+        model.notice = text;
+      }
+      return;
+    }
+    model.enabled = true;
+    model.notice = null;
+    // Rose's one-button flow: enabling gives our invite; its expiry comes with party-state.
+    const token = typeof message.token === 'string' && message.token ? message.token : null;
+    if (token && (!model.invite || model.invite.token !== token)) {
+      model.invite = { token, expiresAt: num(message.expires_at) };
+    }
+    if (queued !== null && !send({ type: MSG.addPeer, token: queued })) {
+      model.pasteBusy = false;
+      setPasteNote('error', 'The bridge went away: paste the token again.');
+    }
+  }
+
+  function onPeerAdded(message) {
+    if (message.success === false) {
+      model.pasteBusy = false;
+      model.awaitingResult = false;
+      setPasteNote('error', errorText(message, 'That token could not be used.'));
+      return;
+    }
+    if (message.kind === 'answer' || message.kind === 'completed') {
+      // Our own bridge says which at once; Rose's says it in party-state.last_result.
+      model.pasteBusy = false;
+      if (ui.paste) ui.paste.value = '';
+      if (message.kind === 'answer') {
+        const answer = tokenFrom(message.answer, message.expires_at);
+        if (answer) model.answer = answer;
+        setPasteNote('ok', 'Invite accepted. Now send your answer back.');
+      } else {
+        setPasteNote('ok', 'Answer accepted: connecting to your friend…');
+      }
+      return;
+    }
+    if (model.pasteBusy) {
+      model.awaitingResult = true; // the state that follows tells answer or completed
+      model.pasteBusy = false;
+      if (ui.paste) ui.paste.value = '';
+      setPasteNote('ok', 'Token accepted.');
+    }
+  }
+
+  function onPeerRemoved(message) {
+    const sid = num(message.summoner_id !== undefined ? Number(message.summoner_id) : null);
+    for (const [key, timer] of model.removing) {
+      const member = model.members.find((m) => m.key === key);
+      if (sid === null || !member || member.summonerId === sid) {
+        clearTimeout(timer);
+        model.removing.delete(key);
+      }
+    }
+    model.notice = message.success === false ? errorText(message, 'That member could not be removed.') : null;
+  }
+
   function errorText(message, fallback) {
     return typeof message.error === 'string' && message.error.trim() ? message.error : fallback;
   }
@@ -1027,14 +1176,14 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
   function onError(message) {
     const text = errorText(message, 'Something went wrong.');
     const asked = message.request_type;
-    if (PASTE_REQUESTS.has(asked)) {
+    if (asked === MSG.addPeer || (asked === MSG.enable && model.pasteQueued !== null)) {
       model.pasteBusy = false;
+      model.pasteQueued = null;
       setPasteNote('error', text);
       return;
     }
-    if (asked === MSG.createInvite) model.inviteRequested = false;
+    if (asked === MSG.enable) model.inviteRequested = false;
     if (asked === MSG.enable || asked === MSG.disable) model.pendingToggle = false;
-    if (asked === MSG.removePeer) model.removing.clear();
     if (asked == null) {
       // Not tied to a request we know: unblock everything.
       model.inviteRequested = false;
@@ -1060,23 +1209,18 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     }
   }
 
-  function onPasteResult(message) {
-    model.pasteBusy = false;
-    if (message.success === false) {
-      setPasteNote('error', errorText(message, 'That token could not be used.'));
-      return;
-    }
-    if (ui.paste) ui.paste.value = '';
-    if (message.kind === 'answer' && typeof message.answer === 'string' && message.answer) {
-      model.answer = { token: message.answer, expiresAt: num(message.expires_at) };
-      setPasteNote('ok', 'Invite accepted. Now send your answer back.');
-    } else {
-      model.answer = null;
-      setPasteNote('ok', 'Answer accepted: connecting to your friend…');
-    }
-  }
-
   // --------------------------------------------------------------------- start
+
+  /** `webrtc-party serve` running (its key file says where): our own socket at once.
+   * Otherwise Rose's shared bridge, waited for as Rose's plugins wait; otherwise our own
+   * socket with Rose's port discovery, retried until a bridge appears. */
+  async function pickBridge() {
+    const keyed = await readBridgeKey();
+    if (keyed) return createSocketBridge(keyed);
+    const shared = await waitForSharedBridge(options.sharedBridgeWaitMs);
+    if (shared) return shared;
+    return createSocketBridge(null);
+  }
 
   async function start() {
     injectStyle();
@@ -1085,15 +1229,14 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     setInterval(tick, 1000);
     render();
 
-    const shared = await waitForSharedBridge(options.sharedBridgeWaitMs);
-    bridge = shared || createSocketBridge();
-    log(shared ? 'using the shared Rose bridge' : 'using its own bridge connection');
+    bridge = await pickBridge();
+    log(bridge.own ? 'using its own bridge connection' : 'using the shared Rose bridge');
     for (const type of Object.values(MSG)) bridge.subscribe(type, onMessage);
     const onConnected = () => {
       model.bridgeReady = true;
       model.pasteBusy = false;
+      model.pasteQueued = null;
       model.inviteRequested = false;
-      if (bridge.port) injectFonts(bridge.port);
       render();
       bridge.send({ type: MSG.getState });
     };
@@ -1102,6 +1245,15 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
         model.bridgeReady = ready;
         render();
       });
+    } else {
+      // ROSE-SkinMonitor's bridge has a `ready` getter and no status callback.
+      setInterval(() => {
+        const ready = bridge.ready !== false;
+        if (ready !== model.bridgeReady) {
+          model.bridgeReady = ready;
+          render();
+        }
+      }, 1000);
     }
     if (typeof bridge.onReady === 'function') bridge.onReady(onConnected);
     else onConnected();
