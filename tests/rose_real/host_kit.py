@@ -78,7 +78,10 @@ class RoseHost:
         self._next = 0
 
     @classmethod
-    async def start(cls, rose: Path, lockfile: Path, data_home: Path, cafile: Path) -> RoseHost:
+    async def start(
+        cls, rose: Path, lockfile: Path, data_home: Path, cafile: Path, *, rose_port: bool = False
+    ) -> RoseHost:
+        """``rose_port``: Rose picks its bridge port itself (50000 up), else a free one."""
         env = dict(os.environ)
         env.update(
             XDG_DATA_HOME=str(data_home),
@@ -94,7 +97,7 @@ class RoseHost:
         with err:
             proc = await asyncio.create_subprocess_exec(
                 sys.executable, str(HOST), "--rose", str(rose), "--lockfile", str(lockfile),
-                "--data-home", str(data_home),
+                "--data-home", str(data_home), *(["--rose-port"] if rose_port else []),
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=err,
                 env=env, cwd=str(data_home),
             )
@@ -228,11 +231,12 @@ def _make_dirs(*paths: Path) -> None:
 @contextlib.asynccontextmanager
 async def members(
     base: Path, rose: Path, locals_: Sequence[int], scenario: str = "premade", size: int = 5,
-    prepare: Callable[[int, Path], None] | None = None,
+    prepare: Callable[[int, Path], None] | None = None, rose_port: Sequence[int] = (),
 ) -> AsyncIterator[list[RoseMember]]:
     """Players ``locals_`` (indices into the emulator's accounts) of one premade of ``size``,
     each with a Rose of its own, started one after another. The other players of the premade
-    have no Rose. ``prepare(i, rose_data_dir)`` fills a player's skins and mods first.
+    have no Rose. ``prepare(i, rose_data_dir)`` fills a player's skins and mods first; the
+    players in ``rose_port`` get the bridge port Rose picks itself (50000 up).
     """
     async with contextlib.AsyncExitStack() as stack:
         http = await stack.enter_async_context(aiohttp.ClientSession())
@@ -246,7 +250,9 @@ async def members(
             emu = await stack.enter_async_context(
                 LcuEmulator(folder / "lcu", scenario, size=size, local=i)
             )
-            host = await RoseHost.start(rose, emu.lockfile_path, folder / "xdg", emu.ca_path)
+            host = await RoseHost.start(
+                rose, emu.lockfile_path, folder / "xdg", emu.ca_path, rose_port=i in rose_port
+            )
             stack.push_async_callback(host.stop)
             ws = await http.ws_connect(f"ws://127.0.0.1:{host.port}/")
             sock = RoseSocket(ws)

@@ -102,7 +102,7 @@ def free_port() -> int:
 
 
 class Host:
-    def __init__(self, lockfile: str) -> None:
+    def __init__(self, lockfile: str, port: int | None) -> None:
         lcu_mod = importlib.import_module("lcu")
         state_mod = importlib.import_module("state")
         injection = importlib.import_module("injection")
@@ -118,7 +118,7 @@ class Host:
             self.lcu,
             skin_scraper=self.skin_scraper,
             injection_manager=self.injection_manager,
-            port=free_port(),
+            port=port,  # None: Rose's own choice, the first free port from 50000
         )
         self.state.ui_skin_thread = self.monitor
         self.trigger = trigger_mod.InjectionTrigger(
@@ -208,6 +208,7 @@ def main() -> int:
     parser.add_argument("--rose", required=True, type=Path)
     parser.add_argument("--lockfile", required=True)
     parser.add_argument("--data-home", required=True, type=Path)
+    parser.add_argument("--rose-port", action="store_true", help="let Rose pick (50000 up)")
     args = parser.parse_args()
     take_stdout()
     sys.path.insert(0, str(args.rose.resolve()))
@@ -220,7 +221,7 @@ def main() -> int:
         logging.getLogger(noisy).setLevel(logging.INFO)
     write_league_paths(args.data_home)
     install_overlay_recorder()
-    host = Host(args.lockfile)
+    host = Host(args.lockfile, None if args.rose_port else free_port())
     emit({"event": "ready", "port": host.start()})
     try:
         for line in sys.stdin:
