@@ -95,17 +95,32 @@ async def sees(
         await asyncio.sleep(0.25)
 
 
-async def picks_known(party: list[RoseMember], partied: Sequence[RoseMember]) -> None:
-    """Every member of ``partied`` sees every other one's pick."""
-    expect = {A: (103001, None), B: (238001, 238004), C: (99007, 99991)}
+async def picks_known(
+    party: list[RoseMember], partied: Sequence[RoseMember], a_skin: int = 103001
+) -> None:
+    """Every member of ``partied`` sees every other one's pick (A's skin: ``a_skin``)."""
+    expect = {A: (a_skin, None), B: (238001, 238004), C: (99007, 99991)}
     ids = {j: o for j, o in zip((A, B, C), party, strict=True) if o in partied}
     for m in ids.values():
         want = {o.summoner_id: expect[j] for j, o in ids.items() if o is not m}
         await sees(m, want)
 
 
+# A's Rose state per kind of pick: Rose's random and historic modes override the hovered skin
+# (here Ahri's default skin) for what Rose will inject
+A_MODES: dict[str, tuple[dict[str, Any], int]] = {
+    "hovered": ({"last_hovered_skin_id": 103001}, 103001),
+    "random": ({"last_hovered_skin_id": 103000, "random_mode_active": True,
+                "random_skin_id": 103002}, 103002),
+    "historic": ({"last_hovered_skin_id": 103000, "random_mode_active": False,
+                  "random_skin_id": None, "historic_mode_active": True,
+                  "historic_skin_id": 103001}, 103001),
+}
+
+
 async def champ_select(
-    party: list[RoseMember], *, custom: bool = True, partied: Sequence[RoseMember] | None = None
+    party: list[RoseMember], *, custom: bool = True, partied: Sequence[RoseMember] | None = None,
+    a_mode: str = "hovered",
 ) -> None:
     """Play every client to the end of the picks, then leave Rose's state as its UI would."""
     for m in party:
@@ -118,14 +133,15 @@ async def champ_select(
             "owned_skin_ids": [champion * 1000], "phase": "ChampSelect",
         }
         if i == A:
-            fields |= {"last_hovered_skin_id": 103001, "selected_chroma_id": None,
+            fields |= {"selected_chroma_id": None,
                        "selected_custom_mod": custom_mod_state(m.data) if custom else None}
+            fields |= A_MODES[a_mode][0]
         elif i == B:  # Rose's chroma wheel sets both to the chroma's id
             fields |= {"last_hovered_skin_id": 238004, "selected_chroma_id": 238004}
         else:  # a form: Rose keeps its fake id the same way
             fields |= {"last_hovered_skin_id": 99991, "selected_chroma_id": 99991}
         assert await m.host.cmd("set", fields=fields) is True
-    await picks_known(party, party if partied is None else partied)
+    await picks_known(party, party if partied is None else partied, A_MODES[a_mode][1])
 
 
 async def inject(m: RoseMember, i: int) -> list[str]:
@@ -208,14 +224,14 @@ async def test_three_games_without_pasting_again_then_a_friend_leaves(
         await handshake(a, c)
         for m in party:
             await connected(m, [o for o in party if o is not m])
-        for game in range(3):
+        for game, mode in enumerate(("hovered", "random", "historic")):
             if game:
                 for m in party:
                     m.emu.position = m.emu.step_names.index("matchmaking")
-            await champ_select(party, custom=False)
+            await champ_select(party, custom=False, a_mode=mode)
             over_b = await inject(b, B)
             assert over_b[0] == ZED_CHROMA_LABEL and FORM_LABEL in over_b, (game, over_b)
-            assert "skin 103001" in over_b, (game, over_b)
+            assert f"skin {A_MODES[mode][1]}" in over_b, (game, over_b)
             await play_out(party)
         # C leaves the party (party-disable); A and B keep each other, nobody injects C's form
         off = await c.sock.request("party-disable", "party-disabled", within=60)
@@ -232,6 +248,6 @@ async def test_three_games_without_pasting_again_then_a_friend_leaves(
             assert ({a.summoner_id, b.summoner_id} - {m.summoner_id}) <= live
         for m in party:
             m.emu.position = m.emu.step_names.index("matchmaking")
-        await champ_select(party, custom=False, partied=[a, b])
+        await champ_select(party, custom=False, partied=[a, b], a_mode="historic")
         over_b = await inject(b, B)
         assert "skin 103001" in over_b and FORM_LABEL not in over_b, over_b
