@@ -177,6 +177,16 @@ class Host:
                 return {"constructed": True, "enabled": bool(hook.is_enabled())}
             except Exception as exc:
                 return {"constructed": False, "error": f"{type(exc).__name__}: {exc}"}
+        if op == "threads":
+            # Rose's LCU event thread (WAMP over websocket-client): phase, champion select,
+            # lock, owned skins, and the loadout timer that triggers the injection itself.
+            ws_mod = importlib.import_module("threads.core.websocket_thread")
+            self.ws_thread = ws_mod.WSEventThread(
+                self.lcu, self.state, injection_manager=self.injection_manager,
+                skin_scraper=self.skin_scraper, swiftplay_handler=self.swiftplay,
+            )
+            self.ws_thread.start()
+            return True
         if op == "lcu":
             return {"ok": bool(self.lcu.ok), "port": self.lcu.port}
         raise ValueError(f"unknown op {op!r}")
@@ -189,6 +199,10 @@ class Host:
                 close()
             except Exception:
                 logging.getLogger("rose_host").exception("party manager close failed")
+        ws_thread = getattr(self, "ws_thread", None)
+        if ws_thread is not None:
+            ws_thread.stop()
+            ws_thread.join(10.0)
         self.monitor.stop()
         self.monitor.join(10.0)
 
