@@ -251,3 +251,37 @@ async def test_three_games_without_pasting_again_then_a_friend_leaves(
         await champ_select(party, custom=False, partied=[a, b], a_mode="historic")
         over_b = await inject(b, B)
         assert "skin 103001" in over_b and FORM_LABEL not in over_b, over_b
+
+
+async def test_a_friend_skin_that_is_not_installed_is_loud(
+    adopted_rose: Path, tmp_path: Path
+) -> None:
+    """C's Lux files are missing on A: Rose's log on A gets a WARNING naming C and why, and the
+    party state Rose broadcasts carries the reason for the panel."""
+
+    def prepare_missing(i: int, data: Path) -> None:
+        install_everything(i, data, custom_as_folder=(i == A))
+        if i == A:
+            for path in sorted((data / "skins" / str(LUX)).rglob("*"), reverse=True):
+                path.unlink() if path.is_file() else path.rmdir()
+
+    async with members(tmp_path, adopted_rose, [A, B, C], prepare=prepare_missing) as party:
+        a, b, c = party
+        await handshake(a, b)
+        await handshake(a, c)
+        for m in party:
+            await connected(m, [o for o in party if o is not m])
+        await champ_select(party, custom=False)
+        over_a = await inject(a, A)
+        assert ZED_CHROMA_LABEL in over_a and FORM_LABEL not in over_a, over_a
+        warnings = [line for line in a.host.log_text().splitlines()
+                    if " WARNING " in line and "Lux Support" in line]
+        assert warnings, a.host.log_tail()
+        deadline = asyncio.get_running_loop().time() + 30
+        while True:
+            state = await a.sock.request("party-get-state", "party-state")
+            said = [w for w in state.get("warnings", []) if "Lux Support" in str(w)]
+            if said:
+                break
+            assert asyncio.get_running_loop().time() < deadline, state.get("warnings")
+            await asyncio.sleep(0.5)
