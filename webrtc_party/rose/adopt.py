@@ -144,7 +144,7 @@ def patch_swiftplay(text: str) -> str:
             "not applied (nothing was changed)"
         )
     start = defs[0].end()
-    following = re.search(rf"^\s{{0,{len(defs[0].group(1))}}}def \w", text[start:], re.M)
+    following = re.search(rf"^[ \t]{{0,{len(defs[0].group(1))}}}def \w", text[start:], re.M)
     body_end = start + following.start() if following else len(text)
     anchors = list(_SWIFTPLAY_ANCHOR.finditer(text, start, body_end))
     if len(anchors) != 1 or _SWIFTPLAY_RUN not in text[anchors[0].end() : body_end]:
