@@ -60,7 +60,7 @@ _ROSE_SIGNS: dict[PurePosixPath, str] = {
 
 # The Swiftplay anchor: inside ``run_swiftplay_overlay``, the log line just before Rose runs
 # the overlay with ``extracted_mods``. Party mods are added to that list right before it.
-_SWIFTPLAY_DEF = re.compile(r"^(\s*)def run_swiftplay_overlay\(self\)", re.M)
+_SWIFTPLAY_DEF = re.compile(r"^([ \t]*)def run_swiftplay_overlay\(self\)", re.M)
 _SWIFTPLAY_ANCHOR = re.compile(
     r'^(?P<indent>[ \t]+)log\.info\(f"\[phase\] Running overlay injection for '
     r"\{len\(extracted_mods\)\}[^\n]*\n",
