@@ -17,8 +17,11 @@ from typing import Any
 
 import pytest
 
+from tests.rose_real.host_kit import rose_src
 from tests.ui.needs import require_browser
 
+if rose_src() is None:  # before the browser check: without Rose there is nothing to run
+    pytest.skip("needs Rose's source: set ROSE_SRC to a Rose checkout", allow_module_level=True)
 require_browser()
 
 from playwright.async_api import Browser, Locator, Route, async_playwright, expect  # noqa: E402
