@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
 from webrtc_party.lcu.emulator import LcuEmulator
 from webrtc_party.rose.adopt import adopt
@@ -32,7 +31,6 @@ __all__ = [
     "RoseSocket",
     "adopted_copy",
     "members",
-    "requires_rose",
     "rose_src",
 ]
 
@@ -47,12 +45,6 @@ def rose_src() -> Path | None:
         return None
     path = Path(value)
     return path if (path / "pengu" / "communication" / "message_handler.py").is_file() else None
-
-
-requires_rose = pytest.mark.skipif(
-    rose_src() is None,
-    reason="needs Rose's source: set ROSE_SRC to a Rose checkout (e.g. Alban1911/Rose at 59922fc)",
-)
 
 
 def adopted_copy(dest: Path, *, swiftplay: bool = False) -> Path:
