@@ -173,6 +173,10 @@ async def test_party_messages_answer_through_roses_bridge(
         state = await a.sock.request("party-get-state", "party-state")
         assert state["enabled"] is True and state["my_token"] == token
         assert state["peers"] == []
+        again = await enable(a)  # party-enable while on: a fresh invite for the next friend
+        assert again != token
+        state = await a.sock.request("party-get-state", "party-state")
+        assert state["my_token"] == again
         manager = await a.host.cmd("manager")
         assert manager == {"present": True, "enabled": True,
                            "type": "webrtc_party.rose.manager.PartyManager"}
