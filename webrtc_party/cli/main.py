@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "webrtc_party.cli.handshake_cmd",
     "webrtc_party.cli.doctor_cmd",
     "webrtc_party.cli.serve_cmd",
+    "webrtc_party.cli.rose_cmd",
 )
 
 

@@ -229,7 +229,9 @@ class LcuEmulator:
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         if request.path == "/" and request.method == "GET":
-            ws = web.WebSocketResponse(autoping=True)
+            # The real client selects the "wamp" subprotocol when asked (Rose asks for it, and
+            # websocket-client refuses a handshake that drops a requested subprotocol).
+            ws = web.WebSocketResponse(autoping=True, protocols=("wamp",))
             if ws.can_prepare(request).ok:
                 return await self._websocket(request, ws)
         uri = request.path

@@ -1,0 +1,54 @@
+"""Swiftplay inside Rose's real SwiftplayHandler (ROSE_SRC): with ``adopt --swiftplay`` the
+overlay Rose builds for a Swiftplay game holds the friend's skin; as Rose ships it does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.rose_real.host_kit import RoseMember, members
+from tests.rose_real.rose_files import AHRI, JINX, install_everything, labels
+from tests.rose_real.test_rose_party import connected, handshake, sees
+
+
+def prepare(i: int, data: Path) -> None:
+    install_everything(i, data, custom_as_folder=False)
+
+
+async def swiftplay_overlay(rose: Path, tmp_path: Path) -> tuple[list[str], RoseMember]:
+    async with members(tmp_path, rose, [0, 1], scenario="swiftplay", size=2,
+                       prepare=prepare) as party:
+        a, b = party
+        for m in party:
+            await m.emu.run_until("slots")
+        await handshake(a, b)
+        await connected(a, [b])
+        await connected(b, [a])
+        # what Rose's Swiftplay tracking holds: two champions each, one unowned skin each
+        tracking = {0: {AHRI: 103002, 86: 86000}, 1: {JINX: 222002, 64: 64000}}
+        for i, m in enumerate(party):
+            await m.host.cmd("set", fields={
+                "is_swiftplay_mode": True, "swiftplay_skin_tracking": tracking[i],
+                "owned_skin_ids": [AHRI * 1000, JINX * 1000, 86000, 64000],
+            })
+        await sees(a, {b.summoner_id: (222002, None)})
+        await sees(b, {a.summoner_id: (103002, None)})
+        for m in party:
+            await m.emu.run_until("matchmaking")
+        seen = len(a.host.overlays)
+        await a.host.cmd("swiftplay")
+        return labels(await a.host.next_overlay(seen)), a
+
+
+async def test_swiftplay_overlay_holds_the_friends_skin_with_the_patch(
+    adopted_rose: Path, tmp_path: Path
+) -> None:
+    over, a = await swiftplay_overlay(adopted_rose, tmp_path)
+    assert "skin 103002" in over and "skin 222002" in over, (over, a.host.log_tail())
+    assert "no party mods for Swiftplay" not in a.host.log_text()
+
+
+async def test_swiftplay_overlay_as_rose_ships_it_has_no_party_mods(
+    plain_rose: Path, tmp_path: Path
+) -> None:
+    over, _ = await swiftplay_overlay(plain_rose, tmp_path)
+    assert over == ["skin 103002"], over  # Rose's own skin only: why --swiftplay exists
