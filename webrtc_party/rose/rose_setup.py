@@ -21,6 +21,7 @@ from webrtc_party.lcu.client import credentials_from_connection, watch_league
 from webrtc_party.lcu.gamedata import load_game_data
 from webrtc_party.lcu.state import LeagueState
 from webrtc_party.party import PartyConfig
+from webrtc_party.rose.chroma_parents import ChromaParents
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.rose_follow import RoseFollower
 from webrtc_party.rose.service import PartyService
@@ -102,8 +103,8 @@ def rose_service(
 
     follower = None
     if state is not None:
-        parents = names.chroma_parents
-        follower = RoseFollower(state, chroma_parent=parents.get, mods_root=folders.mods, poll=poll)
+        parents = ChromaParents(bundled=names.chroma_parents, skins_dir=folders.skins)
+        follower = RoseFollower(state, chroma_parent=parents, mods_root=folders.mods, poll=poll)
     source: Callable[[], AsyncIterator[LeagueState]] | None = league if lcu is not None else None
     return PartyService(
         config,
