@@ -69,7 +69,7 @@ logger = logging.getLogger(__name__)
 RTT_REFRESH = 10.0  # seconds between pings on a busy link, to keep rtt_ms current
 MAX_TEXT = 60_000  # bytes of UTF-8; aiortc's floor for a peer's max-message-size is 64 KiB
 _ids = itertools.count(1)
-PUNCH_AFTER = 2.0  # seconds of normal checks before punching (docs/nat.md)
+PUNCH_AFTER = 1.0  # seconds of normal checks before punching (docs/nat.md)
 _BOTH_HARD = (
     "Both networks give a new public port for every destination (symmetric NAT), so no "
     "direct path can be found. Configure a TURN server (--turn, see docs/nat.md) or join "

@@ -32,6 +32,12 @@ EXPECTED = {  # mode -> mapping, filtering, NAT type, verdict
         "symmetric",
         "needs-turn-or-relay-member",
     ),
+    NatMode.SEQ: (
+        "address-and-port-dependent",
+        "address-and-port-dependent",
+        "symmetric",
+        "needs-turn-or-relay-member",
+    ),
     NatMode.FULL: ("endpoint-independent", "endpoint-independent", "full-cone", "direct-likely"),
     NatMode.ARC: ("endpoint-independent", "address-dependent", "restricted-cone", "direct-likely"),
 }
