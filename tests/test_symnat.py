@@ -92,3 +92,43 @@ def test_probe_ports_random() -> None:
     assert ports[:5] != list(range(30001, 30006))
     near_top = probe_ports(MappingHint.SEQUENTIAL, 65530, 10, random.Random(3))
     assert near_top[:5] == [65531, 65532, 65533, 65534, 65535] and len(set(near_top)) == 10
+
+
+async def test_probed_addresses_have_their_own_small_learning_budget() -> None:
+    """Ports this side probed itself may be learned beyond the cap of 8, but only
+    MAX_PROBED_LEARNED of them; every other address still meets the cap."""
+    import asyncio
+
+    from tests.helpers import loopback_config, until
+    from tests.ice_attacker import attacker, side_from_link
+    from webrtc_party import _aioice_patch as patch
+    from webrtc_party.link import Link
+
+    config = loopback_config(connect_timeout=10.0)
+    host, guest = Link(config), Link(config)
+    extra = patch.MAX_PROBED_LEARNED + 2
+    victims = [await attacker(answer=False) for _ in range(patch.MAX_PRFLX_CANDIDATES + 2)]
+    probed = [await attacker(answer=False) for _ in range(extra)]
+    try:
+        await guest.accept_invite(await host.create_invite())
+        assert guest._pc is not None and guest._options is not None
+        conn = patch.ice_connection(guest._pc)
+        await until(lambda: conn._early_checks_done, within=5)
+        target = side_from_link(guest)
+        source = type(target)(
+            conn.remote_username or "", conn.remote_password or "", target.address
+        )
+        guest._options.probed.update(v.address for v in probed)
+        for v in victims + probed:
+            v.send_check(target, source, controlling=True)
+        await until(lambda: all(v.seen for v in victims + probed), within=5)
+        await asyncio.sleep(0.5)
+        learned = {(c.host, c.port) for c in conn._remote_candidates if c.type == "prflx"}
+        from_probed = learned & {v.address for v in probed}
+        assert len(from_probed) == patch.MAX_PROBED_LEARNED, from_probed
+        assert len(learned - from_probed) == patch.MAX_PRFLX_CANDIDATES, learned
+    finally:
+        for v in victims + probed:
+            v.close()
+        await host.close()
+        await guest.close()
