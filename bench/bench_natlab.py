@@ -1,6 +1,7 @@
 """The NAT lab matrix as a table: webrtc-party vs stock aiortc, measured in the same run.
 
     sudo python3 bench/bench_natlab.py [--reps 5] [--out results.md]
+    sudo python3 bench/bench_natlab.py --series 20   # the symmetric-NAT series (docs/nat.md)
 
 Needs what the lab needs (root, ip netns, nftables, conntrack, coturn). For every case both
 implementations run through the same ``node --json`` line protocol (stock aiortc via
@@ -129,16 +130,43 @@ async def run(reps: int) -> list[str]:
     return lines
 
 
+SERIES = [  # (label, ra, rb, args): interleaved, one run of each per round
+    ("prc x prc, STUN", NatMode.PRC, NatMode.PRC, STUN_ARGS),
+    ("prc x sym, STUN (birthday)", NatMode.PRC, NatMode.SYM, STUN_ARGS),
+    ("sym x prc, STUN (birthday)", NatMode.SYM, NatMode.PRC, STUN_ARGS),
+    ("seq x prc, STUN (prediction)", NatMode.SEQ, NatMode.PRC, STUN_ARGS),
+    ("prc x sym, STUN+TURN", NatMode.PRC, NatMode.SYM, STUN_ARGS + TURN_ARGS),
+]
+
+
+async def series(reps: int) -> list[str]:
+    """Our node only, every case once per round so load hits all cases alike."""
+    runs: dict[str, list[PairResult]] = {label: [] for label, *_ in SERIES}
+    with NatLab() as lab:
+        for i in range(reps):
+            for label, ma, mb, args in SERIES:
+                lab.set_nat("ra", ma)
+                lab.set_nat("rb", mb)
+                r = await connect_pair(lab, "a", "b", args, 25)
+                runs[label].append(r)
+                print(f"round {i + 1} {label}: {r.opened} {r.elapsed_s:.2f}", file=sys.stderr)
+    lines = ["| case | ok | p50 ms | p90 ms | path |", "|---|---|---|---|---|"]
+    lines += [f"| {label} | {summarize(rs)} |" for label, rs in runs.items()]
+    return lines
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--out", type=Path)
+    p.add_argument("--series", type=int, default=0, help="run the symmetric-NAT series instead")
     args = p.parse_args()
     why = missing_prerequisites()
     if why:
         print("cannot build the NAT lab: " + "; ".join(why), file=sys.stderr)
         return 2
-    table = "\n".join(asyncio.run(run(args.reps))) + "\n"
+    job = series(args.series) if args.series else run(args.reps)
+    table = "\n".join(asyncio.run(job)) + "\n"
     if args.out:
         args.out.write_text(table)
     print(table)

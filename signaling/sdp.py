@@ -25,6 +25,7 @@ from signaling.errors import DamagedTokenError
 from signaling.token import (
     MAX_CANDIDATES,
     CandidateType,
+    MappingHint,
     SetupRole,
     Token,
     TokenCandidate,
@@ -141,6 +142,7 @@ def token_from_sdp(
     ttl: int,
     ice_key: bytes,
     invite_ref: bytes | None = None,
+    mapping: MappingHint = MappingHint.STABLE,
 ) -> Token:
     """Compact a local aiortc SDP (all candidates gathered) into a token.
 
@@ -176,6 +178,7 @@ def token_from_sdp(
         setup=setup,
         candidates=_pick(candidates),
         invite_ref=invite_ref,
+        mapping=mapping,
     )
 
 

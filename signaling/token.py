@@ -44,6 +44,7 @@ __all__ = [
     "MAX_TTL",
     "CandidateType",
     "IPAddress",
+    "MappingHint",
     "SetupRole",
     "Token",
     "TokenCandidate",
@@ -83,6 +84,19 @@ class SetupRole(enum.IntEnum):
     PASSIVE = 2
 
 
+class MappingHint(enum.IntEnum):
+    """How the sender's NAT maps ports (flags bits 3-4; docs/token.md, docs/nat.md)."""
+
+    STABLE = 0  # one public port for every destination, or unknown
+    SEQUENTIAL = 1  # a new port per destination, stepping predictably
+    RANDOM = 2  # a new, random port per destination
+
+    @property
+    def hard(self) -> bool:
+        """Whether a cone-NAT peer cannot reach this side with the ports it signalled."""
+        return self is not MappingHint.STABLE
+
+
 class CandidateType(enum.IntEnum):
     HOST = 0
     SRFLX = 1
@@ -118,6 +132,7 @@ class Token:
     candidates: tuple[TokenCandidate, ...]
     invite_ref: bytes | None = None  # answers: which invite this answers
     version: int = field(default=FORMAT_VERSION)
+    mapping: MappingHint = MappingHint.STABLE
 
     def __post_init__(self) -> None:
         if len(self.fingerprint) != 32:
@@ -148,7 +163,8 @@ class Token:
 
 
 def _flags(token: Token) -> int:
-    return (1 if token.kind is TokenKind.ANSWER else 0) | (int(token.setup) << 1)
+    kind = 1 if token.kind is TokenKind.ANSWER else 0
+    return kind | (int(token.setup) << 1) | (int(token.mapping) << 3)
 
 
 def _encode_candidate(c: TokenCandidate) -> bytes:
@@ -215,7 +231,7 @@ def _decode_payload(prefix: str, payload: bytes) -> Token:
     kind = TokenKind.ANSWER if flags & 1 else TokenKind.INVITE
     if kind.prefix != prefix:
         raise DamagedTokenError("This token's prefix does not match its contents.")
-    if flags >> 3 or (flags >> 1) & 3 == 3:
+    if flags >> 5 or (flags >> 1) & 3 == 3 or (flags >> 3) & 3 == 3:
         raise DamagedTokenError("This token has invalid flags.")
     if ttl == 0:
         raise DamagedTokenError("This token has a lifetime of zero.")
@@ -266,6 +282,7 @@ def _decode_payload(prefix: str, payload: bytes) -> Token:
         candidates=tuple(candidates),
         invite_ref=invite_ref,
         version=version,
+        mapping=MappingHint((flags >> 3) & 3),
     )
 
 

@@ -22,7 +22,10 @@ And, against anyone who sends us checks (docs/link.md, "Who can send a check"):
   peer-reflexive candidate, no triggered check, no re-nomination;
 - a triggered check toward a peer-reflexive address sends at most
   ``PRFLX_CHECK_SENDS`` packets, and at most ``MAX_PRFLX_CANDIDATES`` such
-  addresses are learned per connection, so one spoofed packet costs a few packets.
+  addresses are learned per connection, so one spoofed packet costs a few packets;
+  addresses among the ports this side probed itself while punching (``probed``)
+  have their own budget of ``MAX_PROBED_LEARNED``, and checks from punching
+  sockets (``punch_protocols``) send at most ``PUNCH_CHECK_SENDS`` packets each.
 
 Other connections, STUN server queries, TURN and consent checks are untouched.
 Any other aioice or aiortc version is refused loudly: these hooks touch private
@@ -51,7 +54,9 @@ __all__ = [
     "CHECK_RTO_MAX",
     "MAX_HELD_CHECKS",
     "MAX_PRFLX_CANDIDATES",
+    "MAX_PROBED_LEARNED",
     "PRFLX_CHECK_SENDS",
+    "PUNCH_CHECK_SENDS",
     "TESTED_VERSIONS",
     "ConnectionOptions",
     "configure",
@@ -67,6 +72,8 @@ CHECK_RTO_MAX = 5.0  # well under Linux's 30 s unreplied-UDP conntrack timeout
 PRFLX_CHECK_SENDS = 3  # packets per triggered check toward a learned address (stock: 7)
 MAX_PRFLX_CANDIDATES = 8  # peer-reflexive addresses learned per connection
 MAX_HELD_CHECKS = 8  # checks kept while held (the latest per source address)
+MAX_PROBED_LEARNED = 4  # learned addresses allowed beyond the cap, from the ports we probed
+PUNCH_CHECK_SENDS = 3  # packets per check from a birthday-punching socket (docs/nat.md)
 STOCK_CHECK_WINDOW = 40.0  # seconds: a stock transaction's lifetime, for prflx checks
 
 
@@ -77,6 +84,11 @@ class ConnectionOptions:
     checks_until: float | None = None  # loop time; None = stock retransmissions
     late_answers: bool = True  # False: stock check behaviour (for comparisons)
     hold_checks: bool = False  # True: incoming checks are kept, not answered
+    # Punching (webrtc_party.punch): addresses this side probed itself, how many of them were
+    # learned, and the ids of the extra sockets whose checks get the PUNCH_CHECK_SENDS budget.
+    probed: set[tuple[str, int]] = field(default_factory=set, init=False, repr=False)
+    probed_learned: int = field(default=0, init=False, repr=False)
+    punch_protocols: set[int] = field(default_factory=set, init=False, repr=False)
     held: dict[tuple[tuple[str, int], int], tuple[stun.Message, tuple[str, int], Any]] = field(
         default_factory=dict, init=False, repr=False
     )
@@ -208,6 +220,8 @@ def install() -> None:
         if opts is None or not is_check:
             return await stock_request(self, request, addr, integrity_key, retransmissions)
         max_sends = PRFLX_CHECK_SENDS if _is_prflx(self.receiver, addr) else None
+        if self.id in opts.punch_protocols:
+            max_sends = PUNCH_CHECK_SENDS
         until = opts.checks_until
         if not opts.late_answers or until is None:
             if max_sends is None:
@@ -235,8 +249,12 @@ def install() -> None:
             return  # ICE completed (or ended): answered, but no new pair, check or nomination
         if not _is_known(self, addr):
             learned = sum(1 for c in self._remote_candidates if c.type == "prflx")
-            if learned >= MAX_PRFLX_CANDIDATES or "PRIORITY" not in message.attributes:
+            if "PRIORITY" not in message.attributes:
                 return  # answered, not learned: no check toward yet another address
+            if addr in opts.probed and opts.probed_learned < MAX_PROBED_LEARNED:
+                opts.probed_learned += 1  # a port we chose to probe: its own small budget
+            elif learned - opts.probed_learned >= MAX_PRFLX_CANDIDATES:
+                return
         stock_check_incoming(self, message, addr, protocol)
         if opts.late_answers:
             for transaction in list(protocol.transactions.values()):

@@ -45,7 +45,7 @@ from signaling.sdp import (
     sdp_from_token,
     token_from_sdp,
 )
-from signaling.token import Token, TokenKind, check_fresh, check_kind
+from signaling.token import MappingHint, Token, TokenKind, check_fresh, check_kind
 from webrtc_party import _aioice_patch as patch
 from webrtc_party.config import LinkConfig
 from webrtc_party.errors import ConnectError, LinkClosedError, LocalError
@@ -58,6 +58,8 @@ from webrtc_party.link_events import (
     Path,
     Received,
 )
+from webrtc_party.nat.mapping import MappingSense, sense_mapping_within
+from webrtc_party.punch import PunchRole, PunchSettings, punch, punch_role
 from webrtc_party.stun_probe import pick_stun_server
 from webrtc_party.tasks import TaskSet
 
@@ -67,6 +69,12 @@ logger = logging.getLogger(__name__)
 RTT_REFRESH = 10.0  # seconds between pings on a busy link, to keep rtt_ms current
 MAX_TEXT = 60_000  # bytes of UTF-8; aiortc's floor for a peer's max-message-size is 64 KiB
 _ids = itertools.count(1)
+PUNCH_AFTER = 1.0  # seconds of normal checks before punching (docs/nat.md)
+_BOTH_HARD = (
+    "Both networks give a new public port for every destination (symmetric NAT), so no "
+    "direct path can be found. Configure a TURN server (--turn, see docs/nat.md) or join "
+    "through another party member who can relay."
+)
 _NO_TURN_HINT = (
     "The two networks could not reach each other directly. Configure a TURN server "
     "(--turn, see docs/nat.md) or join through another party member."
@@ -100,6 +108,8 @@ class Link:
         self._last_heard = 0.0
         self._seq = itertools.count()
         self._pings: dict[int, float] = {}
+        self.mapping = MappingSense(MappingHint.STABLE, detail="not probed")
+        self.punch_settings = PunchSettings()
 
     def __repr__(self) -> str:
         return f"<Link {self.id} {self._state.value}>"
@@ -124,6 +134,9 @@ class Link:
             else:
                 ip, port = answer.address
                 servers.append(RTCIceServer(urls=f"stun:{ip}:{port}"))
+                if ":" not in ip:
+                    self.mapping = await sense_mapping_within((ip, port), None, 1.0)
+                    logger.info("link %d: NAT mapping %s", self.id, self.mapping)
         turn = self.config.turn
         if turn is not None:
             servers.append(
@@ -185,6 +198,7 @@ class Link:
             created=int(self._clock()),
             ttl=self.config.token_ttl,
             ice_key=self._ice_public,
+            mapping=self.mapping.hint,
         )
         self._set_state(LinkState.WAITING)
         self._spawn(self._keep_mapping_alive())
@@ -221,10 +235,12 @@ class Link:
             ttl=ttl,
             ice_key=self._ice_public,
             invite_ref=invite.ref,
+            mapping=self.mapping.hint,
         )
         self._applied_at = time.perf_counter()
         self._set_state(LinkState.CONNECTING)
         self._spawn(self._deadline(ttl + self.config.connect_timeout, CloseCode.EXPIRED))
+        self._spawn(self._punch_when_stuck(invite.mapping))
         return self.local_token
 
     async def accept_answer(self, answer: Token) -> None:
@@ -257,6 +273,7 @@ class Link:
                 RTCSessionDescription(sdp_from_token(answer, passwords.answer), "answer")
             )
         self._spawn(self._deadline(self.config.connect_timeout, CloseCode.CONNECT_TIMEOUT))
+        self._spawn(self._punch_when_stuck(answer.mapping))
 
     async def _passwords(
         self, invite: tuple[bytes, bytes], answer: tuple[bytes, bytes]
@@ -306,6 +323,22 @@ class Link:
         await asyncio.sleep(max(0.0, invite.expires - self._clock()))
         if self._state is LinkState.WAITING:
             await self._finish(CloseCode.EXPIRED, "the invite expired before an answer came back")
+
+    async def _punch_when_stuck(self, remote: MappingHint) -> None:
+        """Exactly one side hard and no pair after ``PUNCH_AFTER`` s: punch (docs/nat.md)."""
+        role = punch_role(self.mapping.hint, remote)
+        if role is PunchRole.NONE or self._pc is None or self._options is None:
+            return
+        await asyncio.sleep(PUNCH_AFTER)
+        conn = patch.ice_connection(self._pc)
+        if self._state is not LinkState.CONNECTING or patch.selected_pair(conn) is not None:
+            return
+        if role is PunchRole.RELAY:
+            await self._finish(CloseCode.FAILED, _BOTH_HARD)
+            return
+        logger.info("link %d: no direct pair yet; punching as the %s side", self.id, role.value)
+        window = max(1.0, self.config.connect_timeout - PUNCH_AFTER)
+        await punch(conn, self._options, role, remote, self.punch_settings, window)
 
     async def _deadline(self, seconds: float, code: CloseCode) -> None:
         with contextlib.suppress(TimeoutError):

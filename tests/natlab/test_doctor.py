@@ -32,6 +32,12 @@ EXPECTED = {  # mode -> mapping, filtering, NAT type, verdict
         "symmetric",
         "needs-turn-or-relay-member",
     ),
+    NatMode.SEQ: (
+        "address-and-port-dependent",
+        "address-and-port-dependent",
+        "symmetric",
+        "needs-turn-or-relay-member",
+    ),
     NatMode.FULL: ("endpoint-independent", "endpoint-independent", "full-cone", "direct-likely"),
     NatMode.ARC: ("endpoint-independent", "address-dependent", "restricted-cone", "direct-likely"),
 }
@@ -124,3 +130,22 @@ def test_doctor_bad_url_is_a_user_error(natlab: NatLab) -> None:
     )
     assert res.returncode == EXIT_LOCAL
     assert "Traceback" not in res.stderr and "STUN" in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("mode", "pattern"),
+    [(NatMode.PRC, "stable"), (NatMode.SEQ, "sequential"), (NatMode.SYM, "random")],
+)
+def test_doctor_reports_the_allocation_pattern(
+    natlab: NatLab, mode: NatMode, pattern: str
+) -> None:
+    natlab.set_nat("ra", mode)
+    rc, report, _ = doctor_json(natlab, "a", "--stun", COTURN)
+    assert rc == EXIT_OK
+    alloc = report["allocation"]
+    assert alloc["pattern"] == pattern, alloc
+    assert len(alloc["ports"]) == 4
+    words = {"stable": "nothing special", "sequential": "prediction", "random": "birthday"}
+    assert words[pattern] in alloc["friend_needs"]
+    if pattern == "sequential":
+        assert alloc["step"] == 1

@@ -51,6 +51,23 @@ class NatMode(enum.StrEnum):
     SYM = "sym"  # address+port-dependent mapping (random port per destination)
     FULL = "full"  # endpoint-independent mapping and filtering (1:1 NAT)
     ARC = "arc"  # endpoint-independent mapping, address-dependent filtering
+    SEQ = "seq"  # a new port per destination, each the previous one plus 1; port-dependent
+
+
+SEQ_FIRST_PORT = 20000  # seq routers hand out ports from here, one more per new mapping
+SEQ_PORTS = 2000
+
+
+def _sequential_snat(wan_ip: str) -> str:
+    """UDP source NAT whose port is a counter: every new flow gets the next port.
+
+    (nftables' ``numgen inc`` as a port offset lands in the wrong byte order, so a map.)"""
+    entries = ", ".join(f"{i} : {SEQ_FIRST_PORT + i}" for i in range(SEQ_PORTS))
+    return (
+        f'oifname "wan0" meta l4proto udp snat ip to {wan_ip} : '
+        f"numgen inc mod {SEQ_PORTS} map {{ {entries} }}\n    "
+        'oifname "wan0" masquerade'
+    )
 
 
 def nat_ruleset(mode: NatMode, wan_ip: str, dmz_ip: str) -> str:
@@ -75,6 +92,8 @@ def nat_ruleset(mode: NatMode, wan_ip: str, dmz_ip: str) -> str:
         )
     elif mode is NatMode.SYM:
         outbound = 'oifname "wan0" masquerade fully-random'
+    elif mode is NatMode.SEQ:
+        outbound = _sequential_snat(wan_ip)
     else:
         outbound = 'oifname "wan0" masquerade'
     remember = (
@@ -115,6 +134,7 @@ EXPECTED_BEHAVIOUR = {
     NatMode.SYM: ("address and port dependent", "address and port dependent"),
     NatMode.FULL: ("endpoint independent", "endpoint independent"),
     NatMode.ARC: ("endpoint independent", "address dependent"),
+    NatMode.SEQ: ("address and port dependent", "address and port dependent"),
 }
 
 

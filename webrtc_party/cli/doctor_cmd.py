@@ -9,6 +9,7 @@ from typing import Any
 from webrtc_party.cli.common import EXIT_CONNECT, EXIT_OK, run_async
 from webrtc_party.config import DEFAULT_STUN_SERVERS
 from webrtc_party.nat.classify import ProbeResults, Verdict, describe, diagnose
+from webrtc_party.nat.mapping import MappingSense, sense_mapping
 from webrtc_party.nat.probe import probe
 
 __all__ = ["register"]
@@ -63,17 +64,35 @@ def _report(results: ProbeResults) -> dict[str, Any]:
 def _doctor(args: argparse.Namespace) -> int:
     urls = list(args.stun or DEFAULT_STUN_SERVERS)
     results: ProbeResults | None = None
+    sense: MappingSense | None = None
 
     async def go() -> int:
-        nonlocal results
+        nonlocal results, sense
         results = await probe(urls, wait_s=max(0.2, args.timeout))
+        live = [s.address for s in results.servers if s.answered and s.address]
+        if live:  # the allocation pattern (docs/nat.md, "Which side is hard")
+            second = live[1] if len(live) > 1 else None
+            sense = await sense_mapping(live[0], second, wait_s=max(0.2, args.timeout))
         return EXIT_OK
 
     run_async(go())
     assert results is not None
     diagnosis = diagnose(results)
+    allocation = None
+    if sense is not None:
+        allocation = {
+            "pattern": sense.hint.name.lower(),
+            "step": sense.step,
+            "ports": list(sense.ports),
+            "friend_needs": sense.technique,
+        }
     if args.json:
-        print(json.dumps(_report(results)))
+        print(json.dumps({**_report(results), "allocation": allocation}))
     else:
         print("\n".join(describe(results, diagnosis)))
+        if sense is not None:
+            step = f" (step {sense.step})" if sense.step is not None else ""
+            seen = list(sense.ports)
+            print(f"Port allocation: {sense.hint.name.lower()}{step}; ports seen {seen}")
+            print(f"A friend behind a home router needs: {sense.technique}.")
     return EXIT_CONNECT if diagnosis.verdict is Verdict.NO_UDP else EXIT_OK

@@ -1,0 +1,234 @@
+"""Hole punching for one hard (symmetric) side and one easy (cone) side, inside aioice's ICE.
+
+See docs/nat.md, "Port prediction and birthday punching". Engaged by the link only when the
+two tokens' mapping hints say exactly one side is hard and the normal checks found nothing:
+
+- the hard side opens ``sockets`` extra UDP sockets and starts an ICE check from each toward
+  the easy side's server-reflexive address, so its NAT opens that many mappings, each on a
+  new public port (``PUNCH_CHECK_SENDS`` packets per socket);
+- the easy side sends real ICE checks (signed with the peer's password) from its own ICE
+  socket to up to ``probes`` ports on the hard side's public IP, at most ``rate`` per second:
+  the predicted next ports first when the hint says sequential, then random ones. Each
+  probe also opens the easy side's own NAT filter for that port.
+
+A probe that lands on one of the hard side's mappings is an authenticated check on an extra
+socket: aioice answers it and, through the patch's triggered retransmit, sends that socket's
+check again at once; it now passes the easy side's filter, the easy side learns the hard
+side's port as peer-reflexive (within the patch's separate ``probed`` budget) and the pair
+is checked and nominated as usual, so DTLS and SCTP run over it as over any pair.
+
+Every extra socket is closed when a pair is nominated (except the one that won, which joins
+the connection's own sockets) or at the deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import random
+from dataclasses import dataclass
+
+import aioice
+import aioice.ice as ice
+import aioice.stun as stun
+from aioice.candidate import candidate_priority
+
+from signaling.token import MappingHint
+from webrtc_party import _aioice_patch as patch
+
+__all__ = [
+    "DEFAULT_PROBES",
+    "DEFAULT_RATE",
+    "DEFAULT_SOCKETS",
+    "PunchRole",
+    "PunchSettings",
+    "probe_ports",
+    "punch",
+    "punch_role",
+]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SOCKETS = 256  # extra sockets on the hard side
+DEFAULT_PROBES = 1024  # probes from the easy side
+DEFAULT_RATE = 100.0  # probes per second
+PREDICTED = 320  # sequential: ports after the signalled one probed first
+SOCKET_PACE = 0.008  # seconds between two extra sockets' first checks (125/s)
+LOW_PORT = 1024
+
+
+class PunchRole(enum.Enum):
+    NONE = "none"  # both easy: the normal checks suffice
+    HARD = "hard"  # we open many sockets
+    EASY = "easy"  # we probe many ports
+    RELAY = "relay"  # both hard: only TURN or a relaying member helps
+
+
+@dataclass(frozen=True)
+class PunchSettings:
+    sockets: int = DEFAULT_SOCKETS
+    probes: int = DEFAULT_PROBES
+    rate: float = DEFAULT_RATE
+
+
+def punch_role(local: MappingHint, remote: MappingHint) -> PunchRole:
+    """Pure: which part this side plays, from the two mapping hints."""
+    if local.hard and remote.hard:
+        return PunchRole.RELAY
+    if local.hard:
+        return PunchRole.HARD
+    if remote.hard:
+        return PunchRole.EASY
+    return PunchRole.NONE
+
+
+def probe_ports(
+    hint: MappingHint, signalled: int | None, count: int, rng: random.Random
+) -> list[int]:
+    """Pure (given ``rng``): which ports of the hard side to probe, in order, no repeats.
+
+    Sequential: the ``PREDICTED`` ports after the signalled one (the hard side's extra
+    mappings come next), then random ones; random: random ones only."""
+    ports: list[int] = []
+    seen: set[int] = set()
+    if hint is MappingHint.SEQUENTIAL and signalled is not None:
+        for offset in range(1, PREDICTED + 1):
+            port = signalled + offset
+            if port <= 65535 and len(ports) < count:
+                ports.append(port)
+                seen.add(port)
+    if signalled is not None:
+        seen.add(signalled)  # the normal checks already try it
+    pool = [p for p in range(LOW_PORT, 65536) if p not in seen]
+    ports += rng.sample(pool, max(0, min(count - len(ports), len(pool))))
+    return ports
+
+
+def _conn_done(conn: aioice.Connection) -> bool:
+    return bool(conn._nominated) or conn._check_list_done or conn._closing
+
+
+async def _hard(
+    conn: aioice.Connection, opts: patch.ConnectionOptions, n: int, until: float
+) -> None:
+    remotes = [c for c in conn._remote_candidates if c.type == "srflx" and ":" not in c.host]
+    bases = [p for p in conn._protocols if p.local_candidate.type == "host"]
+    if not remotes or not bases:
+        logger.info("punch: no server-reflexive peer address or host socket; nothing to do")
+        return
+    base = bases[0].local_candidate.host
+    loop = asyncio.get_running_loop()
+    extra: list[ice.StunProtocol] = []
+    try:
+        for i in range(n):
+            if _conn_done(conn):
+                break
+            _, proto = await loop.create_datagram_endpoint(
+                lambda: ice.StunProtocol(conn), local_addr=(base, 0)
+            )
+            port = proto.transport.get_extra_info("sockname")[1]
+            proto.local_candidate = aioice.Candidate(
+                foundation=f"punch{i}",
+                component=1,
+                transport="udp",
+                priority=candidate_priority(1, "host", 0),
+                host=base,
+                port=port,
+                type="host",
+            )
+            opts.punch_protocols.add(proto.id)
+            extra.append(proto)
+            for remote in remotes:
+                pair = ice.CandidatePair(proto, remote)
+                pair.state = ice.CandidatePair.State.WAITING
+                conn._check_list.append(pair)
+                conn.check_start_task(pair)
+            await asyncio.sleep(SOCKET_PACE)
+        logger.info("punch: %d extra sockets checking toward %s", len(extra), remotes)
+        while not _conn_done(conn) and loop.time() < until:  # noqa: ASYNC110 (no aioice event)
+            await asyncio.sleep(0.05)
+    finally:
+        _release(conn, extra)
+
+
+def _release(conn: aioice.Connection, extra: list[ice.StunProtocol]) -> None:
+    """Close every extra socket but the nominated one (which the connection now owns)."""
+    winner = conn._nominated.get(1)
+    keep = winner.protocol if winner is not None else None
+    for pair in list(conn._check_list):
+        if pair.protocol in extra and pair.protocol is not keep:
+            if pair.task is not None:
+                pair.task.cancel()
+            conn._check_list.remove(pair)
+    for proto in extra:
+        if proto is keep:
+            conn._protocols.append(proto)
+        else:
+            proto.transport.close()
+    if extra:
+        logger.info(
+            "punch: released %d extra sockets (kept: %s)", len(extra) - (keep in extra), keep
+        )
+
+
+def _probe_request(conn: aioice.Connection) -> stun.Message:
+    request = stun.Message(message_method=stun.Method.BINDING, message_class=stun.Class.REQUEST)
+    request.attributes["USERNAME"] = f"{conn.remote_username}:{conn.local_username}"
+    request.attributes["PRIORITY"] = candidate_priority(1, "prflx")
+    if conn.ice_controlling:
+        request.attributes["ICE-CONTROLLING"] = conn._tie_breaker
+    else:
+        request.attributes["ICE-CONTROLLED"] = conn._tie_breaker
+    assert conn.remote_password is not None
+    request.add_message_integrity(conn.remote_password.encode("utf8"))
+    return request
+
+
+async def _easy(
+    conn: aioice.Connection,
+    opts: patch.ConnectionOptions,
+    hint: MappingHint,
+    settings: PunchSettings,
+    until: float,
+) -> None:
+    remotes = [c for c in conn._remote_candidates if c.type == "srflx" and ":" not in c.host]
+    protos = [
+        p
+        for p in conn._protocols
+        if p.local_candidate.type == "host" and ":" not in p.local_candidate.host
+    ]
+    if not remotes or not protos:
+        logger.info("punch: no server-reflexive peer address or host socket; nothing to do")
+        return
+    peer_ip, signalled = remotes[0].host, remotes[0].port
+    ports = probe_ports(hint, signalled, settings.probes, random.Random())
+    loop = asyncio.get_running_loop()
+    interval = 1.0 / settings.rate
+    sent = 0
+    for port in ports:
+        if _conn_done(conn) or loop.time() >= until:
+            break
+        addr = (peer_ip, port)
+        opts.probed.add(addr)
+        for proto in protos:
+            proto.send_stun(_probe_request(conn), addr)
+        sent += 1
+        await asyncio.sleep(interval)
+    logger.info("punch: %d probes sent to %s (%s)", sent, peer_ip, hint.name.lower())
+
+
+async def punch(
+    conn: aioice.Connection,
+    opts: patch.ConnectionOptions,
+    role: PunchRole,
+    remote_hint: MappingHint,
+    settings: PunchSettings,
+    seconds: float,
+) -> None:
+    """Play ``role`` (HARD or EASY) for at most ``seconds``; returns once done or nominated."""
+    until = asyncio.get_running_loop().time() + seconds
+    if role is PunchRole.HARD:
+        await _hard(conn, opts, settings.sockets, until)
+    elif role is PunchRole.EASY:
+        await _easy(conn, opts, remote_hint, settings, until)
