@@ -38,10 +38,16 @@ class Member:
 
 @contextlib.asynccontextmanager
 async def chat_party(
-    tmp: Path, size: int, *, party_mode: tuple[bool, ...] | None = None, poll: float = 0.1
+    tmp: Path,
+    size: int,
+    *,
+    party_mode: tuple[bool, ...] | None = None,
+    agents: tuple[bool, ...] | None = None,
+    poll: float = 0.1,
 ) -> AsyncIterator[tuple[ChatHub, list[Member]]]:
     """``size`` clients in one premade lobby (every step up to the last join played)."""
     modes = party_mode or (True,) * size
+    with_agent = agents or modes
     hub = ChatHub(DEFAULT_ACCOUNTS[:size])
     fast = PartyConfig(intro_timeout=10.0, intro_backoff=1.0)
     async with contextlib.AsyncExitStack() as stack:
@@ -63,6 +69,8 @@ async def chat_party(
                     retry_delay=0.2,
                 )
                 await stack.enter_async_context(member.service)
+            if modes[i] and with_agent[i]:
+                assert member.service is not None
                 member.agent = LeagueChatAgent(
                     member.service,
                     lambda p=path: find_lockfile(p),  # type: ignore[misc]

@@ -32,3 +32,54 @@ async def test_lobby_of_friends_links_into_a_full_mesh_without_a_paste(
                 assert all(MARK in m.body and m.type == "chat" for m in between)
         await until(lambda: all(len(m.agent.verified()) == size - 1 for m in members if m.agent))
         assert not [m.recipient for m in hub.sent if m.recipient == ""]  # no group room used
+
+
+async def test_a_friend_without_party_mode_gets_at_most_one_message(tmp_path: Path) -> None:
+    # member 0 has the smallest PUUID among the three? order them by PUUID to be sure
+    async with chat_party(tmp_path, 3, party_mode=(True, True, False)) as (hub, members):
+        on = [m for m in members if m.service is not None]
+        off = next(m for m in members if m.service is None)
+        for m in on:
+            assert m.service is not None
+            await m.service.enable()
+        await until(lambda: all(len(m.linked()) == 1 for m in on), 60)
+        await _settle(1.0)
+        got = hub.received_by(off.puuid)
+        assert len(got) <= 1
+        # exactly one if one of the party members has the smaller PUUID
+        assert len(got) == sum(1 for m in on if m.puuid < off.puuid and m.puuid) and len(got) < 2
+        assert not hub.sent_by(off.puuid)
+
+
+async def test_the_same_lobby_with_chat_broken_falls_back_with_a_clear_message(
+    tmp_path: Path,
+) -> None:
+    async with chat_party(tmp_path, 2) as (hub, members):
+        hub.broken[members[0].puuid] = 404  # an older client without the chat plugin
+        hub.broken[members[1].puuid] = 500
+        for m in members:
+            assert m.service is not None
+            await m.service.enable()
+        await until(lambda: all(m.agent is not None and m.agent.problem for m in members))
+        for m in members:
+            assert m.agent is not None and m.agent.problem is not None
+            assert "League chat unavailable" in m.agent.problem
+            assert "pasting tokens" in m.agent.problem
+        assert hub.sent == []
+        # the manual handshake still works
+        a, b = (m.service for m in members)
+        assert a is not None and b is not None
+        invite = await a.create_invite()
+        outcome = await b.accept(invite.token)
+        assert outcome.answer is not None
+        await a.accept(outcome.answer.token)
+        await until(lambda: all(len(m.linked()) == 1 for m in members), 60)
+        # chat comes back: the agents recover and the problem clears
+        hub.broken.clear()
+        await until(lambda: all(m.agent is not None and m.agent.problem is None for m in members))
+
+
+async def _settle(seconds: float) -> None:
+    import asyncio
+
+    await asyncio.sleep(seconds)

@@ -162,6 +162,16 @@ class LeagueChat:
         uri = f"{CONVERSATIONS}/{quote(conversation_id, safe='')}/messages"
         await self._call("POST", uri, {"body": body, "type": "chat"})
 
+    async def messages(self, conversation_id: str) -> list[ChatMessage]:
+        """A conversation's messages as the client holds them ([] if there is none)."""
+        uri = f"{CONVERSATIONS}/{quote(conversation_id, safe='')}/messages"
+        result = await self.client.get(uri)
+        if not isinstance(result, list):
+            return []
+        parsed = (parse_message(conversation_id, m) for m in result)
+        self._types.setdefault(conversation_id, "chat")
+        return [m for m in parsed if m is not None]
+
     async def conversation_type(self, conversation_id: str) -> str:
         """``chat`` for a direct conversation; a group room's type otherwise ("" unknown)."""
         known = self._types.get(conversation_id)

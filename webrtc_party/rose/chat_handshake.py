@@ -98,7 +98,7 @@ class ChatHandshake:
         self.me = me.lower()
         self.started_at = started_at
         self._invited: dict[str, float] = {}  # friend -> when our open invite went out
-        self._answered: set[str] = set()  # friends whose invite we answered
+        self._answered: dict[str, str] = {}  # friend -> the invite we answered (one answer each)
         self._sent: dict[str, int] = {}  # friend -> invites sent this session
 
     def invites_to_send(
@@ -153,9 +153,9 @@ class ChatHandshake:
         if kind is ChatKind.INVITE:
             if self.invites(sender):
                 return Ignored("an invite from the side that should answer")
-            if sender in self._answered:
+            if self._answered.get(sender) == token:
                 return Ignored("answered already")
-            self._answered.add(sender)
+            self._answered[sender] = token  # a newer invite (the sender restarted) replaces it
             return AcceptInvite(sender, token)
         if sender not in self._invited:
             return Ignored("no invite of ours is waiting for this answer")
@@ -166,7 +166,7 @@ class ChatHandshake:
         """A link with ``friend`` is up: a later drop may invite again."""
         friend = friend.lower()
         self._invited.pop(friend, None)
-        self._answered.discard(friend)
+        self._answered.pop(friend, None)
         self._sent.pop(friend, None)
 
     def failed(self, friend: str) -> None:

@@ -11,15 +11,17 @@ is missing or failing, ``problem`` says so and tokens still work. See docs/leagu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from signaling.errors import TokenError
+from signaling.errors import TokenError, UnknownInviteError
 from webrtc_party.errors import PartyError
 from webrtc_party.lcu.chat import (
     CHAT_TOPIC,
+    ChatMessage,
     ChatUser,
     LeagueChat,
     message_uri,
@@ -76,7 +78,8 @@ class LeagueChatAgent:
         self._core: ChatHandshake | None = None
         self._node: PartyNode | None = None
         self._bound: dict[str, str] = {}  # link name -> the friend it must reach
-        self._invite_links: dict[str, str] = {}  # friend -> link name of our open invite
+        self._invite_links: dict[str, list[str]] = {}  # friend -> links of our invites
+        self._catch_up = True
 
     # -- what the panel shows ---------------------------------------------------------------
 
@@ -127,22 +130,33 @@ class LeagueChatAgent:
                 self._friends = await chat.friends()
                 self.sessions += 1
                 self._core = None  # a new chat session: our open invites are gone
+                self._catch_up = True
                 self._set_problem(None)
                 log.info("league chat: %s, %d friends", me.name, len(self._friends))
-                async with asyncio.TaskGroup() as tasks:
-                    tasks.create_task(self._drive(chat))
+                # not a TaskGroup: it would wrap the stream's LcuError in an ExceptionGroup
+                drive = asyncio.get_running_loop().create_task(self._drive(chat))
+                try:
                     async for event in events:
+                        if drive.done():
+                            break
                         await self._on_message(chat, event)
+                finally:
+                    drive.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await drive
+                drive.result()  # the drive's own error (chat failing) ends the session
 
     def _current(self) -> tuple[PartyNode, ChatHandshake] | None:
         node = self._service.node
         if node is None:
             self._node, self._core = None, None
             return None
+        if node is not self._node:
+            self._bound, self._invite_links = {}, {}
         if node is not self._node or self._core is None:
             self._node = node
             self._core = ChatHandshake(node.identity.puuid, self._clock())
-            self._bound, self._invite_links = {}, {}
+            self._catch_up = True
         return node, self._core
 
     def _lobby(self) -> set[str]:
@@ -158,7 +172,23 @@ class LeagueChatAgent:
                     core.linked(friend)
                 for action in core.invites_to_send(self._friends, self._lobby(), linked):
                     await self._invite(chat, node, core, action.friend)
+                if self._catch_up:
+                    self._catch_up = False
+                    await self._read_waiting(chat, core, linked)
             await asyncio.sleep(self._poll)
+
+    async def _read_waiting(self, chat: LeagueChat, core: ChatHandshake, linked: set[str]) -> None:
+        """Invites that came before we listened (the party went on later, or this agent
+        started after the client): the newest party message of each lobby friend who
+        invites us; the core's rules (not historical, not older than the party) still hold."""
+        for friend in sorted(self._lobby() - linked):
+            user = self._friends.get(friend)
+            if user is None or core.invites(friend):
+                continue
+            for msg in reversed(await chat.messages(user.pid)):
+                if MARK in msg.body and msg.sender == friend:
+                    await self._handle(chat, msg)
+                    break
 
     async def _invite(
         self, chat: LeagueChat, node: PartyNode, core: ChatHandshake, friend: str
@@ -171,7 +201,7 @@ class LeagueChatAgent:
             log.warning("league chat: no invite for %s: %s", user.name, exc)
             return
         self._bound[made.peer] = friend
-        self._invite_links[friend] = made.peer
+        self._invite_links.setdefault(friend, []).insert(0, made.peer)
         try:
             conversation = await chat.open_dm(user)
             await chat.send(conversation, encode_chat(ChatKind.INVITE, made.text))
@@ -189,6 +219,9 @@ class LeagueChatAgent:
         msg = parse_message(ids[0], event.data) if ids is not None else None
         if msg is None or MARK not in msg.body:
             return
+        await self._handle(chat, msg)
+
+    async def _handle(self, chat: LeagueChat, msg: ChatMessage) -> None:
         current = self._current()
         if current is None:
             self.ignored.append("the party is off")
@@ -212,10 +245,23 @@ class LeagueChatAgent:
                 self.messages_sent += 1
                 self._say(f"answered {user.name}'s invite in a League chat DM")
             elif isinstance(action, AcceptAnswer):
-                link = self._invite_links.pop(action.friend, None)
-                await node.accept_from(action.token, action.friend, answer_for=link)
+                await self._complete(node, action)
                 self._say(f"{user.name} answered in a League chat DM")
         except (TokenError, PartyError) as exc:
             core.failed(action.friend)
             self.ignored.append(f"bad token: {exc}")
             log.warning("league chat: token from %s refused: %s", user.name, exc)
+
+    async def _complete(self, node: PartyNode, action: AcceptAnswer) -> None:
+        """The answer must complete one of OUR invites to this friend (newest first)."""
+        links = self._invite_links.get(action.friend, [])
+        last: Exception = UnknownInviteError("This answer is for none of our invites.")
+        for link in links:
+            try:
+                await node.accept_from(action.token, action.friend, answer_for=link)
+            except UnknownInviteError as exc:
+                last = exc
+                continue
+            links.remove(link)
+            return
+        raise last
