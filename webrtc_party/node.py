@@ -136,6 +136,27 @@ class PartyNode:
         """Any pasted token: an invite gives back the answer to send; an answer completes."""
         return await self._links.accept(text)
 
+    async def invite_for(self, member: MemberId) -> TokenMade:
+        """An invite sent to ``member`` over an authenticated channel (League chat): the
+        link it makes must say hello as ``member``, or it is closed (impersonation)."""
+        made = await self._links.invite()
+        self._expect[made.peer] = member
+        return made
+
+    async def accept_from(
+        self, text: str, member: MemberId, *, answer_for: str | None = None
+    ) -> TokenMade | None:
+        """A token ``member`` sent over an authenticated channel; the link is bound to them.
+        ``answer_for``: the link whose invite this must answer (None: it must be an invite)."""
+        kind = TokenKind.ANSWER if answer_for is not None else TokenKind.INVITE
+        made = await self._links.accept(text, expect=kind, for_link=answer_for)
+        if made is not None:
+            self._expect[made.peer] = member
+        return made
+
+    async def close_peer_link(self, peer: str, reason: str) -> None:
+        await self._links.close_peer(peer, reason)
+
     # -- what this member does -------------------------------------------------
 
     def set_selection(self, selection: Selection | None) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from webrtc_party.lcu.emulator.cert import EmulatorCert, make_cert
+from webrtc_party.lcu.emulator.chat import CHAT_PREFIX, ChatHub
 from webrtc_party.lcu.emulator.payloads import Account, not_found
 from webrtc_party.lcu.emulator.scenarios import DEFAULT_ACCOUNTS, Step, build_scenario
 from webrtc_party.lcu.emulator.world import World
@@ -40,6 +41,7 @@ __all__ = ["LcuEmulator"]
 log = logging.getLogger(__name__)
 Json = Any
 MY_SELECTION = "/lol-champ-select/v1/session/my-selection"
+CHAT_TOPIC = "OnJsonApiEvent_lol-chat_v1_conversations"  # covers every uri below it
 
 
 class LcuEmulator:
@@ -70,6 +72,7 @@ class LcuEmulator:
         self._runner: web.AppRunner | None = None
         self._sockets: dict[web.WebSocketResponse, set[str]] = {}
         self._lock = asyncio.Lock()
+        self.chat: ChatHub | None = None  # set by ChatHub.attach
 
     # -- lifecycle --
 
@@ -92,6 +95,10 @@ class LcuEmulator:
     @property
     def lockfile(self) -> Lockfile:
         return Lockfile("LeagueClient", os.getpid(), self.port, self.password, "https")
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
 
     async def start(self) -> None:
         if self._cert is None:
@@ -197,8 +204,11 @@ class LcuEmulator:
         else:
             self.store[uri] = data
         async with self._lock:
+            wanted = [CATCH_ALL, topic_for(uri)]
+            if uri.startswith("/lol-chat/v1/conversations"):
+                wanted.append(CHAT_TOPIC)
             for ws, topics in list(self._sockets.items()):
-                for topic in (CATCH_ALL, topic_for(uri)):
+                for topic in wanted:
                     if topic in topics and not ws.closed:
                         await self._send(ws, encode_event(LcuEvent(topic, uri, kind, data)))
 
@@ -235,6 +245,13 @@ class LcuEmulator:
             if ws.can_prepare(request).ok:
                 return await self._websocket(request, ws)
         uri = request.path
+        if uri.startswith(CHAT_PREFIX) and self.chat is not None:
+            try:
+                body = await request.json() if request.can_read_body else None
+            except ValueError:
+                body = None
+            status, answer = await self.chat.handle(self, request.method, uri, body)
+            return _json(answer, status)
         if request.method == "GET":
             if uri in self.store:
                 return _json(self.store[uri])

@@ -1,0 +1,267 @@
+"""``LeagueChatAgent``: the League-chat handshake's shell, beside a ``PartyService``.
+
+While the party is on it talks to the League client's chat (its own HTTPS + WAMP session,
+credentials from the lockfile or Rose's ``lcu``), feeds :class:`ChatHandshake` what the client
+shows, and carries out its actions: an invite made for one friend (``PartyNode.invite_for``:
+the link must say hello as that friend) sent in a DM, an incoming invite accepted as bound to
+its sender and answered with ONE DM, an answer completing our invite's link. When the chat API
+is missing or failing, ``problem`` says so and tokens still work. See docs/league-chat.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from signaling.errors import TokenError, UnknownInviteError
+from webrtc_party.errors import PartyError
+from webrtc_party.lcu.chat import (
+    CHAT_TOPIC,
+    ChatMessage,
+    ChatUser,
+    LeagueChat,
+    message_uri,
+    parse_message,
+)
+from webrtc_party.lcu.client import Credentials, LcuClient
+from webrtc_party.lcu.errors import LcuError
+from webrtc_party.lcu.wamp import EventType, LcuEvent
+from webrtc_party.link_events import LinkState
+from webrtc_party.node import PartyNode
+from webrtc_party.rose.chat_handshake import (
+    MARK,
+    AcceptAnswer,
+    AcceptInvite,
+    ChatHandshake,
+    ChatKind,
+    Ignored,
+    encode_chat,
+)
+from webrtc_party.rose.service import PartyService
+
+__all__ = ["LINKED_VIA", "LeagueChatAgent"]
+
+log = logging.getLogger(__name__)
+LINKED_VIA = "league-chat"
+
+
+class LeagueChatAgent:
+    """Run ``await agent.run()`` in a task next to the service; cancel it to stop."""
+
+    def __init__(
+        self,
+        service: PartyService,
+        credentials: Credentials,
+        *,
+        cafile: Path | None = None,
+        verify: bool = True,
+        clock: Callable[[], float] = time.time,
+        poll: float = 0.25,
+        retry_delay: float = 2.0,
+        on_event: Callable[[str], None] | None = None,
+    ) -> None:
+        self._service = service
+        self._credentials = credentials
+        self._cafile, self._verify = cafile, verify
+        self._clock = clock
+        self._poll, self._retry_delay = poll, retry_delay
+        self._on_event = on_event
+        self.problem: str | None = None
+        self.messages_sent = 0
+        self.sessions = 0
+        self.ignored: list[str] = []  # why each party-format message was ignored
+        self._friends: dict[str, ChatUser] = {}
+        self._core: ChatHandshake | None = None
+        self._node: PartyNode | None = None
+        self._bound: dict[str, str] = {}  # link name -> the friend it must reach
+        self._invite_links: dict[str, list[str]] = {}  # friend -> links of our invites
+        self._catch_up = True
+
+    # -- what the panel shows ---------------------------------------------------------------
+
+    def verified(self) -> dict[str, str]:
+        """PUUID -> ``"league-chat"`` for members whose link the chat bound and who said
+        hello as that PUUID (the node closes the link otherwise)."""
+        node = self._node
+        if node is None or node is not self._service.node:
+            return {}
+        open_links = {p.peer for p in node.peers() if p.state is LinkState.OPEN}
+        members = {m.member_id for m in node.members() if not m.is_local}
+        return {
+            friend: LINKED_VIA
+            for peer, friend in self._bound.items()
+            if peer in open_links and friend in members
+        }
+
+    # -- the session ------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self._session()
+            except (LcuError, OSError) as exc:
+                self._set_problem(
+                    f"League chat unavailable ({exc}); friends can still join by pasting tokens."
+                )
+            await asyncio.sleep(self._retry_delay)
+
+    def _set_problem(self, text: str | None) -> None:
+        if text != self.problem:
+            if text is not None:
+                log.warning("league chat: %s", text)
+            self.problem = text
+            self._service._changed()
+
+    def _say(self, text: str) -> None:
+        log.info("league chat: %s", text)
+        if self._on_event is not None:
+            self._on_event(text)
+
+    async def _session(self) -> None:
+        lock = await asyncio.to_thread(self._credentials)
+        async with LcuClient(lock, cafile=self._cafile, verify=self._verify) as client:
+            chat = LeagueChat(client)
+            async with client.subscribe([CHAT_TOPIC]) as events:
+                me = await chat.me()
+                self._friends = await chat.friends()
+                self.sessions += 1
+                self._core = None  # a new chat session: our open invites are gone
+                self._catch_up = True
+                self._set_problem(None)
+                log.info("league chat: %s, %d friends", me.name, len(self._friends))
+                # not a TaskGroup: it would wrap the stream's LcuError in an ExceptionGroup
+                drive = asyncio.get_running_loop().create_task(self._drive(chat))
+                try:
+                    async for event in events:
+                        if drive.done():
+                            break
+                        await self._on_message(chat, event)
+                finally:
+                    drive.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await drive
+                drive.result()  # the drive's own error (chat failing) ends the session
+
+    def _current(self) -> tuple[PartyNode, ChatHandshake] | None:
+        node = self._service.node
+        if node is None:
+            self._node, self._core = None, None
+            return None
+        if node is not self._node:
+            self._bound, self._invite_links = {}, {}
+        if node is not self._node or self._core is None:
+            self._node = node
+            self._core = ChatHandshake(node.identity.puuid, self._clock())
+            self._catch_up = True
+        return node, self._core
+
+    def _lobby(self) -> set[str]:
+        return {p.puuid.lower() for p in self._service.league.premade}
+
+    async def _drive(self, chat: LeagueChat) -> None:
+        while True:
+            current = self._current()
+            if current is not None:
+                node, core = current
+                linked = {m.member_id.lower() for m in node.members() if not m.is_local}
+                for friend in [f for f in core.open_invites() if f in linked]:
+                    core.linked(friend)
+                for action in core.invites_to_send(self._friends, self._lobby(), linked):
+                    await self._invite(chat, node, core, action.friend)
+                if self._catch_up:
+                    self._catch_up = False
+                    await self._read_waiting(chat, core, linked)
+            await asyncio.sleep(self._poll)
+
+    async def _read_waiting(self, chat: LeagueChat, core: ChatHandshake, linked: set[str]) -> None:
+        """Invites that came before we listened (the party went on later, or this agent
+        started after the client): the newest party message of each lobby friend who
+        invites us; the core's rules (not historical, not older than the party) still hold."""
+        for friend in sorted(self._lobby() - linked):
+            user = self._friends.get(friend)
+            if user is None or core.invites(friend):
+                continue
+            for msg in reversed(await chat.messages(user.pid)):
+                if MARK in msg.body and msg.sender == friend:
+                    await self._handle(chat, msg)
+                    break
+
+    async def _invite(
+        self, chat: LeagueChat, node: PartyNode, core: ChatHandshake, friend: str
+    ) -> None:
+        user = self._friends[friend]
+        try:
+            made = await node.invite_for(friend)
+        except PartyError as exc:
+            core.failed(friend)
+            log.warning("league chat: no invite for %s: %s", user.name, exc)
+            return
+        self._bound[made.peer] = friend
+        self._invite_links.setdefault(friend, []).insert(0, made.peer)
+        try:
+            conversation = await chat.open_dm(user)
+            await chat.send(conversation, encode_chat(ChatKind.INVITE, made.text))
+        except LcuError:
+            core.failed(friend)
+            await node.close_peer_link(made.peer, "the chat invite could not be sent")
+            raise
+        self.messages_sent += 1
+        self._say(f"invite sent to {user.name} in a League chat DM")
+
+    async def _on_message(self, chat: LeagueChat, event: LcuEvent) -> None:
+        if event.event_type is not EventType.CREATE:
+            return
+        ids = message_uri(event.uri)
+        msg = parse_message(ids[0], event.data) if ids is not None else None
+        if msg is None or MARK not in msg.body:
+            return
+        await self._handle(chat, msg)
+
+    async def _handle(self, chat: LeagueChat, msg: ChatMessage) -> None:
+        current = self._current()
+        if current is None:
+            self.ignored.append("the party is off")
+            return
+        node, core = current
+        kind = await chat.conversation_type(msg.conversation_id)
+        action = core.receive(msg, kind, self._friends, self._lobby())
+        if isinstance(action, Ignored):
+            self.ignored.append(action.reason)
+            log.debug("league chat: ignored a message from %s: %s", msg.sender, action.reason)
+            return
+        user = self._friends[action.friend]
+        try:
+            if isinstance(action, AcceptInvite):
+                made = await node.accept_from(action.token, action.friend)
+                if made is None:
+                    return
+                self._bound[made.peer] = action.friend
+                conversation = await chat.open_dm(user)
+                await chat.send(conversation, encode_chat(ChatKind.ANSWER, made.text))
+                self.messages_sent += 1
+                self._say(f"answered {user.name}'s invite in a League chat DM")
+            elif isinstance(action, AcceptAnswer):
+                await self._complete(node, action)
+                self._say(f"{user.name} answered in a League chat DM")
+        except (TokenError, PartyError) as exc:
+            core.failed(action.friend)
+            self.ignored.append(f"bad token: {exc}")
+            log.warning("league chat: token from %s refused: %s", user.name, exc)
+
+    async def _complete(self, node: PartyNode, action: AcceptAnswer) -> None:
+        """The answer must complete one of OUR invites to this friend (newest first)."""
+        links = self._invite_links.get(action.friend, [])
+        last: Exception = UnknownInviteError("This answer is for none of our invites.")
+        for link in links:
+            try:
+                await node.accept_from(action.token, action.friend, answer_for=link)
+            except UnknownInviteError as exc:
+                last = exc
+                continue
+            links.remove(link)
+            return
+        raise last
