@@ -15,7 +15,10 @@ PURE = [
     "signaling/handshake.py",
     "signaling/sdp.py",
     "signaling/token.py",
+    "webrtc_party/heartbeat.py",
     "webrtc_party/link_events.py",
+    "webrtc_party/link_states.py",
+    "webrtc_party/machine.py",
     "webrtc_party/errors.py",
 ]
 FORBIDDEN = {

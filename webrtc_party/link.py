@@ -11,8 +11,9 @@ What this adds to aiortc (see docs/link.md):
   onlooker who saw both tokens cannot sign a check (docs/link.md);
 - late answers connect (``_aioice_patch``), and the offerer's NAT mapping is
   refreshed while its invite waits;
-- a connect deadline, a heartbeat that reports a vanished peer within
-  ``heartbeat_timeout`` (+ one interval), and a goodbye on clean close.
+- a connect deadline, a heartbeat (heartbeat.py, beat_channel.py) that reports a
+  vanished peer within ``heartbeat_timeout`` (+ one interval), and a goodbye on clean close;
+- moves between states only as ``link_states.LINK_TABLE`` allows.
 """
 
 from __future__ import annotations
@@ -47,17 +48,20 @@ from signaling.sdp import (
 )
 from signaling.token import MappingHint, Token, TokenKind, check_fresh, check_kind
 from webrtc_party import _aioice_patch as patch
+from webrtc_party.beat_channel import BeatChannel
 from webrtc_party.config import LinkConfig
 from webrtc_party.errors import ConnectError, LinkClosedError, LocalError
+from webrtc_party.heartbeat import Bye
 from webrtc_party.link_events import (
     CloseCode,
     Closed,
     LinkEvent,
     LinkState,
     Opened,
-    Path,
     Received,
+    describe_pair,
 )
+from webrtc_party.link_states import LINK_TABLE
 from webrtc_party.nat.mapping import MappingSense, sense_mapping_within
 from webrtc_party.punch import PunchRole, PunchSettings, punch, punch_role
 from webrtc_party.stun_probe import pick_stun_server
@@ -66,7 +70,6 @@ from webrtc_party.tasks import TaskSet
 __all__ = ["MAX_TEXT", "Link"]
 
 logger = logging.getLogger(__name__)
-RTT_REFRESH = 10.0  # seconds between pings on a busy link, to keep rtt_ms current
 MAX_TEXT = 60_000  # bytes of UTF-8; aiortc's floor for a peer's max-message-size is 64 KiB
 _ids = itertools.count(1)
 PUNCH_AFTER = 1.0  # seconds of normal checks before punching (docs/nat.md)
@@ -82,6 +85,8 @@ _NO_TURN_HINT = (
 
 
 class Link:
+    """``clock``: the link's only clock (Unix seconds), for tokens and for timing."""
+
     def __init__(self, config: LinkConfig, *, clock: Callable[[], float] = time.time) -> None:
         patch.install()
         self.config = config
@@ -90,7 +95,7 @@ class Link:
         self._state = LinkState.NEW
         self._pc: RTCPeerConnection | None = None
         self._data: RTCDataChannel | None = None
-        self._beat: RTCDataChannel | None = None
+        self._beats: BeatChannel | None = None  # the heartbeat, on channel 1
         self._options: patch.ConnectionOptions | None = None
         self._ice_key = X25519PrivateKey.generate()  # this link's only: new key, new link
         self._ice_public = self._ice_key.public_key().public_bytes_raw()
@@ -98,16 +103,11 @@ class Link:
         self.remote_token: Token | None = None
         self.opened: Opened | None = None
         self.closed: Closed | None = None
-        self.rtt_ms: float | None = None
         self._events: asyncio.Queue[LinkEvent] = asyncio.Queue()
-        self._open_event = asyncio.Event()
-        self._settled: asyncio.Future[None] | None = None  # resolved on open or close
+        self._settled = asyncio.Event()  # set on open or close
         self._teardown: asyncio.Task[None] | None = None
         self._tasks = TaskSet(f"link {self.id}", logger)
         self._applied_at: float | None = None
-        self._last_heard = 0.0
-        self._seq = itertools.count()
-        self._pings: dict[int, float] = {}
         self.mapping = MappingSense(MappingHint.STABLE, detail="not probed")
         self.punch_settings = PunchSettings()
 
@@ -118,10 +118,16 @@ class Link:
     def state(self) -> LinkState:
         return self._state
 
+    @property
+    def rtt_ms(self) -> float | None:
+        """The last heartbeat round trip, once one came back."""
+        return None if self._beats is None else self._beats.rtt_ms
+
     def _set_state(self, state: LinkState) -> None:
-        if state is not self._state:
-            logger.info("link %d: %s -> %s", self.id, self._state.value, state.value)
-            self._state = state
+        """Move to ``state``; a move ``LINK_TABLE`` does not list raises ``TransitionError``."""
+        LINK_TABLE.check(self._state, state)
+        logger.info("link %d: %s -> %s", self.id, self._state.value, state.value)
+        self._state = state
 
     # -- setup ------------------------------------------------------------
 
@@ -155,9 +161,10 @@ class Link:
         self._ensure_alive()
         pc = self._pc = RTCPeerConnection(cfg)
         self._data = pc.createDataChannel("party", negotiated=True, id=0, ordered=True)
-        self._beat = pc.createDataChannel(
+        beat = pc.createDataChannel(
             "heartbeat", negotiated=True, id=1, ordered=False, maxRetransmits=0
         )
+        self._beats = BeatChannel(beat, self._clock, self._on_bye)
         conn = patch.ice_connection(pc)
         self._options = patch.ConnectionOptions(
             policy=self.config.interfaces,
@@ -172,7 +179,6 @@ class Link:
         self._data.on("open", self._on_open)
         self._data.on("message", self._on_data)
         self._data.on("close", lambda: self._close_soon(CloseCode.PEER_CLOSED, "peer closed"))
-        self._beat.on("message", self._on_beat)
         pc.on("connectionstatechange", self._on_connection_state)
 
     def _ensure_alive(self) -> None:
@@ -237,7 +243,7 @@ class Link:
             invite_ref=invite.ref,
             mapping=self.mapping.hint,
         )
-        self._applied_at = time.perf_counter()
+        self._applied_at = self._clock()
         self._set_state(LinkState.CONNECTING)
         self._spawn(self._deadline(ttl + self.config.connect_timeout, CloseCode.EXPIRED))
         self._spawn(self._punch_when_stuck(invite.mapping))
@@ -263,7 +269,7 @@ class Link:
             (invite.fingerprint, invite.ice_key), (answer.fingerprint, answer.ice_key)
         )
         self.remote_token = answer
-        self._applied_at = time.perf_counter()
+        self._applied_at = self._clock()
         self._set_state(LinkState.CONNECTING)
         conn = patch.ice_connection(self._pc)
         patch.set_local_credentials(conn, conn.local_username, passwords.invite)
@@ -341,94 +347,45 @@ class Link:
         await punch(conn, self._options, role, remote, self.punch_settings, window)
 
     async def _deadline(self, seconds: float, code: CloseCode) -> None:
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds):
-                await self._open_event.wait()
-                return
-        if self._state is not LinkState.CLOSED and not self._open_event.is_set():
+        """Close with ``code`` if the link is still connecting after ``seconds``."""
+        await asyncio.sleep(seconds)
+        if self._state is LinkState.CONNECTING:
             if code is CloseCode.CONNECT_TIMEOUT:
                 reason = f"no connection within {seconds:g} s. {_NO_TURN_HINT}"
             else:
                 reason = "the host did not apply our answer before it expired"
             await self._finish(code, reason)
 
-    async def _heartbeat(self) -> None:
-        """Check every interval that the peer was heard; ping only when it went quiet.
-
-        Any packet from the peer counts (the party's own messages and pings usually
-        keep a link busy), so a ping goes out only after two quiet intervals, or to
-        refresh ``rtt_ms``. A silent peer is reported after ``heartbeat_timeout`` plus
-        at most one interval.
-        """
-        interval = self.config.heartbeat_interval
-        last_ping = -RTT_REFRESH
-        while self._state is LinkState.OPEN:
-            now = time.perf_counter()
-            quiet = now - self._last_heard
-            if quiet > self.config.heartbeat_timeout:
-                await self._finish(CloseCode.VANISHED, f"no sign of the peer for {quiet:.1f} s")
-                return
-            if quiet >= 2 * interval or now - last_ping >= RTT_REFRESH:
-                last_ping = now
-                seq = next(self._seq)
-                self._pings[seq] = now
-                if len(self._pings) > 64:
-                    self._pings.pop(min(self._pings))
-                self._send_beat(f"ping {seq}")
-            await asyncio.sleep(interval)
+    async def _heartbeat(self, beats: BeatChannel) -> None:
+        vanished = await beats.watch()
+        await self._finish(CloseCode.VANISHED, vanished.reason)
 
     # -- aiortc callbacks -------------------------------------------------
 
     def _on_open(self) -> None:
         if self._state is LinkState.CLOSED or self._pc is None:
             return
-        pair = patch.selected_pair(patch.ice_connection(self._pc))
-        local = remote = "?"
-        path = Path.HOST
-        if pair is not None:
-            lc, rc = pair
-            local, remote = f"{lc.type} {lc.host}:{lc.port}", f"{rc.type} {rc.host}:{rc.port}"
-            if "relay" in (lc.type, rc.type):
-                path = Path.RELAY
-            elif rc.type in ("srflx", "prflx"):
-                path = Path(rc.type)
-        started = self._applied_at if self._applied_at is not None else time.perf_counter()
-        open_ms = (time.perf_counter() - started) * 1000
-        self.opened = Opened(path, round(open_ms, 1), local, remote)
-        self._last_heard = time.perf_counter()
+        path, local, remote = describe_pair(patch.selected_pair(patch.ice_connection(self._pc)))
+        now = self._clock()
+        started = self._applied_at if self._applied_at is not None else now
+        self.opened = Opened(path, round(max(0.0, now - started) * 1000, 1), local, remote)
         self._set_state(LinkState.OPEN)
-        self._open_event.set()
-        self._settle()
+        self._settled.set()
         self._events.put_nowait(self.opened)
-        self._spawn(self._heartbeat())
+        if self._beats is not None:
+            self._beats.start(self.config.heartbeat_interval, self.config.heartbeat_timeout)
+            self._spawn(self._heartbeat(self._beats))
 
     def _on_data(self, message: str | bytes) -> None:
         if self._state is LinkState.CLOSED:
             return
-        self._last_heard = time.perf_counter()
+        if self._beats is not None:
+            self._beats.heard()
         if isinstance(message, str):
             self._events.put_nowait(Received(message))
 
-    def _send_beat(self, text: str) -> None:
-        if self._beat is not None and self._beat.readyState == "open":
-            self._beat.send(text)
-
-    def _on_beat(self, message: str | bytes) -> None:
-        if self._state is LinkState.CLOSED:
-            return
-        now = time.perf_counter()
-        self._last_heard = now
-        if not isinstance(message, str):
-            return
-        kind, _, arg = message.partition(" ")
-        if kind == "ping":
-            self._send_beat(f"pong {arg[:20]}")
-        elif kind == "pong" and arg.isdigit():
-            sent = self._pings.pop(int(arg), None)
-            if sent is not None:
-                self.rtt_ms = round((now - sent) * 1000, 2)
-        elif kind == "bye":
-            self._close_soon(CloseCode.PEER_CLOSED, "the peer closed the link")
+    def _on_bye(self) -> None:
+        self._close_soon(CloseCode.PEER_CLOSED, "the peer closed the link")
 
     def _on_connection_state(self) -> None:
         if self._pc is not None and self._pc.connectionState == "failed":
@@ -442,19 +399,11 @@ class Link:
 
     async def wait_open(self) -> Opened:
         """Wait until the channel is open; raise ``ConnectError`` if the link closes first."""
-        if self._settled is None:
-            self._settled = asyncio.get_running_loop().create_future()
-            if self._state in (LinkState.OPEN, LinkState.CLOSED):
-                self._settled.set_result(None)
-        await asyncio.shield(self._settled)
+        await self._settled.wait()
         if self.opened is not None and self._state is LinkState.OPEN:
             return self.opened
         reason = self.closed.reason if self.closed else "closed"
         raise ConnectError(f"could not connect: {reason}")
-
-    def _settle(self) -> None:
-        if self._settled is not None and not self._settled.done():
-            self._settled.set_result(None)
 
     def send(self, text: str) -> None:
         if self._state is not LinkState.OPEN or self._data is None:
@@ -481,19 +430,21 @@ class Link:
         """Close once. The bookkeeping is synchronous and the teardown runs in one
         shielded task, so a caller cancelled mid-close leaves no half-closed link."""
         if self._teardown is None:
-            if code in (CloseCode.LOCAL, CloseCode.PEER_CLOSED) and self._state is LinkState.OPEN:
-                self._send_beat("bye")
+            opened = self._state is LinkState.OPEN
+            if code in (CloseCode.LOCAL, CloseCode.PEER_CLOSED) and opened and self._beats:
+                self._beats.send(Bye())
             self._set_state(LinkState.CLOSED)
             self.closed = Closed(code, reason)
             logger.info("link %d closed (%s): %s", self.id, code.value, reason)
-            self._settle()
+            self._settled.set()
             if self._pc is not None:
                 self._pc.remove_all_listeners()
-            for channel in (self._data, self._beat):
-                if channel is not None:
-                    channel.remove_all_listeners()
+            if self._data is not None:
+                self._data.remove_all_listeners()
+            if self._beats is not None:
+                self._beats.detach()
             self._events.put_nowait(self.closed)
-            self._teardown = asyncio.get_running_loop().create_task(self._tear_down())
+            self._teardown = self._tasks.spawn(self._tear_down())  # spared by its own cancel
         await asyncio.shield(self._teardown)
 
     async def _tear_down(self) -> None:

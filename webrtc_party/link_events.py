@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Protocol
 
-__all__ = ["CloseCode", "Closed", "LinkEvent", "LinkState", "Opened", "Path", "Received"]
+__all__ = [
+    "CloseCode",
+    "Closed",
+    "LinkEvent",
+    "LinkState",
+    "Opened",
+    "Path",
+    "Received",
+    "describe_pair",
+]
 
 
 class LinkState(enum.Enum):
@@ -55,3 +65,25 @@ class Closed:
 
 
 LinkEvent = Opened | Received | Closed
+
+
+class _Candidate(Protocol):
+    @property
+    def type(self) -> str: ...
+    @property
+    def host(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+
+
+def describe_pair(pair: tuple[_Candidate, _Candidate] | None) -> tuple[Path, str, str]:
+    """The path of the selected ICE pair (local, remote), and each side as "type ip:port"."""
+    if pair is None:
+        return Path.HOST, "?", "?"
+    lc, rc = pair
+    local, remote = f"{lc.type} {lc.host}:{lc.port}", f"{rc.type} {rc.host}:{rc.port}"
+    if "relay" in (lc.type, rc.type):
+        return Path.RELAY, local, remote
+    if rc.type in ("srflx", "prflx"):
+        return Path(rc.type), local, remote
+    return Path.HOST, local, remote
