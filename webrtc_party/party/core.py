@@ -135,10 +135,11 @@ class PartyCore(GossipCore):
         Raises ``FieldError`` if ``token`` could not travel (see ``check_token``).
         """
         check_token(token)
-        intro = self._intros.outgoing(intro_id)
-        if intro is None or intro.offered or self._closed:
+        if self._closed:
             return False
-        intro.offered = True
+        intro = self._intros.offer_sent(intro_id)
+        if intro is None:
+            return False
         msg = sign_intro(IntroKind.OFFER, self.me, intro.target, intro_id, token, self._key)
         self._route_intro(msg, None, now)
         return True
@@ -282,9 +283,7 @@ class PartyCore(GossipCore):
                 if admitted:
                     self._events.append(IntroOfferReceived(msg.origin, msg.intro_id, msg.token))
         else:
-            intro = self._intros.outgoing(msg.intro_id)
-            if intro is not None and intro.target == msg.origin and not intro.answered:
-                intro.answered = True
+            if self._intros.answer_arrived(msg.origin, msg.intro_id):
                 self._events.append(IntroAnswerReceived(msg.origin, msg.intro_id, msg.token))
 
     def _route_intro(self, msg: Intro, source: Link | None, now: float) -> None:

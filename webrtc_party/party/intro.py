@@ -7,6 +7,9 @@ link came of it, the next try waits ``intro_backoff * 2**(attempt-1)`` seconds
 at most one per origin member: a newer one from the same origin supersedes (and
 cancels) the older at once, so a member cannot make this one open more links
 than that by introductions, whatever ids or sybil origins it uses.
+
+Each introduction moves through ``intro_states`` (outgoing: needed -> offered ->
+answered; incoming: received -> answered; both -> over when they end).
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from dataclasses import dataclass
 
 from webrtc_party.party.config import PartyConfig
 from webrtc_party.party.events import IntroCancelled, IntroExpired, IntroNeeded
+from webrtc_party.party.intro_states import INCOMING_TABLE, OUTGOING_TABLE, IntroState
 from webrtc_party.party.model import MemberId
 
-__all__ = ["IntroScheduler", "Outgoing", "initiates"]
+__all__ = ["Incoming", "IntroScheduler", "Outgoing", "initiates"]
 
 SEEN_LIMIT = 256
 
@@ -31,11 +35,27 @@ def initiates(me: MemberId, other: MemberId) -> bool:
 
 @dataclass
 class Outgoing:
+    """An invitation this member makes; its ``state`` moves as ``OUTGOING_TABLE`` allows."""
+
     target: MemberId
     intro_id: int
     started: float
-    offered: bool = False
-    answered: bool = False
+    state: IntroState = IntroState.NEEDED
+
+    def move(self, state: IntroState) -> None:
+        self.state = OUTGOING_TABLE.check(self.state, state)
+
+
+@dataclass
+class Incoming:
+    """An invitation this member got; an answered one still has a link in flight until it
+    opens, expires or is superseded. ``state`` moves as ``INCOMING_TABLE`` allows."""
+
+    started: float
+    state: IntroState = IntroState.RECEIVED
+
+    def move(self, state: IntroState) -> None:
+        self.state = INCOMING_TABLE.check(self.state, state)
 
 
 class IntroScheduler:
@@ -44,10 +64,7 @@ class IntroScheduler:
         self._out: dict[MemberId, Outgoing] = {}
         self._attempts: dict[MemberId, int] = {}
         self._next_try: dict[MemberId, float] = {}
-        self._in: dict[tuple[MemberId, int], float] = {}
-        """Incoming invitations (origin, id) -> when received, answered or not: an answered
-        one still has a link in flight until it opens, expires or is superseded."""
-        self._answered: set[tuple[MemberId, int]] = set()
+        self._in: dict[tuple[MemberId, int], Incoming] = {}  # (origin, id) -> invitation
         self._next_id = 1
         self._seen: OrderedDict[tuple[str, MemberId, MemberId, int], None] = OrderedDict()
 
@@ -87,27 +104,34 @@ class IntroScheduler:
         events: list[IntroExpired | IntroCancelled] = []
         for target, intro in list(self._out.items()):
             if now - intro.started >= timeout:
-                del self._out[target]
+                self._end_out(target)
                 attempt = self._attempts[target] = self._attempts.get(target, 0) + 1
                 delay = self._config.intro_backoff * 2 ** (attempt - 1)
                 self._next_try[target] = now + min(delay, self._config.intro_backoff_max)
                 events.append(IntroExpired(target, intro.intro_id))
-        for key, started in list(self._in.items()):
-            if now - started >= timeout:
-                del self._in[key]
-                self._answered.discard(key)
+        for key, incoming in list(self._in.items()):
+            if now - incoming.started >= timeout:
+                self._end_in(key)
                 events.append(IntroCancelled(*key))
         return events
 
+    def _end_out(self, target: MemberId) -> Outgoing | None:
+        intro = self._out.pop(target, None)
+        if intro is not None:
+            intro.move(IntroState.OVER)
+        return intro
+
+    def _end_in(self, key: tuple[MemberId, int]) -> None:
+        self._in.pop(key).move(IntroState.OVER)
+
     def linked(self, member: MemberId) -> list[IntroCancelled]:
         """A link to ``member`` works: forget its invitations and backoff."""
-        self._out.pop(member, None)
+        self._end_out(member)
         self._attempts.pop(member, None)
         self._next_try.pop(member, None)
         cancelled = [IntroCancelled(*k) for k in self._in if k[0] == member]
         for event in cancelled:
-            del self._in[(event.origin, event.intro_id)]
-            self._answered.discard((event.origin, event.intro_id))
+            self._end_in((event.origin, event.intro_id))
         return cancelled
 
     def forget(self, member: MemberId) -> list[IntroExpired | IntroCancelled]:
@@ -117,6 +141,25 @@ class IntroScheduler:
         if intro is not None:
             events.append(IntroExpired(member, intro.intro_id))
         return events
+
+    def offer_sent(self, intro_id: int) -> Outgoing | None:
+        """The shell's invite for ``intro_id`` goes out now; None if that invitation is over
+        or its invite went out already."""
+        intro = self.outgoing(intro_id)
+        if intro is None or not OUTGOING_TABLE.allows(intro.state, IntroState.OFFERED):
+            return None
+        intro.move(IntroState.OFFERED)
+        return intro
+
+    def answer_arrived(self, target: MemberId, intro_id: int) -> bool:
+        """``target`` answered our invitation ``intro_id``: True once, only after the offer."""
+        intro = self.outgoing(intro_id)
+        if intro is None or intro.target != target:
+            return False
+        if not OUTGOING_TABLE.allows(intro.state, IntroState.ANSWERED):
+            return False  # answered already, or an answer before our offer: dropped
+        intro.move(IntroState.ANSWERED)
+        return True
 
     def outgoing(self, intro_id: int) -> Outgoing | None:
         for intro in self._out.values():
@@ -138,19 +181,18 @@ class IntroScheduler:
         if len(self._in) - len(older) >= self._config.max_pending_intros:
             return False, []
         for old in older:
-            del self._in[old]
-            self._answered.discard(old)
-        self._in[key] = now
+            self._end_in(old)
+        self._in[key] = Incoming(now)
         return True, [IntroCancelled(*k) for k in older]
 
     def answer_allowed(self, origin: MemberId, intro_id: int) -> bool:
         """True once per open invitation: it may be answered now."""
-        key = (origin, intro_id)
-        if key not in self._in or key in self._answered:
+        incoming = self._in.get((origin, intro_id))
+        if incoming is None or not INCOMING_TABLE.allows(incoming.state, IntroState.ANSWERED):
             return False
-        self._answered.add(key)
+        incoming.move(IntroState.ANSWERED)
         return True
 
     def answerable(self, origin: MemberId, intro_id: int) -> bool:
-        key = (origin, intro_id)
-        return key in self._in and key not in self._answered
+        incoming = self._in.get((origin, intro_id))
+        return incoming is not None and incoming.state is IntroState.RECEIVED
