@@ -3,6 +3,6 @@
 import logging
 
 __all__ = ["__version__"]
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the only place the version is written (pyproject.toml reads it)
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
