@@ -9,7 +9,7 @@ for all processes on Linux) starts when the host's process gets the pasted answe
 with that skin (second column: when the joiner's shows the host ``direct``).
 
 "before" is the behaviour before issue 12, rebuilt inside this bench: a link counts as
-direct only once a party ping was answered (a bench-only ``PartyCore`` subclass whose
+direct only once a party ping was answered (a bench-only ``Gossip`` subclass whose
 ``_confirm`` only pins the key), and texts that arrive before the node saw the link open
 are dropped (the node's early buffer off). "after" is this code: direct as soon as the
 member's hello and signed state came over the link. Variants alternate trial by trial,
@@ -31,7 +31,8 @@ from typing import Any
 from _common import environment_line, link_config, print_table, summarize
 
 from webrtc_party.node import PartyNode
-from webrtc_party.party import MemberIdentity, MemberStatus, PartyCore, Selection
+from webrtc_party.party import MemberIdentity, MemberStatus, Selection
+from webrtc_party.party.gossip import Gossip
 from webrtc_party.party.links import Link
 
 SKIN = Selection(103, 103004)
@@ -39,7 +40,7 @@ GOAL_MS = 200.0
 SCRIPT = __file__
 
 
-class _PongOnlyCore(PartyCore):
+class _PongOnlyGossip(Gossip):
     """The behaviour before: the key is pinned, but direct waits for a pong."""
 
     def _confirm(self, link: Link, now: float) -> None:
@@ -51,11 +52,7 @@ def _make_node(index: int, before: bool, trial: int) -> PartyNode:
     ident = MemberIdentity(f"bench-{index}-{trial}", 100 + index, f"Bench{index}", "EUW")
     node = PartyNode(ident, link_config())
     if before:
-        old = node.core
-        node.core = _PongOnlyCore(
-            ident, old._key, now=time.monotonic(), incarnation=old._incarnation,
-            config=old.config,
-        )
+        node.core.gossip.__class__ = _PongOnlyGossip  # the fresh core's gossip part, rebuilt
         node._buffer_early = False
     return node
 
