@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 import time
 from typing import Any
@@ -19,6 +20,7 @@ from webrtc_party.cli.stdin import StdinLines
 from webrtc_party.linknode import PeerClosed, PeerConnected, TokenMade
 from webrtc_party.node import ChatReceived, PartyNode
 from webrtc_party.party import MemberChanged
+from webrtc_party.tasks import TaskSet
 from webrtc_party.views import status_text
 
 __all__ = ["register"]
@@ -111,6 +113,7 @@ async def _run(node: PartyNode, args: argparse.Namespace, join_token: str | None
     stdin = StdinLines()
     show_party = _PartyView()
     countdown: asyncio.Task[None] | None = None
+    tasks = TaskSet("handshake command", logging.getLogger(__name__))
     pending: list[asyncio.Future[Any]] = []
     connected = False
     try:
@@ -137,7 +140,7 @@ async def _run(node: PartyNode, args: argparse.Namespace, join_token: str | None
             made = answered
             _show_token(made, args.qr)
             _say("Waiting for your friend to paste it...")
-        countdown = asyncio.get_running_loop().create_task(_countdown(made.expires_at))
+        countdown = tasks.spawn(_countdown(made.expires_at))
         events = node.events()
         reader = asyncio.ensure_future(stdin.chunk())
         waiter = asyncio.ensure_future(anext(events))
@@ -172,8 +175,7 @@ async def _run(node: PartyNode, args: argparse.Namespace, join_token: str | None
                 pending.append(reader)
                 await _typed(node, chunk, connected, args.qr)
     finally:
-        if countdown is not None:
-            countdown.cancel()
+        await tasks.cancel()
         for future in pending:
             future.cancel()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import sys
 import tempfile
 from collections.abc import AsyncIterator
@@ -20,6 +21,7 @@ from webrtc_party.rose.bridge_server import DEFAULT_PORT, BridgeServer
 from webrtc_party.rose.demo import run_demo
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.service import LeagueSource, PartyService
+from webrtc_party.tasks import TaskSet
 
 __all__ = ["register"]
 
@@ -106,16 +108,13 @@ async def _serve(args: argparse.Namespace) -> int:
             await service.enable()
             invite = await service.create_invite()
             _say(f"party on; invite: {invite.token}")
-        play = None
+        tasks = TaskSet("serve command", logging.getLogger(__name__))
         if emu is not None and args.play is not None:
-            play = asyncio.get_running_loop().create_task(emu.play(args.play))
+            tasks.spawn(emu.play(args.play))
         try:
             await _wait(args.exit_after)
         finally:
-            if play is not None:
-                play.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await play
+            await tasks.cancel()
     print("stopped", file=sys.stderr)
     return EXIT_OK
 

@@ -40,6 +40,7 @@ from webrtc_party.rose.bridge_messages import (
     encode_state,
 )
 from webrtc_party.rose.control import PartyControl, PartySnapshot
+from webrtc_party.tasks import TaskSet
 
 __all__ = ["DEFAULT_PORT", "KEY_FILE", "KEY_PLACEHOLDER", "BridgeServer", "Outbox"]
 
@@ -148,6 +149,7 @@ class BridgeServer:
         self._clients: dict[Outbox, _Panel] = {}
         self._unsubscribe: Callable[[], None] | None = None
         self._phase: str | None = None
+        self._tasks = TaskSet("bridge", log)  # one writer per panel
 
     async def __aenter__(self) -> BridgeServer:
         await self.start()
@@ -209,6 +211,7 @@ class BridgeServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        await self._tasks.cancel()
 
     @property
     def clients(self) -> int:
@@ -307,7 +310,7 @@ class BridgeServer:
         self._clients[outbox] = _Panel(
             ws, transport if isinstance(transport, asyncio.Transport) else None
         )
-        writer = asyncio.get_running_loop().create_task(self._write(ws, outbox))
+        writer = self._tasks.spawn(self._write(ws, outbox))
         try:
             async for msg in ws:
                 if outbox.overflowed:
