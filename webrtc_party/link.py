@@ -348,7 +348,9 @@ class Link:
 
     async def _deadline(self, seconds: float, code: CloseCode) -> None:
         """Close with ``code`` if the link is still connecting after ``seconds``."""
-        await asyncio.sleep(seconds)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._settled.wait()  # opened or closed: nothing left to do
         if self._state is LinkState.CONNECTING:
             if code is CloseCode.CONNECT_TIMEOUT:
                 reason = f"no connection within {seconds:g} s. {_NO_TURN_HINT}"
