@@ -93,6 +93,23 @@ class GossipCore:
         hello = Hello(PROTOCOL_VERSION, app_version, CAPABILITIES, identity, self._public)
         self._hello_text = encode_message(hello)
 
+    # -- read-only taps for tests and diagnostics (never change what they return) --
+
+    @property
+    def records(self) -> RecordStore:
+        """The signed states, their wire texts, the keys and the goodbyes this core holds."""
+        return self._store
+
+    @property
+    def routes(self) -> Routes:
+        """Through which neighbours this core hears each member."""
+        return self._routes
+
+    @property
+    def hello_text(self) -> str:
+        """The hello this core sends first on every link."""
+        return self._hello_text
+
     def _own_state(self) -> MemberState:
         sel, phase = self._wanted
         return MemberState(self._identity, self._public, self._seq, sel, phase)
