@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import loopback_config
+from tests.helpers import loopback_config, wait
 from tests.rose.manager_kit import service_over
 from tests.rose.rose_kit import FakeRoseInjector, RoseTree
 from tests.rose.rose_like import EmulatorThread
@@ -21,13 +20,6 @@ from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.manager import PartyManager
 from webrtc_party.rose.records import MemberStatus
 from webrtc_party.rose.service import PartyService
-
-
-def wait(check: Callable[[], bool], within: float = 20.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
 
 
 @pytest.fixture
