@@ -458,9 +458,8 @@ class EmulatorThread:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         folder.mkdir(parents=True, exist_ok=True)
-        self.emu = LcuEmulator(folder, scenario, size=size, local=local)
-        if share_ca_with is not None:
-            self.emu._cert = share_ca_with.emu._cert
+        cert = None if share_ca_with is None else share_ca_with.emu.cert
+        self.emu: LcuEmulator = LcuEmulator(folder, scenario, size=size, local=local, cert=cert)
         self.run(self.emu.start())
 
     def run(self, coro: Coroutine[Any, Any, Any]) -> Any:

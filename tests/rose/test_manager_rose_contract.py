@@ -121,7 +121,7 @@ def test_three_roses_both_directions_three_games_and_a_friend_leaving(
             }
 
         def shown() -> Any:  # what B's League client shows (a peek at B's service)
-            return b.manager._party.service.league.my_selection
+            return b.manager.service.league.my_selection
 
         wait(lambda: shown() is not None)
         assert shown().skin_id != 222005
