@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 __all__ = [
     "EmulatorThread",
@@ -436,9 +436,16 @@ class RoseLikeRose:
             manager.close()
         self.server.stop()
 
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 class EmulatorThread:
     """A League-client emulator on its own loop thread (Rose's world has no test loop).
+    A context manager, so a fixture's ``ExitStack`` stops it however the test ends.
 
     ``share_ca_with``: use another emulator's root certificate, so one
     ``WEBRTC_PARTY_LCU_CAFILE`` verifies them all (as Riot's one root does for real clients)."""
@@ -478,3 +485,9 @@ class EmulatorThread:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
         self.loop.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,17 +27,16 @@ from webrtc_party.rose.service import PartyService
 def rose_pair(
     tmp_path: Path,
 ) -> Iterator[tuple[list[EmulatorThread], list[PartyManager], list[RoseTree]]]:
-    emus = [EmulatorThread(tmp_path / f"lcu{i}", i) for i in range(2)]
-    trees = [RoseTree(tmp_path / f"rose{i}") for i in range(2)]
-    managers = [
-        PartyManager.for_service(service_over(e.emu, SkinFiles(t.skins, t.custom)))
-        for e, t in zip(emus, trees, strict=True)
-    ]
-    yield emus, managers, trees
-    for m in managers:
-        m.close()
-    for e in emus:
-        e.stop()
+    with contextlib.ExitStack() as stack:  # closes in reverse, even if one close fails
+        emus = [stack.enter_context(EmulatorThread(tmp_path / f"lcu{i}", i)) for i in range(2)]
+        trees = [RoseTree(tmp_path / f"rose{i}") for i in range(2)]
+        managers = [
+            PartyManager.for_service(service_over(e.emu, SkinFiles(t.skins, t.custom)))
+            for e, t in zip(emus, trees, strict=True)
+        ]
+        for m in managers:
+            stack.callback(m.close)
+        yield emus, managers, trees
 
 
 def test_rose_flow_from_threads(
