@@ -275,11 +275,11 @@ class CoreFuzzer:
                 member = self.links.pop(event.link_id, None)
                 if member is not None and member in self.honest:
                     self.open_link(member)
-        store = core._store
+        store = core.records
         assert len(store.states) <= cfg.max_members, "too many states"
         assert len(store.tombstones) <= cfg.max_tombstones, "too many goodbyes"
         assert len(store.keys) <= cfg.max_members + cfg.max_tombstones, "key ring grew"
-        assert len(core._routes._table) <= cfg.max_members, "route table grew"
+        assert core.routes.size <= cfg.max_members, "route table grew"
 
     def case(self, index: int) -> None:
         if index % 2000 == 0:

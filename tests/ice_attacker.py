@@ -19,6 +19,7 @@ from typing import cast
 import aioice.stun as stun
 
 from signaling.token import Token, TokenCandidate
+from tests.helpers import ice_of
 from webrtc_party import _aioice_patch as patch
 from webrtc_party.link import Link
 
@@ -51,8 +52,7 @@ def side_from_token(token: Token) -> Side:
 
 def side_from_link(link: Link) -> Side:
     """The real credentials of a link's local end (an attacker who stole them)."""
-    assert link._pc is not None
-    conn = patch.ice_connection(link._pc)
+    conn = ice_of(link)
     pair = patch.selected_pair(conn)
     if pair is not None:
         address = (pair[0].host, pair[0].port)

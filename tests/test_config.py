@@ -70,7 +70,7 @@ def test_policy_options() -> None:
 def test_untested_aioice_version_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(aioice, "__version__", "0.99.0")
     with pytest.raises(UnsupportedDependencyError, match=r"0\.13\.0"):
-        patch._check_version()
+        patch.check_version()
 
 
 def test_network_from_the_environment() -> None:

@@ -94,9 +94,8 @@ async def test_early_checks_are_held_unanswered_then_handled_when_the_answer_lan
     try:
         invite = await host.create_invite()
         answer = await guest.accept_invite(invite)
-        assert host._pc is not None
-        host_conn = patch.ice_connection(host._pc)
-        options = patch._options[host_conn]
+        options = host.ice_options
+        assert options is not None
         await until(lambda: bool(options.held), within=5)
         replies = BlackHole(guest, inbound=True)  # count what the offerer sends back
         replies.on = True

@@ -11,7 +11,7 @@ import pytest
 
 from signaling.errors import OwnTokenError, UnknownInviteError, WrongKindError
 from signaling.token import SetupRole, TokenKind, decode_token, encode_token
-from tests.helpers import BlackHole, loopback_config
+from tests.helpers import BlackHole, loopback_config, next_event, until
 from webrtc_party.config import LinkConfig
 from webrtc_party.errors import ConnectError, LinkClosedError
 from webrtc_party.link import Link
@@ -28,14 +28,6 @@ async def pair(config: LinkConfig | None = None) -> tuple[Link, Link]:
     return host, guest
 
 
-async def next_event(link: Link, kind: type) -> object:
-    async with asyncio.timeout(10):
-        async for event in link.events():
-            if isinstance(event, kind):
-                return event
-    raise AssertionError(f"no {kind.__name__}")
-
-
 async def test_link_opens_talks_and_closes_on_both_ends() -> None:
     host, guest = await pair()
     assert host.opened is not None and host.opened.path is Path.HOST
@@ -44,8 +36,7 @@ async def test_link_opens_talks_and_closes_on_both_ends() -> None:
     assert await next_event(guest, Received) == Received("hello")
     guest.send("x" * 50_000)
     assert await next_event(host, Received) == Received("x" * 50_000)
-    await asyncio.sleep(1.2)
-    assert host.rtt_ms is not None and guest.rtt_ms is not None
+    await until(lambda: host.rtt_ms is not None and guest.rtt_ms is not None, 10, what="rtt")
     await host.close()
     closed = await next_event(guest, Closed)
     assert isinstance(closed, Closed) and closed.code is CloseCode.PEER_CLOSED
@@ -105,7 +96,8 @@ async def test_a_cancelled_close_still_closes_everything() -> None:
     with contextlib.suppress(asyncio.CancelledError):
         await closing
     await host.close()  # waits for the same teardown
-    assert host._pc is not None and host._pc.connectionState == "closed"
+    pc = host.peer_connection
+    assert pc is not None and pc.connectionState == "closed"
     closed = await next_event(guest, Closed)
     assert isinstance(closed, Closed) and closed.code is CloseCode.PEER_CLOSED
     events = [event async for event in host.events()]

@@ -13,7 +13,7 @@ import asyncio
 import time
 
 from signaling.token import decode_token, encode_token
-from tests.helpers import loopback_config, until
+from tests.helpers import ice_of, loopback_config, until
 from tests.ice_attacker import attacker, renominate, side_from_link, side_from_token
 from tests.test_link import pair
 from webrtc_party import _aioice_patch as patch
@@ -45,8 +45,7 @@ async def talk(host: Link, guest: Link, seconds: float) -> int:
 
 
 def selected(link: Link) -> tuple[str, int]:
-    assert link._pc is not None
-    found = patch.selected_pair(patch.ice_connection(link._pc))
+    found = patch.selected_pair(ice_of(link))
     assert found is not None
     return found[1].host, found[1].port
 
@@ -99,8 +98,7 @@ async def test_one_spoofed_check_costs_a_few_packets_not_a_hundred() -> None:
     try:
         invite = await host.create_invite()
         await guest.accept_invite(invite)  # the answer is never applied: guest keeps checking
-        assert guest._pc is not None
-        conn = patch.ice_connection(guest._pc)
+        conn = ice_of(guest)
         await until(lambda: conn._early_checks_done, within=5)  # checking has started
         target = side_from_link(guest)
         source = type(target)(

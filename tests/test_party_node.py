@@ -198,8 +198,10 @@ async def test_a_dead_direct_link_is_relayed_then_remade_by_introduction(
     await join(a, b, c)
     await until(lambda: statuses(b).get("puuid-2") is MemberStatus.DIRECT)
     old = {info.peer for info in b.peers()}
-    name = next(n for n, m in b._member_of.items() if m == "puuid-2")
-    BlackHole(b._links._links[name], inbound=True, outbound=True)  # only the b-c link dies
+    name = b.link_name_of("puuid-2")
+    link = b.link_node.link(name) if name is not None else None
+    assert link is not None
+    BlackHole(link, inbound=True, outbound=True)  # only the b-c link dies
     await until(lambda: statuses(b).get("puuid-2") is not MemberStatus.DIRECT, 15)
     c.set_selection(Selection(103, 103015))
     await until(lambda: sees(b, "puuid-2") == Selection(103, 103015))  # still flows, via a

@@ -57,7 +57,7 @@ async def test_sybil_intro_offers_cannot_make_the_victim_open_more_than_the_cap(
             key = Ed25519PrivateKey.generate()
             ident = identity(f"puuid-0-s{i}", 50 + i)  # smaller ids invite
             state = MemberState(ident, public_key_bytes(key), 1, None, GamePhase.LOBBY)
-            hostile._links.send_to(peer, encode_message(sign_state(state, key)))
+            hostile.link_node.send_to(peer, encode_message(sign_state(state, key)))
             sybils.append((ident.puuid, key))
         await until(lambda: len(victim.members()) == 8)
         most = 0
@@ -67,11 +67,11 @@ async def test_sybil_intro_offers_cannot_make_the_victim_open_more_than_the_cap(
                 origin, key = sybils[n % len(sybils)]
                 made = await maker.invite()
                 offer = sign_intro(IntroKind.OFFER, origin, "puuid-9", 100 + n, made.text, key)
-                hostile._links.send_to(peer, encode_message(offer))
+                hostile.link_node.send_to(peer, encode_message(offer))
                 await asyncio.sleep(0.2)
                 in_flight = [p for p in victim.peers() if p.state is not LinkState.OPEN]
                 most = max(most, len(in_flight))
-            answered = victim._links._count - 1  # links made to answer, over the run
+            answered = victim.link_node.links_made - 1  # links made to answer, over the run
             assert answered > cap  # the offers did arrive and were answered...
             assert most <= min(cap, len(sybils))  # ...but never more than the cap at once
             # every superseded or expired introduction's link is closed, soon
@@ -105,10 +105,10 @@ async def test_an_oversized_chat_line_is_dropped_and_counted() -> None:
     b = PartyNode(identity("puuid-2", 2), loopback_config(), PartyConfig())
     async with a, b:
         peer = await linked(a, b)
-        b._links.send_to(peer, json.dumps({"type": "chat", "text": "x" * 20_000}))
+        b.link_node.send_to(peer, json.dumps({"type": "chat", "text": "x" * 20_000}))
         b.send_chat("hello")
         await until(lambda: any(type(e).__name__ == "ChatReceived" for e in a.drain_events()))
-        assert sum(lv.violations for lv in a.core.links(a._now())) == 1
+        assert sum(lv.violations for lv in a.core.links(time.monotonic())) == 1
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from signaling.token import MAX_CANDIDATES, CandidateType, Token, TokenCandidate
-from tests.helpers import loopback_config
+from tests.helpers import loopback_config, next_event
 from webrtc_party.link import Link
+from webrtc_party.link_events import Received
 
 dead = st.builds(
     TokenCandidate,
@@ -44,9 +45,8 @@ async def connect(
         async with asyncio.timeout(15):
             await asyncio.gather(host.wait_open(), guest.wait_open())
         host.send("ping")
-        async for event in guest.events():
-            if getattr(event, "text", None) == "ping":
-                break
+        # fails (rather than ending quietly) if the guest closes before the message arrives
+        assert await next_event(guest, Received, within=15) == Received("ping")
     finally:
         await host.close()
         await guest.close()

@@ -99,7 +99,7 @@ async def test_probed_addresses_have_their_own_small_learning_budget() -> None:
     MAX_PROBED_LEARNED of them; every other address still meets the cap."""
     import asyncio
 
-    from tests.helpers import loopback_config, until
+    from tests.helpers import ice_of, loopback_config, until
     from tests.ice_attacker import attacker, side_from_link
     from webrtc_party import _aioice_patch as patch
     from webrtc_party.link import Link
@@ -111,14 +111,14 @@ async def test_probed_addresses_have_their_own_small_learning_budget() -> None:
     probed = [await attacker(answer=False) for _ in range(extra)]
     try:
         await guest.accept_invite(await host.create_invite())
-        assert guest._pc is not None and guest._options is not None
-        conn = patch.ice_connection(guest._pc)
+        conn, options = ice_of(guest), guest.ice_options
+        assert options is not None
         await until(lambda: conn._early_checks_done, within=5)
         target = side_from_link(guest)
         source = type(target)(
             conn.remote_username or "", conn.remote_password or "", target.address
         )
-        guest._options.probed.update(v.address for v in probed)
+        options.probed.update(v.address for v in probed)
         for v in victims + probed:
             v.send_check(target, source, controlling=True)
         await until(lambda: all(v.seen for v in victims + probed), within=5)

@@ -59,6 +59,7 @@ __all__ = [
     "PUNCH_CHECK_SENDS",
     "TESTED_VERSIONS",
     "ConnectionOptions",
+    "check_version",
     "configure",
     "install",
     "release_checks",
@@ -179,7 +180,8 @@ class PersistentCheck:
                 self._timer.cancel()
 
 
-def _check_version() -> None:
+def check_version() -> None:
+    """Raise ``UnsupportedDependencyError`` unless aioice and aiortc are the tested versions."""
     found = {"aioice": aioice.__version__, "aiortc": aiortc.__version__}
     if found != TESTED_VERSIONS:
         raise UnsupportedDependencyError(
@@ -194,7 +196,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    _check_version()
+    check_version()
     ice = aioice.ice
     stock_request = ice.StunProtocol.request
     stock_check_incoming = ice.Connection.check_incoming

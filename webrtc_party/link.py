@@ -454,3 +454,16 @@ class Link:
         await self._tasks.cancel()
         if self._pc is not None:
             await self._pc.close()
+
+    # -- read-only taps for diagnostics and the test kit --------------------
+
+    @property
+    def peer_connection(self) -> RTCPeerConnection | None:
+        """The aiortc peer connection under this link (None until the first token is
+        made): for diagnostics and tests that look at ICE; never change it."""
+        return self._pc
+
+    @property
+    def ice_options(self) -> patch.ConnectionOptions | None:
+        """This link's ICE hardening settings (None until the first token is made)."""
+        return self._options

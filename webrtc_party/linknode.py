@@ -208,3 +208,14 @@ class LinkNode:
             *(link.close() for link in list(self._links.values())), return_exceptions=True
         )
         await self._tasks.cancel()
+
+    # -- read-only taps for diagnostics and the test kit ------------------------
+
+    def link(self, name: str) -> Link | None:
+        """The link behind peer ``name``, if there is one."""
+        return self._links.get(name)
+
+    @property
+    def links_made(self) -> int:
+        """How many links this node has made over its life (for invites and answers)."""
+        return self._count

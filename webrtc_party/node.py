@@ -197,6 +197,16 @@ class PartyNode:
         """Every link, with its state, path and round trip."""
         return self._links.peers()
 
+    @property
+    def link_node(self) -> LinkNode:
+        """The links under this node, for diagnostics and tests (a test plays a member that
+        misbehaves by sending raw text with ``link_node.send_to``)."""
+        return self._links
+
+    def link_name_of(self, member: MemberId) -> str | None:
+        """The name of the link on which ``member`` said hello here, if any."""
+        return next((name for name, m in self._member_of.items() if m == member), None)
+
     def events(self) -> AsyncIterator[PartyNodeEvent]:
         return self._events.stream()
 

@@ -26,9 +26,10 @@ from webrtc_party.lcu.state import (
 Pred = Callable[[LeagueState], bool]
 
 
-async def until(
+async def updates_until(
     updates: AsyncIterator[LeagueUpdate], pred: Pred, within: float = 5.0
 ) -> list[LeagueUpdate]:
+    """Read ``updates`` up to the first whose state passes ``pred``; all read so far."""
     seen: list[LeagueUpdate] = []
     async with asyncio.timeout(within):
         async for update in updates:
@@ -46,14 +47,14 @@ async def test_restart_mid_champ_select(tmp_path: Path) -> None:
     async with LcuEmulator(tmp_path, "premade", size=3, local=0) as emu:
         w = watcher(emu)
         async with contextlib.aclosing(w.updates()) as updates:
-            await until(updates, lambda s: s.phase == "None")
+            await updates_until(updates, lambda s: s.phase == "None")
             await emu.run_until("lock-3")
-            await until(updates, lambda s: len(s.team) == 5 and s.team[2].champion_locked)
+            await updates_until(updates, lambda s: len(s.team) == 5 and s.team[2].champion_locked)
             old = emu.lockfile
             await emu.restart()
             assert emu.port != old.port and emu.password != old.password
             await emu.run_until("skins")  # changes while the watcher is away
-            seen = await until(updates, lambda s: s.my_selection == Selection(103, 103001))
+            seen = await updates_until(updates, lambda s: s.my_selection == Selection(103, 103001))
             assert any(u.resync for u in seen)
             assert w.connections == 2
             state = w.tracker.state
@@ -67,7 +68,7 @@ async def test_restart_mid_champ_select(tmp_path: Path) -> None:
                 with pytest.raises(LcuConnectionError):
                     await client.get("/lol-gameflow/v1/gameflow-phase")
             await emu.play()
-            seen = await until(updates, lambda s: s.phase == "Lobby" and s.game is not None)
+            seen = await updates_until(updates, lambda s: s.phase == "Lobby" and s.game is not None)
             events = [e for u in seen for e in u.events]
             assert [type(e) for e in events if isinstance(e, GameStarted | GameEnded)] == [
                 GameStarted,
@@ -79,7 +80,7 @@ async def test_hidden_strangers_and_premade_in_champ_select(tmp_path: Path) -> N
     async with LcuEmulator(tmp_path, "premade", size=2, local=1) as emu:
         async with contextlib.aclosing(watcher(emu).updates()) as updates:
             await emu.run_until("hovers")
-            seen = await until(updates, lambda s: any(t.pick_intent for t in s.team))
+            seen = await updates_until(updates, lambda s: any(t.pick_intent for t in s.team))
             state = seen[-1].state
             assert [t.cell_id for t in state.team] == [0, 1, 2, 3, 4]
             assert [t.is_hidden for t in state.team] == [True, True, True, False, False]
@@ -95,7 +96,7 @@ async def test_noisy_catch_all_stream(tmp_path: Path) -> None:
     async with LcuEmulator(tmp_path, "premade", size=2) as emu:
         w = watcher(emu)
         async with contextlib.aclosing(w.updates()) as updates:
-            await until(updates, lambda s: s.phase == "None")
+            await updates_until(updates, lambda s: s.phase == "None")
             for i in range(600):
                 await emu.publish(
                     "/lol-chat/v1/conversations", "Update", {"n": i, "body": "x" * 200}
@@ -103,7 +104,7 @@ async def test_noisy_catch_all_stream(tmp_path: Path) -> None:
                 await emu.publish("/riot-messaging-service/v1/message", "Create", [i])
                 if i == 300:
                     await emu.run_until("join-1")
-            seen = await until(updates, lambda s: len(s.premade) == 2)
+            seen = await updates_until(updates, lambda s: len(s.premade) == 2)
             assert all(u.events for u in seen)  # noise causes no updates
             assert w.tracker.dropped == 0
             assert emu.events_sent >= 1200
@@ -124,7 +125,7 @@ async def test_several_emulated_clients_at_once(tmp_path: Path) -> None:
         states = []
         for i, stream in enumerate(streams):
             want = Selection(*[(103, 103001), (222, 222002), (99, 99002)][i])
-            seen = await until(stream, lambda s, w=want: s.my_selection == w)  # type: ignore[misc]
+            seen = await updates_until(stream, lambda s, w=want: s.my_selection == w)  # type: ignore[misc]
             states.append(seen[-1].state)
         premades = {tuple(p.puuid for p in s.premade) for s in states}
         assert premades == {tuple(a.puuid for a in DEFAULT_ACCOUNTS[:size])}
@@ -138,9 +139,11 @@ async def test_dodge_scenario(tmp_path: Path) -> None:
     async with LcuEmulator(tmp_path, "dodge", size=2) as emu:
         async with contextlib.aclosing(watcher(emu).updates()) as updates:
             await emu.run_until("lock-2")
-            await until(updates, lambda s: s.champ_select is not None and len(s.team) == 5)
+            await updates_until(updates, lambda s: s.champ_select is not None and len(s.team) == 5)
             assert await emu.step() == "dodge"
-            seen = await until(updates, lambda s: s.phase == "Lobby" and s.champ_select is None)
+            seen = await updates_until(
+                updates, lambda s: s.phase == "Lobby" and s.champ_select is None
+            )
             events = [e for u in seen for e in u.events if isinstance(e, ChampSelectEnded)]
             assert [e.dodged for e in events] == [True]
             state = seen[-1].state
@@ -152,19 +155,19 @@ async def test_swiftplay_and_custom_bots(tmp_path: Path) -> None:
     async with LcuEmulator(tmp_path / "s", "swiftplay", size=2, local=1) as emu:
         async with contextlib.aclosing(watcher(emu).updates()) as updates:
             await emu.run_until("slots")
-            seen = await until(updates, lambda s: s.my_selection is not None)
+            seen = await updates_until(updates, lambda s: s.my_selection is not None)
             assert seen[-1].state.swiftplay and seen[-1].state.my_selection == Selection(
                 222, 222002
             )
             await emu.run_until("in-progress")
-            seen = await until(updates, lambda s: s.phase == "InProgress")
+            seen = await updates_until(updates, lambda s: s.phase == "InProgress")
             state = seen[-1].state
             assert state.game is not None and len(state.game.selections) == 10
             assert state.my_selection == Selection(222, 222002)
     async with LcuEmulator(tmp_path / "c", "custom-bots", size=3) as emu:
         async with contextlib.aclosing(watcher(emu).updates()) as updates:
             await emu.run_until("picks")
-            seen = await until(updates, lambda s: s.my_selection is not None)
+            seen = await updates_until(updates, lambda s: s.my_selection is not None)
             state = seen[-1].state
             assert state.lobby is not None and len(state.lobby.bots) == 2
             bots = [t for t in state.team if t.is_bot]
@@ -172,7 +175,7 @@ async def test_swiftplay_and_custom_bots(tmp_path: Path) -> None:
                 (54, True, False)
             ]
             await emu.play()
-            seen = await until(updates, lambda s: s.phase == "None")
+            seen = await updates_until(updates, lambda s: s.phase == "None")
             assert seen[-1].state.game is not None and seen[-1].state.game.outcome == "None"
 
 
@@ -199,11 +202,13 @@ async def test_recording_replayed_over_wss_matches_pure_replay(tmp_path: Path) -
     async with LcuEmulator(tmp_path, accounts=(local,)) as emu:
         w = watcher(emu)
         async with contextlib.aclosing(w.updates()) as updates:
-            await until(updates, lambda s: s.phase == "None")
+            await updates_until(updates, lambda s: s.phase == "None")
             for line in LINES:
                 body = json.loads(line)[2]
                 await emu.publish(body["uri"], body["eventType"], body["data"])
-            await until(updates, lambda s: replace(s, updated_at=0) == replace(pure, updated_at=0))
+            await updates_until(
+                updates, lambda s: replace(s, updated_at=0) == replace(pure, updated_at=0)
+            )
     assert w.connections == 1 and w.tracker.dropped == 0 and w.bad_frames == 0
 
 
@@ -211,13 +216,13 @@ async def test_client_away_for_a_while_then_back(tmp_path: Path) -> None:
     async with LcuEmulator(tmp_path, "premade", size=2) as emu:
         w = watcher(emu)
         async with contextlib.aclosing(w.updates()) as updates:
-            await until(updates, lambda s: s.phase == "None")
+            await updates_until(updates, lambda s: s.phase == "None")
             old = emu.lockfile
             await emu.stop()  # client closed: lockfile gone, port closed
             await emu.run_until("join-1")
             await asyncio.sleep(0.3)
             await emu.start()
-            seen = await until(updates, lambda s: len(s.premade) == 2)
+            seen = await updates_until(updates, lambda s: len(s.premade) == 2)
             assert seen[-1].resync and w.connections == 2
             # the old password on the new port is refused
             moved = Lockfile(old.name, old.pid, emu.port, old.password, "https")
@@ -230,7 +235,7 @@ async def test_reconnect_gives_up_after_reconnect_within(tmp_path: Path) -> None
     async with LcuEmulator(tmp_path) as emu:
         w = watcher(emu, reconnect_within=0.3)
         async with contextlib.aclosing(w.updates()) as updates:
-            await until(updates, lambda s: s.phase == "None")
+            await updates_until(updates, lambda s: s.phase == "None")
             await emu.stop()
             with pytest.raises(LockfileNotFoundError):
                 async with asyncio.timeout(5):

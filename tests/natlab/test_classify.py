@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pytest
 
-import webrtc_party.nat.classify as classify
 from webrtc_party.nat.classify import (
     Filtering,
     Mapping,
@@ -204,14 +200,3 @@ def test_describe_and_json_name_everything() -> None:
         "method": "rfc5780",
         "advice": list(d.advice),
     }
-
-
-def test_classifier_is_pure() -> None:
-    tree = ast.parse(Path(classify.__file__).read_text())
-    imported = {
-        a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
-    }
-    imported |= {
-        (n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
-    }
-    assert imported <= {"__future__", "enum", "dataclasses", "typing"}

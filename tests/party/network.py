@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -29,11 +30,15 @@ from webrtc_party.party import (
     Selection,
 )
 
-__all__ = ["Network", "P", "closes", "forge", "make_identity", "violations"]
+__all__ = ["Network", "P", "Tap", "closes", "forge", "make_identity", "violations"]
 
 
 def make_identity(index: int) -> MemberIdentity:
     return MemberIdentity(f"puuid-{index:02d}", 1000 + index, f"Player {index}", "EUW")
+
+
+Tap = Callable[[str, str, str], bool]
+"""``tap(src, link_id, text)`` sees a text a core puts on the wire; False drops it."""
 
 
 @dataclass(order=True)
@@ -73,6 +78,9 @@ class Network:
         self.manual_links = 0
         self.sent_states = 0
         """State messages put on the wire (full syncs not counted)."""
+        self.taps: list[Tap] = []
+        """Called in order for every text a core sends, before loss and latency: a tap
+        records what it likes and returns False to swallow the text (a hostile relay)."""
         self._queue: list[_Packet] = []
         self._order = 0
         self._link_seq = 0
@@ -101,7 +109,7 @@ class Network:
         for side, other in ((a, b), (b, a)):
             # an introduced link knows whom it is for; a pasted token does not
             self.cores[side].link_up(link_id, self.now, expect=None if manual else other)
-            self._flush(side)
+            self.flush(side)
         return link_id
 
     def disconnect(self, link_id: str) -> None:
@@ -111,7 +119,7 @@ class Network:
         for side in ends:
             if side in self.cores:
                 self.cores[side].link_down(link_id, self.now)
-                self._flush(side)
+                self.flush(side)
 
     def links_between(self, a: str, b: str) -> list[str]:
         return [lid for lid, ends in self.links.items() if set(ends) == {a, b}]
@@ -146,11 +154,11 @@ class Network:
             core = self.cores.get(pkt.dst)
             if core is not None and pkt.link_id in self.links:
                 core.receive(pkt.link_id, pkt.text, self.now)
-                self._flush(pkt.dst)
+                self.flush(pkt.dst)
         for name in list(self.cores):
             if name in self.cores:
                 self.cores[name].tick(self.now)
-                self._flush(name)
+                self.flush(name)
 
     def settle(self, seconds: float = 0.5) -> None:
         """Deliver what is in flight without advancing past ``seconds``."""
@@ -158,7 +166,9 @@ class Network:
 
     # -------------------------------------------------------------- shell
 
-    def _flush(self, name: str) -> None:
+    def flush(self, name: str) -> None:
+        """Put on the wire what ``name``'s core has to send, and act on its events (the
+        shell's turn after a test called the core directly)."""
         core = self.cores.get(name)
         if core is None:
             return
@@ -169,6 +179,8 @@ class Network:
             self._handle(name, core, event)
 
     def _transmit(self, src: str, link_id: str, text: str) -> None:
+        if not all(tap(src, link_id, text) for tap in self.taps):
+            return
         ends = self.links.get(link_id)
         if ends is None or link_id in self.blocked:
             return
@@ -189,11 +201,11 @@ class Network:
             return
         elif isinstance(event, IntroNeeded):
             core.send_intro_offer(event.intro_id, f"offer-{name}-{event.intro_id}", self.now)
-            self._flush(name)
+            self.flush(name)
         elif isinstance(event, IntroOfferReceived):
             answer = f"answer-{name}-{event.intro_id}"
             core.send_intro_answer(event.origin, event.intro_id, answer, self.now)
-            self._flush(name)
+            self.flush(name)
         elif isinstance(event, IntroAnswerReceived):
             if frozenset((name, event.target)) not in self.unlinkable:
                 if event.target in self.cores:

@@ -31,7 +31,7 @@ def test_a_relay_cannot_alter_forge_or_replay_a_state() -> None:
     net.run(3)
     net.cores[P[0]].set_selection(Selection(1, 1001), net.now)
     net.run(1)
-    genuine = net.cores[P[1]]._store.states[P[0]]
+    genuine = net.cores[P[1]].records.states[P[0]]
     before = net.views(P[2])
     # 1. altered body (made newer so it would win), original signature
     body = json.loads(genuine.body)
@@ -166,7 +166,7 @@ def test_impersonation_self_link_and_version_are_refused() -> None:
         CloseReason.SELF_LINK
     ]
     target.link_up("old", net.now)
-    hello = json.loads(fake._hello_text)
+    hello = json.loads(fake.hello_text)
     hello["v"] = 2
     target.receive("old", json.dumps(hello), net.now)
     assert [e.reason for e in target.events_received() if isinstance(e, CloseLink)] == [
@@ -182,17 +182,16 @@ def test_a_relay_cannot_alter_an_introduction_token() -> None:
     assert need.target == P[2]
     sent_before = len(net.events[P[2]])
     captured: list[str] = []
-    original = net._transmit
 
-    def tap(src: str, link_id: str, text: str) -> None:
+    def tap(src: str, link_id: str, text: str) -> bool:
         if src == P[1] and '"intro-offer"' in text:
             captured.append(text)
-            return  # the relay swallows it
-        original(src, link_id, text)
+            return False  # the relay swallows it
+        return True
 
-    net._transmit = tap  # type: ignore[method-assign]
+    net.taps.append(tap)
     assert net.cores[P[0]].send_intro_offer(need.intro_id, "genuine-token", net.now)
-    net._flush(P[0])
+    net.flush(P[0])
     net.run(0.5)
     (text,) = captured
     forged = text.replace("genuine-token", "attacker-token")
@@ -208,9 +207,9 @@ def test_a_replayed_state_cannot_bring_back_a_member_that_left() -> None:
     net = Network(3, auto_intro=False)
     net.chain()
     net.run(4)
-    old = net.cores[P[1]]._store.texts[P[2]]
+    old = net.cores[P[1]].records.texts[P[2]]
     net.cores[P[2]].leave(net.now)
-    net._flush(P[2])
+    net.flush(P[2])
     net.run(1)
     assert P[2] not in net.views(P[0])
     forge(net, P[1], P[0], old)
@@ -232,7 +231,7 @@ def test_a_member_flooding_its_own_states_is_cut_off_without_hurting_relays() ->
             state = MemberState(make_identity(0), public_key_bytes(key), base + sent,
                                 Selection(1, 1000 + sent % 999), GamePhase.LOBBY)
             core.receive(hostile, encode_message(sign_state(state, key)), net.now)
-        net._flush(P[1])
+        net.flush(P[1])
         net.step(0.05)
     cfg = net.config
     assert closes(net, P[1], CloseReason.ABUSE)

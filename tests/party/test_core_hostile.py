@@ -115,14 +115,14 @@ def test_a_state_at_the_size_limit_is_refused_and_syncs_never_exceed_the_limit()
     key = net.keys[P[0]]
     (link,) = net.links_between(P[0], P[1])
     victim = net.cores[P[1]]
-    seq = victim._store.states[P[0]].state.seq + 10
+    seq = victim.records.states[P[0]].state.seq + 10
     victim.receive(link, padded_state(key, make_identity(0), seq, MAX_MESSAGE_SIZE), net.now)
     assert violations(net, P[1], P[0]) == 1
-    assert victim._store.states[P[0]].state.seq < seq
+    assert victim.records.states[P[0]].state.seq < seq
     fits = padded_state(key, make_identity(0), seq + 1, MAX_MESSAGE_SIZE - RELAY_HEADROOM)
     victim.receive(link, fits, net.now)
-    assert victim._store.states[P[0]].state.seq == seq + 1
-    for text in victim._store.sync_texts(MAX_MESSAGE_SIZE):
+    assert victim.records.states[P[0]].state.seq == seq + 1
+    for text in victim.records.sync_texts(MAX_MESSAGE_SIZE):
         assert len(text.encode()) <= MAX_MESSAGE_SIZE
     net.run(60)  # many full syncs between the honest members
     assert not closes(net, P[1], CloseReason.ABUSE)
@@ -134,7 +134,7 @@ def test_a_record_too_large_for_a_sync_is_left_out_not_sent_over_the_limit() -> 
     net = Network(2, auto_intro=False)
     net.connect(P[0], P[1])
     net.run(2)
-    store = net.cores[P[1]]._store
+    store = net.cores[P[1]].records
     texts = store.sync_texts(200)  # far below every record's size
     assert texts == []
     for text in store.sync_texts(MAX_MESSAGE_SIZE):
@@ -154,8 +154,8 @@ def test_ping_beats_with_random_member_ids_grow_nothing() -> None:
         text = json.dumps({"type": "ping", "v": 1, "id": i, "beats": beats, "dg": ""})
         core.receive(link, text, net.now + i * 0.001)
     core.data_to_send()
-    assert len(core._routes._table) <= cfg.max_members
-    assert all(len(per) <= cfg.max_members for per in core._routes._table.values())
+    members, widest = core.routes.size()
+    assert members <= cfg.max_members and widest <= cfg.max_members
 
 
 def sybil_pairs(net: Network, relay: str, victim: str, count: int) -> None:
@@ -179,9 +179,9 @@ def test_sybil_join_leave_pairs_cannot_evict_a_real_leavers_goodbye() -> None:
     net.connect(P[1], P[2])
     net.connect(P[0], P[2])
     net.run(4)
-    last = net.cores[P[1]]._store.texts[P[2]]
+    last = net.cores[P[1]].records.texts[P[2]]
     net.cores[P[2]].leave(net.now)
-    net._flush(P[2])
+    net.flush(P[2])
     net.run(1)
     assert P[2] not in net.views(P[0])
     sybil_pairs(net, P[1], P[0], 32)
@@ -189,7 +189,7 @@ def test_sybil_join_leave_pairs_cannot_evict_a_real_leavers_goodbye() -> None:
     assert P[2] not in net.views(P[0])
     # many more: the key ring and the goodbyes stay bounded
     sybil_pairs(net, P[1], P[0], 300)
-    store = net.cores[P[0]]._store
+    store = net.cores[P[0]].records
     cfg = net.config
     assert len(store.tombstones) <= cfg.max_tombstones
     assert len(store.keys) <= cfg.max_members + cfg.max_tombstones

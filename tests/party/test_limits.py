@@ -105,7 +105,7 @@ def state_body(net: Network, seq: int) -> dict[str, Any]:
 def test_signed_records_and_intros_at_every_size(size: int) -> None:
     net = triangle()
     key = net.keys[P[0]]
-    seq = net.cores[P[1]]._store.states[P[0]].state.seq + 1
+    seq = net.cores[P[1]].records.states[P[0]].state.seq + 1
     feed(net, padded(key, "state", state_body(net, seq), size))
     feed(net, padded(key, "leave", {"origin": P[0], "seq": seq + 100}, size))
     for hops in (0, 9, MAX_HOPS - 1, MAX_HOPS, MAX_HOPS + 1):
@@ -137,7 +137,7 @@ def test_unsigned_messages_at_every_size(size: int) -> None:
 def test_syncs_at_every_record_count_and_size(count: int) -> None:
     net = triangle()
     key = net.keys[P[0]]
-    seq = net.cores[P[1]]._store.states[P[0]].state.seq + 1
+    seq = net.cores[P[1]].records.states[P[0]].state.seq + 1
     record = signed(key, "state", state_body(net, seq))
     feed(net, dump({"type": "sync", "v": 1, "records": [record] * count}))
     for size in (LIMIT - 40 - RELAY_HEADROOM, LIMIT - 40):
@@ -250,11 +250,11 @@ class ReceiveMachine(RuleBasedStateMachine):
         for event in self.core.events_received():
             if isinstance(event, CloseLink):
                 self.core.link_down(event.link_id, self.now)
-        store = self.core._store
+        store = self.core.records
         assert len(store.states) <= cfg.max_members
         assert len(store.tombstones) <= cfg.max_tombstones
         assert len(store.keys) <= cfg.max_members + cfg.max_tombstones
-        assert len(self.core._routes._table) <= cfg.max_members
+        assert self.core.routes.size()[0] <= cfg.max_members
 
 
 ReceiveMachine.TestCase.settings = settings(

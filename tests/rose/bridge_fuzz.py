@@ -10,7 +10,7 @@ admission, or a reply that is not a JSON object with a string ``type``) and the 
 long run uses a seeded mutation fuzzer (``Mutator``) over the same checks: Hypothesis'
 generation is too slow for 100,000 cases per target on a shared machine.
 
-Handling runs the bridge server's own request path (``BridgeServer._handle``: size check,
+Handling runs the bridge server's own request path (``BridgeServer.handle_frame``: size check,
 ``handle_ui_message``, the last-line catch, the outbox) against two real parties: one with no
 League client (every request type, ``party-enable`` refused) and one enabled on an emulated
 League client (token pastes, removals and state requests reach the party and the token codec:
@@ -228,11 +228,10 @@ def check_decode(frame: str) -> None:
 def check_replies(outbox: Outbox, bridge: BridgeServer) -> None:
     """Every reply queued for the panel is one JSON object with a string type."""
     assert not outbox.overflowed
-    while len(outbox):
-        text = outbox._items.popleft()
-        outbox._bytes -= len(text)
+    for text in outbox.drain():
         message = json.loads(text)
         assert isinstance(message, dict) and isinstance(message.get("type"), str), message
+    assert len(outbox) == 0 and outbox.queued_bytes == 0
 
 
 @dataclass
@@ -246,7 +245,7 @@ class FuzzParties:
 
     def handle(self, bridge: BridgeServer, frame: str) -> None:
         outbox = Outbox()
-        self.loop.run_until_complete(asyncio.wait_for(bridge._handle(frame, outbox), 30))
+        self.loop.run_until_complete(asyncio.wait_for(bridge.handle_frame(frame, outbox), 30))
         check_replies(outbox, bridge)
 
 

@@ -17,12 +17,12 @@ import json
 import logging
 import shutil
 import threading
-import time
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from tests.helpers import wait as wait  # re-exported: the kit's one poll
 from tests.rose.manager_kit import service_over
 from tests.rose.rose_like import EmulatorThread
 from webrtc_party.rose import PartyInjectionHook
@@ -258,11 +258,3 @@ class LeagueThread(EmulatorThread):
 def make_manager(league: LeagueThread, data: RoseData) -> PartyManager:
     """The one place these tests build a manager (over a service on an emulated client)."""
     return PartyManager.for_service(service_over(league.emu, SkinFiles(data.skins, data.custom)))
-
-
-def wait(check: Callable[[], bool], within: float = 30.0) -> None:
-    """Poll ``check`` from this plain thread until it holds."""
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)

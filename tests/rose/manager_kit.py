@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from tests.helpers import loopback_config
+from tests.helpers import wait as wait  # re-exported: the kit's one poll
 from tests.rose.party_kit import FAST
 from tests.rose.rose_like import RoseLikeRose
 from webrtc_party.lcu.client import watch_league
@@ -67,13 +68,6 @@ def service_over(emu: LcuEmulator, skins: SkinFiles) -> Callable[[], PartyServic
 
 class NoClientManager(FastManager):
     identity_wait = 1.0
-
-
-def wait(check: Callable[[], bool], within: float = 30.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
 
 
 def peers(rose: RoseLikeRose) -> dict[int, dict[str, Any]]:

@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 __all__ = [
     "EmulatorThread",
@@ -436,9 +436,16 @@ class RoseLikeRose:
             manager.close()
         self.server.stop()
 
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 class EmulatorThread:
     """A League-client emulator on its own loop thread (Rose's world has no test loop).
+    A context manager, so a fixture's ``ExitStack`` stops it however the test ends.
 
     ``share_ca_with``: use another emulator's root certificate, so one
     ``WEBRTC_PARTY_LCU_CAFILE`` verifies them all (as Riot's one root does for real clients)."""
@@ -458,9 +465,8 @@ class EmulatorThread:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         folder.mkdir(parents=True, exist_ok=True)
-        self.emu = LcuEmulator(folder, scenario, size=size, local=local)
-        if share_ca_with is not None:
-            self.emu._cert = share_ca_with.emu._cert
+        cert = None if share_ca_with is None else share_ca_with.emu.cert
+        self.emu: LcuEmulator = LcuEmulator(folder, scenario, size=size, local=local, cert=cert)
         self.run(self.emu.start())
 
     def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
@@ -479,3 +485,9 @@ class EmulatorThread:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
         self.loop.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

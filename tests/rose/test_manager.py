@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import loopback_config
+from tests.helpers import loopback_config, wait
 from tests.rose.manager_kit import service_over
 from tests.rose.rose_kit import FakeRoseInjector, RoseTree
 from tests.rose.rose_like import EmulatorThread
@@ -23,28 +23,20 @@ from webrtc_party.rose.records import MemberStatus
 from webrtc_party.rose.service import PartyService
 
 
-def wait(check: Callable[[], bool], within: float = 20.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
-
-
 @pytest.fixture
 def rose_pair(
     tmp_path: Path,
 ) -> Iterator[tuple[list[EmulatorThread], list[PartyManager], list[RoseTree]]]:
-    emus = [EmulatorThread(tmp_path / f"lcu{i}", i) for i in range(2)]
-    trees = [RoseTree(tmp_path / f"rose{i}") for i in range(2)]
-    managers = [
-        PartyManager.for_service(service_over(e.emu, SkinFiles(t.skins, t.custom)))
-        for e, t in zip(emus, trees, strict=True)
-    ]
-    yield emus, managers, trees
-    for m in managers:
-        m.close()
-    for e in emus:
-        e.stop()
+    with contextlib.ExitStack() as stack:  # closes in reverse, even if one close fails
+        emus = [stack.enter_context(EmulatorThread(tmp_path / f"lcu{i}", i)) for i in range(2)]
+        trees = [RoseTree(tmp_path / f"rose{i}") for i in range(2)]
+        managers = [
+            PartyManager.for_service(service_over(e.emu, SkinFiles(t.skins, t.custom)))
+            for e, t in zip(emus, trees, strict=True)
+        ]
+        for m in managers:
+            stack.callback(m.close)
+        yield emus, managers, trees
 
 
 def test_rose_flow_from_threads(

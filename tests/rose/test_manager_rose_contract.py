@@ -8,6 +8,7 @@ forced base skin.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -45,20 +46,20 @@ def network_env(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
 def three(
     tmp_path: Path, network_env: Callable[[Path], None]
 ) -> Iterator[tuple[list[EmulatorThread], list[RoseLikeRose]]]:
-    emus: list[EmulatorThread] = []
-    for i in range(3):
-        first = emus[0] if emus else None
-        emus.append(EmulatorThread(tmp_path / f"lcu{i}", i, size=3, share_ca_with=first))
-    network_env(emus[0].emu.ca_path)
-    roses = [
-        RoseLikeRose(e.emu.lockfile_path, tmp_path / f"Rose{i}", FastManager)
-        for i, e in enumerate(emus)
-    ]
-    yield emus, roses
-    for r in roses:
-        r.close()
-    for e in emus:
-        e.stop()
+    with contextlib.ExitStack() as stack:  # closes in reverse, even if one close fails
+        emus: list[EmulatorThread] = []
+        for i in range(3):
+            first = emus[0] if emus else None
+            emu = EmulatorThread(tmp_path / f"lcu{i}", i, size=3, share_ca_with=first)
+            emus.append(stack.enter_context(emu))
+        network_env(emus[0].emu.ca_path)
+        roses = [
+            stack.enter_context(
+                RoseLikeRose(e.emu.lockfile_path, tmp_path / f"Rose{i}", FastManager)
+            )
+            for i, e in enumerate(emus)
+        ]
+        yield emus, roses
 
 
 def test_three_roses_both_directions_three_games_and_a_friend_leaving(
@@ -121,7 +122,7 @@ def test_three_roses_both_directions_three_games_and_a_friend_leaving(
             }
 
         def shown() -> Any:  # what B's League client shows (a peek at B's service)
-            return b.manager._party.service.league.my_selection
+            return b.manager.service.league.my_selection
 
         wait(lambda: shown() is not None)
         assert shown().skin_id != 222005

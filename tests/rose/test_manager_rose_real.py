@@ -4,6 +4,7 @@ says it will inject is what the friend receives."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterator
@@ -40,24 +41,26 @@ def pair(
     monkeypatch.setenv("WEBRTC_PARTY_STUN", "none")
     monkeypatch.setenv("WEBRTC_PARTY_INTERFACES", "127.0.0.1")
     monkeypatch.delenv("LCU_LOCKFILE", raising=False)
-    first = EmulatorThread(tmp_path / "lcu0", 0)
-    emus = [first, EmulatorThread(tmp_path / "lcu1", 1, share_ca_with=first)]
-    monkeypatch.setenv("WEBRTC_PARTY_LCU_CAFILE", str(first.emu.ca_path))
-    roses = [
-        RoseLikeRose(
-            None,
-            tmp_path / f"Rose{i}",
-            FastManager,
-            state=state_class(),
-            lcu=lcu_class(str(e.emu.lockfile_path)),
-        )
-        for i, e in enumerate(emus)
-    ]
-    yield emus, roses
-    for r in roses:
-        r.close()
-    for e in emus:
-        e.stop()
+    with contextlib.ExitStack() as stack:  # closes in reverse, even if one close fails
+        first = stack.enter_context(EmulatorThread(tmp_path / "lcu0", 0))
+        emus = [
+            first,
+            stack.enter_context(EmulatorThread(tmp_path / "lcu1", 1, share_ca_with=first)),
+        ]
+        monkeypatch.setenv("WEBRTC_PARTY_LCU_CAFILE", str(first.emu.ca_path))
+        roses = [
+            stack.enter_context(
+                RoseLikeRose(
+                    None,
+                    tmp_path / f"Rose{i}",
+                    FastManager,
+                    state=state_class(),
+                    lcu=lcu_class(str(e.emu.lockfile_path)),
+                )
+            )
+            for i, e in enumerate(emus)
+        ]
+        yield emus, roses
 
 
 def test_rose_real_lcu_and_state_carry_the_unowned_skin(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import logging
 import threading
 from pathlib import Path
@@ -18,7 +17,6 @@ from webrtc_party.rose import (
     PartySkin,
     TeamView,
 )
-from webrtc_party.rose import preparer as preparer_module
 from webrtc_party.rose.forms import FORMS, form_of, normalize
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.layout import RoseLayout, skin_file_candidates
@@ -218,20 +216,3 @@ def test_hooks_built_per_injection_share_one_lock_per_mods_folder(tmp_path: Path
     assert results == [expected] * 4
     assert read_payload(injector.mods_dir / expected[0]) == "payload of chroma 222010"
     assert read_payload(injector.mods_dir / expected[1]) == "payload of skin 99007"
-
-
-@pytest.mark.parametrize("module", ["forms.py", "outcomes.py"])
-def test_form_table_and_sentences_are_pure(module: str) -> None:
-    source = (Path(preparer_module.__file__).parent / module).read_text()
-    imported: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            imported.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module)
-    assert imported <= {
-        "__future__",
-        "dataclasses",
-        "webrtc_party.rose.forms",
-        "webrtc_party.rose.records",
-    }

@@ -9,6 +9,7 @@ emulators, four managers on their own threads, real links on loopback.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Iterator
@@ -161,18 +162,14 @@ class Seat:
 
 @pytest.fixture
 def four(tmp_path: Path) -> Iterator[list[Seat]]:
-    seats: list[Seat] = []
-    try:
+    with contextlib.ExitStack() as stack:  # closes in reverse, even if one close fails
+        seats: list[Seat] = []
         for i in range(4):
-            league = LeagueThread(tmp_path / f"lcu{i}", i, size=4)
+            league = stack.enter_context(LeagueThread(tmp_path / f"lcu{i}", i, size=4))
             data = RoseData(tmp_path / f"pc{i}")
             seats.append(Seat(league, data, make_manager(league, data)))
+            stack.callback(seats[-1].manager.close)
         yield seats
-    finally:
-        for seat in seats:
-            seat.manager.close()
-        for seat in seats:
-            seat.league.stop()
 
 
 def _party_up(seats: list[Seat]) -> None:

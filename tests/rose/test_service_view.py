@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
-import webrtc_party.rose
 from webrtc_party.lcu.gamedata import load_game_data
 from webrtc_party.lcu.state import LeagueState, Lobby, LobbyMember, Player, Teammate
 from webrtc_party.lcu.state import Selection as LcuSelection
@@ -238,15 +235,3 @@ def test_party_off_shows_me_from_the_client_and_no_records() -> None:
     me = pic.snapshot.me
     assert me is not None and me.riot_id == "Ahri Main#EUW" and me.skin_name == "Dynasty Ahri"
     assert picture(LeagueState(), [], enabled=False).snapshot.me is None
-
-
-@pytest.mark.parametrize("module", ["party_view.py", "bridge_messages.py"])
-def test_pure_modules_import_no_io(module: str) -> None:
-    tree = ast.parse((Path(webrtc_party.rose.__file__).parent / module).read_text())
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(a.name.split(".")[0] for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module.split(".")[0])
-    assert found & {"asyncio", "aiohttp", "aiortc", "socket", "time", "threading", "os"} == set()

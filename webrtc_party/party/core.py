@@ -64,16 +64,21 @@ class PartyCore:
         )
         self.introductions = Introductions(self.gossip, schedule, private_key, self._outbox)
 
+    # -- read-only taps for tests and diagnostics (never change what they return) --
+
     @property
-    def _store(self) -> RecordStore:  # a tap for the limit tests and the fuzzer
+    def records(self) -> RecordStore:
+        """The signed states, their wire texts, the keys and the goodbyes this core holds."""
         return self.gossip.store
 
     @property
-    def _routes(self) -> Routes:  # a tap for the limit tests and the fuzzer
+    def routes(self) -> Routes:
+        """Through which neighbours this core hears each member."""
         return self.gossip.routes
 
     @property
-    def _hello_text(self) -> str:  # a tap for the abuse tests
+    def hello_text(self) -> str:
+        """The hello this core sends first on every link."""
         return self.gossip.hello_text
 
     def link_up(self, link_id: str, now: float, expect: MemberId | None = None) -> None:

@@ -88,6 +88,10 @@ class Routes:
         for per in self._table.values():
             per.pop(member, None)
 
+    def size(self) -> tuple[int, int]:
+        """(members with a route, the most neighbours any one of them is heard through)."""
+        return len(self._table), max((len(per) for per in self._table.values()), default=0)
+
 
 def _better(a: Route, b: Route) -> bool:
     return ((a.incarnation, a.beat), -a.hops) > ((b.incarnation, b.beat), -b.hops)

@@ -104,6 +104,13 @@ class Outbox:
         self._bytes -= len(text)
         return text
 
+    def drain(self) -> list[str]:
+        """Every frame queued, oldest first, without waiting; the outbox is then empty."""
+        texts = list(self._items)
+        self._items.clear()
+        self._bytes = 0
+        return texts
+
 
 @dataclass(frozen=True)
 class _Panel:
@@ -316,7 +323,7 @@ class BridgeServer:
                 if outbox.overflowed:
                     break
                 if msg.type is WSMsgType.TEXT:
-                    await self._handle(msg.data, outbox)
+                    await self.handle_frame(msg.data, outbox)
                 elif msg.type is WSMsgType.BINARY:
                     err = BridgeMessageError("not-an-object", "Send text frames of JSON.")
                     self._put(outbox, dumps(encode_error(err)))
@@ -327,7 +334,9 @@ class BridgeServer:
                 await writer
         return ws
 
-    async def _handle(self, frame: str, own: Outbox) -> None:
+    async def handle_frame(self, frame: str, own: Outbox) -> None:
+        """One frame from a panel, its replies put in ``own`` (the websocket's own path;
+        the bridge fuzz drives it without a socket)."""
         if len(frame) > MAX_FRAME:
             err = BridgeMessageError("too-large", f"A message is at most {MAX_FRAME} bytes.")
             self._put(own, dumps(encode_error(err)))

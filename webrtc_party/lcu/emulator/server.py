@@ -56,7 +56,10 @@ class LcuEmulator:
         local: int = 0,
         accounts: tuple[Account, ...] = DEFAULT_ACCOUNTS,
         logged_in: bool = True,
+        cert: EmulatorCert | None = None,
     ) -> None:
+        """``cert``: serve this certificate (another emulator's ``cert``: one CA for both);
+        by default one is made at the first start."""
         self.dir = Path(dir)
         self.lockfile_path = self.dir / "lockfile"
         self.world = World(accounts, local)
@@ -68,7 +71,7 @@ class LcuEmulator:
         self.port = 0
         self.restarts = 0
         self.events_sent = 0
-        self._cert: EmulatorCert | None = None
+        self._cert = cert
         self._runner: web.AppRunner | None = None
         self._sockets: dict[web.WebSocketResponse, set[str]] = {}
         self._lock = asyncio.Lock()
@@ -91,6 +94,11 @@ class LcuEmulator:
         if self._cert is None:
             raise RuntimeError("emulator not started")
         return self._cert.ca_path
+
+    @property
+    def cert(self) -> EmulatorCert | None:
+        """The certificate this emulator serves (None until the first start)."""
+        return self._cert
 
     @property
     def lockfile(self) -> Lockfile:
