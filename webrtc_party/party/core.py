@@ -10,6 +10,8 @@ shell to close it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from webrtc_party.party.errors import FieldError, ProtocolError
 from webrtc_party.party.events import (
     CloseReason,
@@ -38,7 +40,7 @@ from webrtc_party.party.messages import (
     decode_message,
     encode_message,
 )
-from webrtc_party.party.model import GamePhase, MemberId, Selection
+from webrtc_party.party.model import GamePhase, MemberId, Selection, selection_tuple
 from webrtc_party.party.ratelimit import TokenBucket
 from webrtc_party.party.signing import sign_intro, sign_leave, verify_signed
 
@@ -105,9 +107,13 @@ class PartyCore(GossipCore):
             return False
         return True
 
-    def set_selection(self, selection: Selection | None, now: float) -> None:
-        """The skin this member will inject now (coalesced; latest always wins)."""
-        self._want((selection, self._wanted[1]), now)
+    def set_selection(
+        self, selection: Selection | Sequence[Selection] | None, now: float
+    ) -> None:
+        """The skin(s) this member will inject now, first pick first (coalesced; latest
+        always wins). Several: one per champion, at most ``MAX_SELECTIONS`` (else
+        ``FieldError``)."""
+        self._want((selection_tuple(selection), self._wanted[1]), now)
 
     def set_phase(self, phase: GamePhase, now: float) -> None:
         self._want((self._wanted[0], phase), now)

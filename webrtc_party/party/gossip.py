@@ -50,7 +50,8 @@ __all__ = ["CAPABILITIES", "GossipCore", "Wanted"]
 logger = logging.getLogger(__name__)
 
 CAPABILITIES = ("gossip/1", "intro/1")
-Wanted = tuple[Selection | None, GamePhase]
+Wanted = tuple[tuple[Selection, ...], GamePhase]
+"""What this member will inject (first pick first; empty: nothing) and its game phase."""
 
 
 class GossipCore:
@@ -83,7 +84,7 @@ class GossipCore:
         self._events: list[PartyEvent] = []
         self._watch = Watcher(self.me, cfg)
         self._coalescer: Coalescer[Wanted] = Coalescer(cfg.settle)
-        self._wanted: Wanted = (None, GamePhase.NONE)
+        self._wanted: Wanted = ((), GamePhase.NONE)
         self._seq = incarnation
         self._closed = False
         self._blocked: set[MemberId] = set()
@@ -94,8 +95,9 @@ class GossipCore:
         self._hello_text = encode_message(hello)
 
     def _own_state(self) -> MemberState:
-        sel, phase = self._wanted
-        return MemberState(self._identity, self._public, self._seq, sel, phase)
+        sels, phase = self._wanted
+        first = sels[0] if sels else None
+        return MemberState(self._identity, self._public, self._seq, first, phase, sels[1:])
 
     def _publish(self, now: float) -> None:
         self._seq += 1
