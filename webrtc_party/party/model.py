@@ -39,8 +39,8 @@ __all__ = [
     "check_selections",
     "get_member_id",
     "identity_from_json",
-    "selection_tuple",
     "identity_to_json",
+    "selection_tuple",
     "state_from_json",
     "state_to_json",
 ]
