@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -100,6 +101,12 @@ def test_three_members_in_swiftplay_one_overlay_holds_each_friends_two_skins(
     emus, (a, b, c) = three
     ids = [e.emu.world.me.summoner_id for e in emus]
     puuids = [e.emu.world.me.puuid for e in emus]
+    # on our PC (before the party: the panel's installed check is cached): every skin of the friends' four picks
+    data = RoseData(tmp_path / "pc0")
+    for champion, skin in ((JINX, 222002), (LEE, 64001), (THRESH, 412001)):
+        data.add_skin(champion, skin)
+    data.add_chroma(LUX, 99007, 99991)  # the form, laid out as a chroma
+    own = data.add_skin(AHRI, 103001)
     for e in emus:
         e.run_until("slots")  # both champions chosen in every lobby slot
     for member, tracking in zip((a, b, c), TRACKING, strict=True):
@@ -110,12 +117,6 @@ def test_three_members_in_swiftplay_one_overlay_holds_each_friends_two_skins(
     link(c, a)
     wait(lambda: all(connected(r, 2) for r in (a, b, c)), 60)
 
-    # on our PC: every skin of the friends' four picks
-    data = RoseData(tmp_path / "pc0")
-    for champion, skin in ((JINX, 222002), (LEE, 64001), (THRESH, 412001)):
-        data.add_skin(champion, skin)
-    data.add_chroma(LUX, 99007, 99991)  # the form, laid out as a chroma
-    own = data.add_skin(AHRI, 103001)
     want = {
         (puuids[1], JINX): (222002, None),
         (puuids[1], LEE): (64001, None),
@@ -163,11 +164,14 @@ def test_three_members_in_swiftplay_one_overlay_holds_each_friends_two_skins(
     assert [(s["champion_id"], s["skin_id"]) for s in peer["skin_selections"]] == [
         (JINX, 222002), (LEE, 64001)
     ]
-    member = next(m for m in a.manager.get_state_dict()["members"] if m["puuid"] == puuids[2])
-    assert [(s["champion_id"], s["chroma_id"]) for s in member["selections"]] == [
+    def c_seen() -> dict[str, Any]:
+        return next(m for m in a.manager.get_state_dict()["members"] if m["puuid"] == puuids[2])
+
+    assert [(s["champion_id"], s["chroma_id"]) for s in c_seen()["selections"]] == [
         (LUX, 99991), (THRESH, None)
     ]
-    assert all(s["skin_installed"] for s in member["selections"])
+    # each pick's file is looked for in our skins folder (checked in a worker thread)
+    wait(lambda: all(s["skin_installed"] for s in c_seen()["selections"]), 10)
     # our own two picks, as we announce them
     me = a.manager.get_state_dict()["me"]
     assert [s["skin_id"] for s in me["selections"]] == [103001, 86000]
@@ -301,3 +305,24 @@ def test_the_local_member_may_announce_up_to_the_cap() -> None:
     net.run(1)
     view = next(v for v in net.cores[P[1]].members(net.now) if v.member_id == P[0])
     assert view.selections == () and view.selection is None
+
+
+async def test_two_real_nodes_carry_both_picks() -> None:
+    """``PartyNode.set_selection`` with several picks, over a real aiortc link on loopback."""
+    from tests.helpers import until
+    from tests.test_party_node import handshake, make
+
+    a, b = make(0), make(1)
+
+    def b_sees(want: tuple[Selection, ...]) -> bool:
+        return any(v.member_id == a.identity.puuid and v.selections == want for v in b.members())
+
+    async with a, b:
+        await handshake(a, b)
+        picks = (Selection(JINX, 222002), Selection(LEE, 64001))
+        a.set_selection(picks)
+        with pytest.raises(FieldError, match="at most 4 selections"):
+            a.set_selection([Selection(c, c * 1000) for c in (1, 2, 3, 4, 5)])
+        await until(lambda: b_sees(picks), 20)
+        a.set_selection(Selection(JINX, 222005))  # back to one pick: extra is gone
+        await until(lambda: b_sees((Selection(JINX, 222005),)), 20)
