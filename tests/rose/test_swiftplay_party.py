@@ -101,7 +101,7 @@ def test_three_members_in_swiftplay_one_overlay_holds_each_friends_two_skins(
     emus, (a, b, c) = three
     ids = [e.emu.world.me.summoner_id for e in emus]
     puuids = [e.emu.world.me.puuid for e in emus]
-    # on our PC (before the party: the panel's installed check is cached): every skin of the friends' four picks
+    # on our PC, before the party (the installed check is cached): the friends' four picks
     data = RoseData(tmp_path / "pc0")
     for champion, skin in ((JINX, 222002), (LEE, 64001), (THRESH, 412001)):
         data.add_skin(champion, skin)
