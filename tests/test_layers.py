@@ -48,6 +48,7 @@ PURE = (
     # Rose: decisions, records, the view and the bridge's messages
     "webrtc_party.rose.bridge_messages", "webrtc_party.rose.control",
     "webrtc_party.rose.errors", "webrtc_party.rose.forms", "webrtc_party.rose.outcomes",
+    "webrtc_party.rose.patches",
     "webrtc_party.rose.party_view", "webrtc_party.rose.planning", "webrtc_party.rose.records",
 )  # fmt: skip
 

@@ -15,7 +15,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,7 +159,9 @@ class PartyNode:
 
     # -- what this member does -------------------------------------------------
 
-    def set_selection(self, selection: Selection | None) -> None:
+    def set_selection(self, selection: Selection | Sequence[Selection] | None) -> None:
+        """What this member will inject: one pick, several (Swiftplay: one per champion,
+        first pick first, at most ``MAX_SELECTIONS``; else ``FieldError``) or None."""
         self.core.set_selection(selection, self._now())
         self._wake.set()
 

@@ -139,6 +139,13 @@ class RoseShapedInjector:
         self.overlays.append(list(mod_names))
         return 0
 
+    def _mk_run_overlay(
+        self, mod_names: list[str], timeout: int = 120, stop_callback: Any = None,
+        injection_manager: Any = None,
+    ) -> int:
+        """Rose's ``SkinInjector._mk_run_overlay`` signature (the Swiftplay path calls it)."""
+        return self.mk_run_overlay(mod_names)
+
     def inject_skin(
         self, own_skin: Path, extra_mods_callback: Callable[[Any], list[str]] | None = None
     ) -> bool:
@@ -163,9 +170,27 @@ class RoseState:
 
 
 class RoseInjectionManager:
+    """Rose's InjectionManager as its injection paths use it: the injector, the injection
+    lock and busy flag, the game monitor (started and stopped around an overlay)."""
+
     def __init__(self, state: RoseState, injector: RoseShapedInjector) -> None:
         self.shared_state = state
         self.injector = injector
+        self.injection_lock = threading.Lock()
+        self._injection_in_progress = False
+        self._monitor_active = False
+        self.monitor_calls: list[str] = []
+
+    def _ensure_initialized(self) -> None:
+        self.monitor_calls.append("init")
+
+    def _start_monitor(self) -> None:
+        self._monitor_active = True
+        self.monitor_calls.append("start")
+
+    def _stop_monitor(self) -> None:
+        self._monitor_active = False
+        self.monitor_calls.append("stop")
 
 
 def rose_manager_injects(manager: RoseInjectionManager, own_skin: Path) -> bool:

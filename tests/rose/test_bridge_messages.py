@@ -121,6 +121,7 @@ def member(**changes: object) -> MemberInfo:
         "skin_id": 238001,
         "chroma_id": 238004,
         "stale": False,
+        "selections": (),
     }
     base |= changes
     return MemberInfo(**base)  # type: ignore[arg-type]
@@ -154,6 +155,7 @@ ROSE_PEER_KEYS = {
     "connection_state",
     "in_lobby",
     "skin_selection",
+    "skin_selections",  # ours, beside Rose's: every pick (Swiftplay: one per champion)
 }
 
 

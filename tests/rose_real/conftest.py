@@ -23,7 +23,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def adopted_rose(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One adopted copy of ROSE_SRC for the session (with the Swiftplay patch)."""
+    """One adopted copy of ROSE_SRC for the session (with the Swiftplay patch only: Rose's
+    default-skin branch as it ships)."""
     return adopted_copy(tmp_path_factory.mktemp("rose") / "Rose", swiftplay=True)
 
 
@@ -31,3 +32,11 @@ def adopted_rose(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def plain_rose(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An adopted copy without the Swiftplay patch: Rose's Swiftplay path as it ships."""
     return adopted_copy(tmp_path_factory.mktemp("rose-plain") / "Rose", swiftplay=False)
+
+
+@pytest.fixture(scope="session")
+def fully_patched_rose(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An adopted copy with both optional patches (``--swiftplay --default-skin``)."""
+    return adopted_copy(
+        tmp_path_factory.mktemp("rose-full") / "Rose", swiftplay=True, default_skin=True
+    )

@@ -47,12 +47,13 @@ def rose_src() -> Path | None:
     return path if (path / "pengu" / "communication" / "message_handler.py").is_file() else None
 
 
-def adopted_copy(dest: Path, *, swiftplay: bool = False) -> Path:
-    """A copy of ROSE_SRC in ``dest`` with ``webrtc-party rose adopt`` applied."""
+def adopted_copy(dest: Path, *, swiftplay: bool = False, default_skin: bool = False) -> Path:
+    """A copy of ROSE_SRC in ``dest`` with ``webrtc-party rose adopt`` applied (and the
+    optional patches asked for)."""
     src = rose_src()
     assert src is not None
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns(".git", "__pycache__"))
-    adopt(dest, swiftplay=swiftplay)
+    adopt(dest, swiftplay=swiftplay, default_skin=default_skin)
     return dest
 
 

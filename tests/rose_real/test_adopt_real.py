@@ -12,6 +12,8 @@ from pathlib import Path
 
 from tests.rose_real.host_kit import WORKTREE, rose_src
 from webrtc_party.rose.adopt import (
+    DEFAULT_SKIN_FILE,
+    DEFAULT_SKIN_MARKER,
     HOOK_FILE,
     MANAGER_FILE,
     PLUGIN_DIR,
@@ -58,14 +60,36 @@ def test_adopting_real_rose_changes_exactly_four_paths(tmp_path: Path) -> None:
     assert digests(rose) == after
 
 
+def test_both_optional_patches_on_real_rose_are_one_insertion_each(tmp_path: Path) -> None:
+    rose = copy(tmp_path)
+    before = (rose / DEFAULT_SKIN_FILE).read_text()
+    changes = adopt(rose, swiftplay=True, default_skin=True)
+    assert [(c.path, c.action) for c in changes][3:] == [
+        (SWIFTPLAY_FILE, Action.PATCH),
+        (DEFAULT_SKIN_FILE, Action.PATCH),
+    ]
+    after = (rose / DEFAULT_SKIN_FILE).read_text()
+    assert after.count(DEFAULT_SKIN_MARKER) == 1
+    compile(after, str(DEFAULT_SKIN_FILE), "exec")
+    old, new = before.splitlines(), after.splitlines()
+    at = next(i for i, line in enumerate(new) if DEFAULT_SKIN_MARKER in line)
+    assert "skipping injection for default skin" in new[at - 1]
+    added = len(new) - len(old)
+    assert new[:at] == old[:at] and new[at + added :] == old[at:]  # nothing else moved
+    assert added <= 12
+    assert {c.action for c in adopt(rose, swiftplay=True, default_skin=True)} == {
+        Action.UNCHANGED
+    }
+
+
 def test_roses_party_packages_import_with_the_adopted_files(tmp_path: Path) -> None:
     """Rose's own party/__init__ and party/integration/__init__ (which imports ui_bridge) still
     import, and hand out our classes, in a fresh interpreter with the copy on sys.path."""
     rose = copy(tmp_path)
-    adopt(rose, swiftplay=True)
+    adopt(rose, swiftplay=True, default_skin=True)
     probe = (
         "import json, party, party.core, party.integration, "
-        "threads.handlers.swiftplay_handler;"
+        "threads.handlers.swiftplay_handler, threads.handlers.injection_trigger;"
         "from party.core.party_manager import PartyManager as P;"
         "from party.integration.injection_hook import PartyInjectionHook as H;"
         "print(json.dumps([P.__module__, H.__module__, party.PartyManager is P]))"

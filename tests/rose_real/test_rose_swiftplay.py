@@ -1,20 +1,26 @@
 """Swiftplay inside Rose's real SwiftplayHandler (ROSE_SRC): with ``adopt --swiftplay`` the
-overlay Rose builds for a Swiftplay game holds the friend's skin; as Rose ships it does not."""
+overlay Rose builds for a Swiftplay game holds the friend's skins, one per champion of theirs
+(both picks travel in the signed party state); as Rose ships it holds none."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from tests.rose_real.host_kit import RoseMember, members
-from tests.rose_real.rose_files import AHRI, JINX, install_everything, labels
+from tests.rose_real.rose_files import AHRI, JINX, install_everything, labels, write_zip
 from tests.rose_real.test_rose_party import connected, handshake, sees
+
+LEE = 64  # the emulator's second Swiftplay champion of member 1 (Garen, 86, for member 0)
 
 
 def prepare(i: int, data: Path) -> None:
     install_everything(i, data, custom_as_folder=False)
+    write_zip(data / "skins" / str(LEE) / "64001" / "64001.zip", "skin 64001")
 
 
-async def swiftplay_overlay(rose: Path, tmp_path: Path) -> tuple[list[str], RoseMember]:
+async def swiftplay_overlay(
+    rose: Path, tmp_path: Path, friend_second: int = 64000
+) -> tuple[list[str], RoseMember]:
     async with members(tmp_path, rose, [0, 1], scenario="swiftplay", size=2,
                        prepare=prepare) as party:
         a, b = party
@@ -24,7 +30,7 @@ async def swiftplay_overlay(rose: Path, tmp_path: Path) -> tuple[list[str], Rose
         await connected(a, [b])
         await connected(b, [a])
         # what Rose's Swiftplay tracking holds: two champions each, one unowned skin each
-        tracking = {0: {AHRI: 103002, 86: 86000}, 1: {JINX: 222002, 64: 64000}}
+        tracking = {0: {AHRI: 103002, 86: 86000}, 1: {JINX: 222002, LEE: friend_second}}
         for i, m in enumerate(party):
             await m.host.cmd("set", fields={
                 "is_swiftplay_mode": True, "swiftplay_skin_tracking": tracking[i],
@@ -36,7 +42,9 @@ async def swiftplay_overlay(rose: Path, tmp_path: Path) -> tuple[list[str], Rose
             await m.emu.run_until("matchmaking")
         seen = len(a.host.overlays)
         await a.host.cmd("swiftplay")
-        return labels(await a.host.next_overlay(seen)), a
+        over = labels(await a.host.next_overlay(seen))
+        a.extra["state"] = await a.sock.request("party-get-state", "party-state")
+        return over, a
 
 
 async def test_swiftplay_overlay_holds_the_friends_skin_with_the_patch(
@@ -52,3 +60,13 @@ async def test_swiftplay_overlay_as_rose_ships_it_has_no_party_mods(
 ) -> None:
     over, _ = await swiftplay_overlay(plain_rose, tmp_path)
     assert over == ["skin 103002"], over  # Rose's own skin only: why --swiftplay exists
+
+
+async def test_swiftplay_overlay_holds_both_of_the_friends_champions(
+    fully_patched_rose: Path, tmp_path: Path
+) -> None:
+    over, a = await swiftplay_overlay(fully_patched_rose, tmp_path, friend_second=64001)
+    assert sorted(over) == ["skin 103002", "skin 222002", "skin 64001"], (over, a.host.log_tail())
+    (peer,) = a.extra["state"]["peers"]
+    assert peer["skin_selection"]["skin_id"] == 222002  # Rose's field: the first pick
+    assert [s["skin_id"] for s in peer["skin_selections"]] == [222002, 64001]

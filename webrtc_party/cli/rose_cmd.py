@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
             "Writes Rose's party/core/party_manager.py and party/integration/injection_hook.py "
             "as one import each from webrtc_party.rose and replaces Pengu Loader/plugins/"
             "ROSE-PartyMode with webrtc-party's panel. Nothing else in Rose changes, unless "
-            "--swiftplay is given. Safe to run again."
+            "--swiftplay or --default-skin is given (docs/rose-adoption.md). Safe to run again."
         ),
     )
     a.add_argument("rose_dir", type=Path, metavar="ROSE_DIR", help="the Rose checkout (source)")
@@ -32,12 +32,23 @@ def register(sub: Any) -> None:
         action="store_true",
         help="also patch threads/handlers/swiftplay_handler.py so Swiftplay games get party mods",
     )
+    a.add_argument(
+        "--default-skin",
+        action="store_true",
+        help="also patch threads/handlers/injection_trigger.py so friends' skins are injected "
+        "when your own skin is the default (Rose skips its overlay then)",
+    )
     a.add_argument("--dry-run", action="store_true", help="say what would change, change nothing")
     a.set_defaults(command=_adopt)
 
 
 def _adopt(args: argparse.Namespace) -> int:
-    changes = adopt(args.rose_dir, swiftplay=args.swiftplay, dry_run=args.dry_run)
+    changes = adopt(
+        args.rose_dir,
+        swiftplay=args.swiftplay,
+        default_skin=args.default_skin,
+        dry_run=args.dry_run,
+    )
     for change in changes:
         print(change.describe(dry_run=args.dry_run))
     changed = sum(c.action is not Action.UNCHANGED for c in changes)

@@ -41,6 +41,7 @@ from webrtc_party.party.messages import (
     encode_message,
 )
 from webrtc_party.party.model import (
+    MAX_SELECTIONS,
     CustomMod,
     GamePhase,
     MemberId,
@@ -53,6 +54,7 @@ from webrtc_party.party.model import (
 __all__ = [
     "CAPABILITIES",
     "MAX_MESSAGE_SIZE",
+    "MAX_SELECTIONS",
     "PROTOCOL_VERSION",
     "CloseLink",
     "CloseReason",

@@ -16,6 +16,8 @@ both write into one ``Outbox``, drained here in order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from webrtc_party import __version__
@@ -26,7 +28,7 @@ from webrtc_party.party.gossip import Gossip
 from webrtc_party.party.intro import IntroScheduler
 from webrtc_party.party.introductions import Introductions
 from webrtc_party.party.messages import Intro, decode_message
-from webrtc_party.party.model import GamePhase, MemberId, MemberIdentity, Selection
+from webrtc_party.party.model import GamePhase, MemberId, MemberIdentity, Selection, selection_tuple
 from webrtc_party.party.outbox import Outbox
 from webrtc_party.party.routes import Routes
 from webrtc_party.party.store import RecordStore
@@ -137,9 +139,13 @@ class PartyCore:
             return False
         return True
 
-    def set_selection(self, selection: Selection | None, now: float) -> None:
-        """The skin this member will inject now (coalesced; latest always wins)."""
-        self.gossip.want((selection, self.gossip.wanted[1]), now)
+    def set_selection(
+        self, selection: Selection | Sequence[Selection] | None, now: float
+    ) -> None:
+        """The skin(s) this member will inject now, first pick first (coalesced; latest
+        always wins). Several: one per champion, at most ``MAX_SELECTIONS`` (else
+        ``FieldError``)."""
+        self.gossip.want((selection_tuple(selection), self.gossip.wanted[1]), now)
 
     def set_phase(self, phase: GamePhase, now: float) -> None:
         self.gossip.want((self.gossip.wanted[0], phase), now)

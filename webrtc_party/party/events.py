@@ -81,6 +81,13 @@ class MemberView:
     """The member's key came in its own hello on a link this node held (pinned for the
     party's life); the core always sets it. False: its state reached us only through other
     members, who could have made it up (docs/protocol.md, threat model)."""
+    extra: tuple[Selection, ...] = ()
+    """The member's further picks after ``selection`` (Swiftplay's second champion)."""
+
+    @property
+    def selections(self) -> tuple[Selection, ...]:
+        """Every selection of the member, ``selection`` first (empty: none)."""
+        return () if self.selection is None else (self.selection, *self.extra)
 
     @property
     def stale(self) -> bool:

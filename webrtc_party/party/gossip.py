@@ -50,7 +50,8 @@ __all__ = ["CAPABILITIES", "Gossip", "Wanted"]
 logger = logging.getLogger(__name__)
 
 CAPABILITIES = ("gossip/1", "intro/1")
-Wanted = tuple[Selection | None, GamePhase]
+Wanted = tuple[tuple[Selection, ...], GamePhase]
+"""What this member will inject (first pick first; empty: nothing) and its game phase."""
 
 
 class Gossip:
@@ -84,7 +85,7 @@ class Gossip:
         self._outbox = outbox
         self.board = StatusBoard(self.me, cfg, self.store, self.routes, self.links, intros)
         self._coalescer: Coalescer[Wanted] = Coalescer(cfg.settle)
-        self._wanted: Wanted = (None, GamePhase.NONE)
+        self._wanted: Wanted = ((), GamePhase.NONE)
         self._seq = incarnation
         self._closed = False
         self._blocked: set[MemberId] = set()
@@ -217,8 +218,9 @@ class Gossip:
     # -- internals ------------------------------------------------------------------
 
     def _own_state(self) -> MemberState:
-        sel, phase = self._wanted
-        return MemberState(self._identity, self._public, self._seq, sel, phase)
+        sels, phase = self._wanted
+        first = sels[0] if sels else None
+        return MemberState(self._identity, self._public, self._seq, first, phase, sels[1:])
 
     def _publish(self, now: float) -> None:
         self._seq += 1

@@ -2,7 +2,9 @@
 
 A ``Selection`` is the skin a member WILL inject (not what it hovers). A custom
 mod travels as a content hash and a display name, never as a path: the
-receiver looks the hash up in its own mod folder.
+receiver looks the hash up in its own mod folder. A member that injects several
+champions (Swiftplay: two picks) has one ``selection`` and up to
+``MAX_SELECTIONS - 1`` more in ``extra``, one per champion.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import base64
 import enum
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +28,7 @@ from webrtc_party.party.errors import FieldError, ProtocolError
 
 __all__ = [
     "KEY_SIZE",
+    "MAX_SELECTIONS",
     "CustomMod",
     "GamePhase",
     "MemberId",
@@ -32,9 +36,11 @@ __all__ = [
     "MemberState",
     "Selection",
     "Source",
+    "check_selections",
     "get_member_id",
     "identity_from_json",
     "identity_to_json",
+    "selection_tuple",
     "state_from_json",
     "state_to_json",
 ]
@@ -47,6 +53,8 @@ MAX_CHAMPION_ID = 9_999
 MAX_SKIN_NUMBER = 999
 MAX_SUMMONER_ID = 2**63 - 1
 MAX_MOD_NAME = 64
+MAX_SELECTIONS = 4
+"""Selections in one member state (Swiftplay needs 2; the rest is headroom for old peers)."""
 _PUUID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 _HASH = re.compile(r"[0-9a-f]{64}")
 _TAG = re.compile(r"[^\s#]{1,8}")
@@ -119,6 +127,30 @@ class Selection:
         )
 
 
+def check_selections(selections: tuple[Selection, ...]) -> None:
+    """``FieldError`` unless ``selections`` fit one member state: a few, one per champion."""
+    _check(
+        len(selections) <= MAX_SELECTIONS,
+        f"at most {MAX_SELECTIONS} selections per member, got {len(selections)}",
+    )
+    champions = [s.champion_id for s in selections]
+    twice = sorted({c for c in champions if champions.count(c) > 1})
+    _check(not twice, f"two selections for champion {', '.join(map(str, twice))}")
+
+
+def selection_tuple(value: Selection | Sequence[Selection] | None) -> tuple[Selection, ...]:
+    """One selection, several (first pick first) or None as a checked tuple (``FieldError``)."""
+    if value is None:
+        return ()
+    if isinstance(value, Selection):
+        return (value,)
+    out = tuple(value)
+    for item in out:
+        _check(isinstance(item, Selection), f"not a Selection: {type(item).__name__}")
+    check_selections(out)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class MemberIdentity:
     """Who a member is in League: PUUID, summoner id and Riot ID."""
@@ -142,17 +174,28 @@ class MemberIdentity:
 
 @dataclass(frozen=True, slots=True)
 class MemberState:
-    """One signed record: who, with which key, version ``seq``, what it will inject."""
+    """One signed record: who, with which key, version ``seq``, what it will inject.
+
+    ``selection`` is the first (or only) pick; ``extra`` the member's further champions
+    (Swiftplay's second pick), never without a ``selection``. ``selections`` is all of them.
+    """
 
     identity: MemberIdentity
     key: bytes
     seq: int
     selection: Selection | None
     phase: GamePhase
+    extra: tuple[Selection, ...] = ()
 
     def __post_init__(self) -> None:
         _check(len(self.key) == KEY_SIZE, "an Ed25519 public key is 32 bytes")
         _check(0 <= self.seq < 2**53, "sequence number out of range")
+        _check(self.selection is not None or not self.extra, "extra selections need a first one")
+        check_selections(self.selections)
+
+    @property
+    def selections(self) -> tuple[Selection, ...]:
+        return () if self.selection is None else (self.selection, *self.extra)
 
     @property
     def origin(self) -> MemberId:
@@ -218,13 +261,35 @@ def _selection_from_json(obj: dict[str, Any]) -> Selection:
 
 
 def state_to_json(state: MemberState) -> dict[str, Any]:
-    return {
+    out = {
         "member": identity_to_json(state.identity),
         "key": base64.b64encode(state.key).decode("ascii"),
         "seq": state.seq,
         "sel": None if state.selection is None else _selection_to_json(state.selection),
         "phase": state.phase.value,
     }
+    if state.extra:  # absent for one pick: the body is then what version-1 peers always sent
+        out["extra"] = [_selection_to_json(sel) for sel in state.extra]
+    return out
+
+
+def _extra_from_json(obj: dict[str, Any]) -> tuple[Selection, ...]:
+    """The further selections (key ``extra``); an old peer's state has none."""
+    raw = obj.get("extra")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) > MAX_SELECTIONS - 1:
+        count = len(raw) if isinstance(raw, list) else "not a list"
+        raise ProtocolError(
+            f"field 'extra' must be a list of at most {MAX_SELECTIONS - 1} selections "
+            f"({MAX_SELECTIONS} in all), got {count}"
+        )
+    out = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise ProtocolError("an extra selection must be an object")
+        out.append(_selection_from_json(item))
+    return tuple(out)
 
 
 def state_from_json(obj: dict[str, Any]) -> MemberState:
@@ -233,12 +298,14 @@ def state_from_json(obj: dict[str, Any]) -> MemberState:
         raise ProtocolError(f"unknown game phase {phase!r}")
     try:
         sel = None if obj.get("sel") is None else _selection_from_json(get_obj(obj, "sel"))
+        extra = _extra_from_json(obj)
         return MemberState(
             identity=identity_from_json(get_obj(obj, "member")),
             key=get_b64(obj, "key", KEY_SIZE),
             seq=get_int(obj, "seq"),
             selection=sel,
             phase=GamePhase(phase),
+            extra=extra,
         )
     except FieldError as exc:
         raise ProtocolError(f"bad member state: {exc}") from exc

@@ -87,6 +87,7 @@ def make_view(
         last_seen=last_seen,
         is_local=is_local,
         vouched=vouched,
+        extra=st.extra,
     )
 
 

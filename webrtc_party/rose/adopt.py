@@ -3,29 +3,39 @@
 ``adopt(rose_dir)`` writes Rose's ``party/core/party_manager.py`` and
 ``party/integration/injection_hook.py`` as one import each from ``webrtc_party.rose`` and
 replaces ``Pengu Loader/plugins/ROSE-PartyMode`` with the plugin shipped in this package.
-With ``swiftplay=True`` it also adds party mods to Rose's Swiftplay overlay by one anchored
-insertion into ``threads/handlers/swiftplay_handler.py`` (the only Rose path that never calls
-the party hook). Nothing else in Rose is touched.
+With ``swiftplay=True`` it also adds party mods to Rose's Swiftplay overlay, and with
+``default_skin=True`` it makes Rose's injection trigger run an overlay of friends' mods when
+our own skin is the default; each is one anchored insertion (:mod:`webrtc_party.rose.patches`).
+Nothing else in Rose is touched.
 
 Everything is checked before anything is written: a folder that is not a Rose checkout, or a
-Swiftplay handler whose code moved, is refused with an :class:`AdoptError` and no change.
+patched file whose code moved, is refused with an :class:`AdoptError` and no change.
 Running it again changes nothing and says so.
 """
 
 from __future__ import annotations
 
 import enum
-import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 
-from webrtc_party.errors import LocalError
+from webrtc_party.rose.patches import (
+    DEFAULT_SKIN_FILE,
+    DEFAULT_SKIN_MARKER,
+    SWIFTPLAY_FILE,
+    SWIFTPLAY_MARKER,
+    AdoptError,
+    patch_default_skin,
+    patch_swiftplay,
+)
 
 __all__ = [
+    "DEFAULT_SKIN_FILE",
+    "DEFAULT_SKIN_MARKER",
     "HOOK_FILE",
     "MANAGER_FILE",
     "PLUGIN_DIR",
@@ -36,6 +46,7 @@ __all__ = [
     "Change",
     "adopt",
     "module_text",
+    "patch_default_skin",
     "patch_swiftplay",
     "plugin_files",
 ]
@@ -43,8 +54,6 @@ __all__ = [
 MANAGER_FILE = PurePosixPath("party/core/party_manager.py")
 HOOK_FILE = PurePosixPath("party/integration/injection_hook.py")
 PLUGIN_DIR = PurePosixPath("Pengu Loader/plugins/ROSE-PartyMode")
-SWIFTPLAY_FILE = PurePosixPath("threads/handlers/swiftplay_handler.py")
-SWIFTPLAY_MARKER = "# webrtc-party: party mods in the Swiftplay overlay"
 
 # What makes a folder a Rose checkout: these files exist and Rose's own party call sites are
 # where its code has them (file -> a text the file must contain).
@@ -57,21 +66,6 @@ _ROSE_SIGNS: dict[PurePosixPath, str] = {
     PurePosixPath("threads/handlers/injection_trigger.py"):
         "from party.integration.injection_hook import PartyInjectionHook",
 }
-
-# The Swiftplay anchor: inside ``run_swiftplay_overlay``, the log line just before Rose runs
-# the overlay with ``extracted_mods``. Party mods are added to that list right before it.
-_SWIFTPLAY_DEF = re.compile(r"^([ \t]*)def run_swiftplay_overlay\(self\)", re.M)
-_SWIFTPLAY_ANCHOR = re.compile(
-    r'^(?P<indent>[ \t]+)log\.info\(f"\[phase\] Running overlay injection for '
-    r"\{len\(extracted_mods\)\}[^\n]*\n",
-    re.M,
-)
-_SWIFTPLAY_RUN = "_mk_run_overlay("
-
-
-class AdoptError(LocalError):
-    """The Rose checkout cannot be adopted as it is; nothing was changed."""
-
 
 class Action(enum.Enum):
     WRITE = "written"
@@ -105,59 +99,6 @@ def module_text(name: str) -> str:
         "\n"
         f'__all__ = ["{name}"]\n'
     )
-
-
-def _swiftplay_block(indent: str, nl: str) -> str:
-    lines = [
-        SWIFTPLAY_MARKER + " (optional patch, `webrtc-party rose adopt --swiftplay`)",
-        'party_manager = getattr(self.state, "party_manager", None)',
-        'if party_manager is not None and getattr(party_manager, "enabled", False):',
-        "    try:",
-        "        from party.integration.injection_hook import PartyInjectionHook",
-        "",
-        "        hook = PartyInjectionHook(party_manager, self.state, self.injection_manager)",
-        "        if hook.is_enabled():",
-        "            extracted_mods.extend(",
-        "                hook.prepare_party_mods(self.injection_manager.injector)",
-        "            )",
-        "    except Exception as exc:  # the overlay must still run without party mods",
-        '        log.warning("[phase] webrtc-party: no party mods for Swiftplay: %s", exc)',
-        "",
-    ]
-    return "".join(f"{indent}{line}{nl}" if line else nl for line in lines)
-
-
-def patch_swiftplay(text: str) -> str:
-    """Rose's Swiftplay handler with party mods added to its overlay (same text if patched).
-
-    Raises :class:`AdoptError` if the anchor is not found exactly once in
-    ``run_swiftplay_overlay`` followed by the overlay run: Rose's code moved and a blind
-    insertion could break it.
-    """
-    if SWIFTPLAY_MARKER in text:  # already patched
-        return text
-    defs = list(_SWIFTPLAY_DEF.finditer(text))
-    if len(defs) != 1:
-        raise AdoptError(
-            f"{SWIFTPLAY_FILE}: expected one 'def run_swiftplay_overlay(self)', found "
-            f"{len(defs)}; Rose's Swiftplay code has changed, so the --swiftplay patch was "
-            "not applied (nothing was changed)"
-        )
-    start = defs[0].end()
-    following = re.search(rf"^[ \t]{{0,{len(defs[0].group(1))}}}def \w", text[start:], re.M)
-    body_end = start + following.start() if following else len(text)
-    anchors = list(_SWIFTPLAY_ANCHOR.finditer(text, start, body_end))
-    if len(anchors) != 1 or _SWIFTPLAY_RUN not in text[anchors[0].end() : body_end]:
-        raise AdoptError(
-            f"{SWIFTPLAY_FILE}: the line that logs 'Running overlay injection for ...' before "
-            f"the overlay runs was found {len(anchors)} time(s) in run_swiftplay_overlay "
-            "(expected once, followed by _mk_run_overlay); Rose's Swiftplay code has "
-            "changed, so the --swiftplay patch was not applied (nothing was changed)"
-        )
-    anchor = anchors[0]
-    nl = "\r\n" if anchor.group(0).endswith("\r\n") else "\n"
-    block = _swiftplay_block(anchor.group("indent"), nl)
-    return text[: anchor.start()] + block + text[anchor.start() :]
 
 
 def plugin_files() -> dict[PurePosixPath, bytes]:
@@ -214,7 +155,17 @@ def _check_rose(rose: Path) -> None:
         raise AdoptError(f"{rose / PLUGIN_DIR} is a link; replace it by hand, then run again")
 
 
-def _plan(rose: Path, swiftplay: bool) -> tuple[list[Change], str | None]:
+def _read_keeping_newlines(path: Path, rel: PurePosixPath) -> str:
+    try:
+        with path.open(encoding="utf-8", newline="") as f:  # keep its line endings
+            return f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AdoptError(f"{rel} cannot be read ({exc}); nothing was changed") from exc
+
+
+def _plan(
+    rose: Path, patches: dict[PurePosixPath, Callable[[str], str]]
+) -> tuple[list[Change], dict[PurePosixPath, str]]:
     changes = []
     for rel, name in ((MANAGER_FILE, "PartyManager"), (HOOK_FILE, "PartyInjectionHook")):
         path = rose / rel
@@ -227,19 +178,11 @@ def _plan(rose: Path, swiftplay: bool) -> tuple[list[Change], str | None]:
     current_plugin = _folder_files(folder) if folder.is_dir() else None
     same = current_plugin == plugin_files()
     changes.append(Change(PLUGIN_DIR, Action.UNCHANGED if same else Action.REPLACE))
-    patched = None
-    if swiftplay:
-        path = rose / SWIFTPLAY_FILE
-        try:
-            with path.open(encoding="utf-8", newline="") as f:  # keep its line endings
-                text = f.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise AdoptError(
-                f"{SWIFTPLAY_FILE} cannot be read ({exc}); nothing was changed"
-            ) from exc
-        patched = patch_swiftplay(text)
-        action = Action.UNCHANGED if patched == text else Action.PATCH
-        changes.append(Change(SWIFTPLAY_FILE, action))
+    patched: dict[PurePosixPath, str] = {}
+    for rel, patch in patches.items():
+        text = _read_keeping_newlines(rose / rel, rel)
+        patched[rel] = patch(text)
+        changes.append(Change(rel, Action.UNCHANGED if patched[rel] == text else Action.PATCH))
     return changes, patched
 
 
@@ -266,11 +209,21 @@ def _write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def adopt(rose_dir: Path, *, swiftplay: bool = False, dry_run: bool = False) -> list[Change]:
-    """Adopt the Rose checkout at ``rose_dir``; returns what changed (or would, with dry_run)."""
+def adopt(
+    rose_dir: Path, *, swiftplay: bool = False, default_skin: bool = False, dry_run: bool = False
+) -> list[Change]:
+    """Adopt the Rose checkout at ``rose_dir``; returns what changed (or would, with dry_run).
+
+    ``swiftplay`` and ``default_skin`` add the optional patches of
+    :mod:`webrtc_party.rose.patches`; all of them are checked before anything is written."""
     rose = Path(rose_dir)
     _check_rose(rose)
-    changes, patched = _plan(rose, swiftplay)
+    patches: dict[PurePosixPath, Callable[[str], str]] = {}
+    if swiftplay:
+        patches[SWIFTPLAY_FILE] = patch_swiftplay
+    if default_skin:
+        patches[DEFAULT_SKIN_FILE] = patch_default_skin
+    changes, patched = _plan(rose, patches)
     if dry_run:
         return changes
     for change in changes:
@@ -283,6 +236,6 @@ def adopt(rose_dir: Path, *, swiftplay: bool = False, dry_run: bool = False) -> 
             _write_text(path, module_text("PartyInjectionHook"))
         elif change.path == PLUGIN_DIR:
             _install_plugin(path)
-        elif change.path == SWIFTPLAY_FILE and patched is not None:
-            _write_text(path, patched)
+        elif change.path in patched:
+            _write_text(path, patched[change.path])
     return changes

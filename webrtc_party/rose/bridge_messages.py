@@ -193,7 +193,9 @@ def _tag(message: Json, request_id: str | int | None) -> Json:
 
 
 def encode_member(info: MemberInfo) -> Json:
-    return asdict(info)
+    out = asdict(info)
+    out["selections"] = [asdict(s) for s in info.selections]  # a JSON list, not a tuple
+    return out
 
 
 def _peer(info: MemberInfo) -> Json:
@@ -213,6 +215,15 @@ def _peer(info: MemberInfo) -> Json:
         "connection_state": info.status,
         "in_lobby": info.in_lobby,
         "skin_selection": sel,
+        "skin_selections": [
+            {
+                "champion_id": s.champion_id,
+                "skin_id": s.skin_id,
+                "chroma_id": s.chroma_id,
+                "custom_mod": s.custom_mod,
+            }
+            for s in info.selections
+        ],
     }
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "PartySnapshot",
     "PendingToken",
     "PendingTokenKind",
+    "SelectionInfo",
     "TokenOutcome",
 ]
 
@@ -40,6 +41,20 @@ class TokenOutcome:
 
     answer: PendingToken | None  # set when an invite was pasted
     completed: bool  # True when an answer completed one of our invites
+
+
+@dataclass(frozen=True)
+class SelectionInfo:
+    """One skin a member will inject (a member has several in Swiftplay: one per champion)."""
+
+    champion_id: int
+    champion_name: str | None
+    skin_id: int
+    skin_name: str | None
+    chroma_id: int | None
+    chroma_name: str | None
+    custom_mod: str | None  # display name of a custom mod
+    skin_installed: bool | None  # None: not known (our own)
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,7 @@ class MemberInfo:
     stale: bool  # its state must not be injected (lost)
     injection: str | None = None  # last game's hook outcome: injected | missing-locally | ...
     injection_detail: str | None = None  # the hook's sentence for the user
+    selections: tuple[SelectionInfo, ...] = ()  # every pick, the one above first (Swiftplay: 2)
 
 
 @dataclass(frozen=True)

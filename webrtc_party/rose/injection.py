@@ -168,6 +168,70 @@ class PartyInjectionHook:
         self._last_report = report
         return report
 
+    def run_party_overlay(
+        self, stop_callback: Callable[[], bool] | None = None, timeout: int = 120
+    ) -> bool:
+        """Run Rose's overlay with friends' skins alone, for a game in which our own skin is
+        the default and Rose injects nothing of ours. Rose's injection trigger calls it with
+        the optional ``rose adopt --default-skin`` patch (docs/rose-adoption.md).
+
+        Done the way Rose's own ``inject_skin_immediately`` does it, on the injection
+        manager given to the constructor: its injection lock (skipped while another
+        injection runs), its game monitor, cleaned mods and overlay folders, then
+        ``injector._mk_run_overlay``. True if an overlay ran and succeeded. Never raises.
+        """
+        manager: Any = self.injection_manager
+        try:
+            if manager is None:
+                log.warning("[PARTY] no party-only overlay: the hook has no injection manager")
+                return False
+            return self._party_overlay(manager, stop_callback, timeout)
+        except Exception as exc:
+            log.warning("[PARTY] the party-only overlay failed: %s", exc)
+            log.debug("[PARTY] party-only overlay failure", exc_info=True)
+            return False
+
+    def _party_overlay(
+        self, manager: Any, stop_callback: Callable[[], bool] | None, timeout: int
+    ) -> bool:
+        ensure = getattr(manager, "_ensure_initialized", None)
+        if callable(ensure):
+            ensure()
+        injector = getattr(manager, "injector", None)
+        if injector is None or getattr(injector, "game_dir", "") is None:
+            log.warning("[PARTY] no party-only overlay: Rose's injector is not ready (no game)")
+            return False
+        if getattr(manager, "_injection_in_progress", False):
+            log.warning("[PARTY] no party-only overlay: another injection is running")
+            return False
+        lock = getattr(manager, "injection_lock", None)
+        if lock is not None and not lock.acquire(timeout=5.0):
+            log.warning("[PARTY] no party-only overlay: Rose's injection lock stayed taken")
+            return False
+        started = getattr(manager, "_monitor_active", None) is False
+        try:
+            manager._injection_in_progress = True
+            if started:
+                manager._start_monitor()  # suspends the game until the overlay is ready
+            for clean in ("_clean_mods_dir", "_clean_overlay_dir"):
+                step = getattr(injector, clean, None)
+                if callable(step):
+                    step()
+
+            def run(names: list[str]) -> bool:
+                log.info("[PARTY] our skin is the default: overlay of %d party mod(s)", len(names))
+                code = injector._mk_run_overlay(names, timeout, stop_callback, manager)
+                return bool(code == 0)
+
+            return bool(self.inject_party_skins_only(injector, run).overlay_ok)
+        finally:
+            manager._injection_in_progress = False
+            if lock is not None:
+                lock.release()
+            stop = getattr(manager, "_stop_monitor", None)
+            if callable(stop):
+                stop()  # resumes the game, as after Rose's own injections
+
     def cleanup(self, injector: RoseInjector) -> list[str]:
         """Remove every mod folder a party hook created in ``injector.mods_dir``."""
         preparer = self._preparer(injector)

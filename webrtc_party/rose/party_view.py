@@ -26,7 +26,8 @@ from webrtc_party.party import (
     Selection,
     Source,
 )
-from webrtc_party.rose.control import MemberInfo, PartySnapshot, PendingToken
+from webrtc_party.party.model import selection_tuple
+from webrtc_party.rose.control import MemberInfo, PartySnapshot, PendingToken, SelectionInfo
 from webrtc_party.rose.records import CustomModRef, PartySkin, Teammate, TeamView
 
 __all__ = [
@@ -142,26 +143,42 @@ def trusted(view: MemberView, lobby: frozenset[str]) -> bool:
 def party_skins(
     views: Iterable[MemberView], team: TeamView | None, lobby: frozenset[str]
 ) -> tuple[PartySkin, ...]:
-    """Records for the injection hook: trusted members on my team, with a selection."""
+    """Records for the injection hook: every selection of the trusted members on my team
+    (Swiftplay: one per champion, so two per friend), each member's in its own order."""
     mates = _on_team(team)
     out: list[PartySkin] = []
     for view in views:
-        sel = view.selection
-        if view.is_local or sel is None or not trusted(view, lobby) or view.member_id not in mates:
+        if view.is_local or not trusted(view, lobby) or view.member_id not in mates:
             continue
-        mod = sel.custom
-        out.append(
-            PartySkin(
-                puuid=view.member_id,
-                summoner_id=view.identity.summoner_id,
-                display_name=view.identity.riot_id,
-                champion_id=sel.champion_id,
-                skin_id=sel.skin_id,
-                chroma_id=sel.chroma_id,
-                custom_mod=None if mod is None else CustomModRef(mod.content_hash, mod.name),
+        for sel in view.selections:
+            mod = sel.custom
+            out.append(
+                PartySkin(
+                    puuid=view.member_id,
+                    summoner_id=view.identity.summoner_id,
+                    display_name=view.identity.riot_id,
+                    champion_id=sel.champion_id,
+                    skin_id=sel.skin_id,
+                    chroma_id=sel.chroma_id,
+                    custom_mod=None if mod is None else CustomModRef(mod.content_hash, mod.name),
+                )
             )
-        )
     return tuple(out)
+
+
+def _selection_info(
+    sel: Selection, names: GameData, installed: bool | None
+) -> SelectionInfo:
+    return SelectionInfo(
+        champion_id=sel.champion_id,
+        champion_name=names.champion_name(sel.champion_id),
+        skin_id=sel.skin_id,
+        skin_name=names.skin_name(sel.skin_id),
+        chroma_id=sel.chroma_id,
+        chroma_name=None if sel.chroma_id is None else names.skin_name(sel.chroma_id),
+        custom_mod=None if sel.custom is None else sel.custom.name,
+        skin_installed=installed,
+    )
 
 
 def _status_text(view: MemberView, riot_ids: Mapping[str, str]) -> str:
@@ -214,6 +231,10 @@ def _member_info(
         stale=not trusted(view, trusted_lobby),
         injection=None if injection is None else injection[0],
         injection_detail=None if injection is None else injection[1],
+        selections=tuple(
+            _selection_info(s, names, None if view.is_local else installed(s))
+            for s in view.selections
+        ),
     )
 
 
@@ -229,11 +250,14 @@ def injection_warnings(members: Iterable[MemberInfo]) -> tuple[str, ...]:
     )
 
 
-def _local_view(identity: MemberIdentity, sel: Selection | None, phase: GamePhase) -> MemberView:
+def _local_view(
+    identity: MemberIdentity, sels: tuple[Selection, ...], phase: GamePhase
+) -> MemberView:
     return MemberView(
         member_id=identity.puuid,
         identity=identity,
-        selection=sel,
+        selection=sels[0] if sels else None,
+        extra=sels[1:],
         phase=phase,
         seq=0,
         status=MemberStatus.SELF,
@@ -262,7 +286,7 @@ def build_picture(
     pending: Sequence[PendingToken],
     names: GameData,
     installed: InstalledLookup,
-    my_selection: Selection | None,
+    my_selection: Selection | Sequence[Selection] | None,
     now: float,
     monotonic_now: float | None = None,
     injections: Mapping[str, tuple[str, str]] | None = None,
@@ -272,7 +296,8 @@ def build_picture(
     """Map the League state and the party's member views to the snapshot and hook records.
 
     ``views`` are the party node's views (empty when the party is off); pending tokens past
-    their expiry are dropped; ``my_selection`` is what we announce (used when the party is off).
+    their expiry are dropped; ``my_selection`` is what we announce, one pick or several (used when
+    the party is off).
     ``monotonic_now`` is the party node's clock at ``now``: views' ``last_seen`` use it, the
     snapshot shows unix seconds. ``injections`` maps a puuid to the (status, detail) the
     injection hook reported for it in the last game. ``lobby_seen``: every PUUID the client
@@ -289,7 +314,7 @@ def build_picture(
     if local is None:
         ident = identity_of(league.me)
         if ident is not None:
-            local = _local_view(ident, my_selection, party_phase(league.phase))
+            local = _local_view(ident, selection_tuple(my_selection), party_phase(league.phase))
 
     def info(view: MemberView) -> MemberInfo:
         return _member_info(

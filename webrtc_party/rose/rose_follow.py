@@ -4,6 +4,8 @@ A cheap poll (4 times a second by default) of a few attributes through the pure
 :func:`~webrtc_party.rose.rose_state.read_pick`; a custom mod is hashed off the event loop
 (``asyncio.to_thread``) and cached by path and modification time, so an unchanged pick costs
 no I/O. ``push(selection)`` is called on the loop only when the selection changes.
+In Swiftplay Rose injects one skin per champion: ``selections`` holds them all (first pick
+first) and ``selection`` the first.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from webrtc_party.party import CustomMod, FieldError, Selection
 from webrtc_party.rose.archive import ArchiveRejectedError
 from webrtc_party.rose.modindex import content_hash
-from webrtc_party.rose.rose_state import ChromaParent, RosePick, read_pick, to_selection
+from webrtc_party.rose.rose_state import ChromaParent, RosePick, read_picks, to_selections
 
 __all__ = ["RoseFollower"]
 
@@ -44,10 +46,15 @@ class RoseFollower:
         self._hasher = hasher
         self._poll = poll
         self._hashes: dict[Path, tuple[float, str]] = {}
-        self._last_pick: RosePick | None = _UNSET
+        self._last_picks: tuple[RosePick, ...] = _UNSET
         self._last_mtime: float | None = None
-        self.selection: Selection | None = None
+        self.selections: tuple[Selection, ...] = ()
         self.problem: str | None = None
+
+    @property
+    def selection(self) -> Selection | None:
+        """The first (or only) selection, None for none."""
+        return self.selections[0] if self.selections else None
 
     def _hash(self, path: Path) -> tuple[float, str]:
         """In a worker thread: (mtime, content hash), from the cache when unchanged."""
@@ -83,30 +90,40 @@ class RoseFollower:
         return mtime != self._last_mtime
 
     async def step(self) -> Selection | None:
-        """Read the state once; returns the (possibly unchanged) selection."""
-        try:
-            pick = read_pick(self._state, self._parent, self._mods_root)
-        except Exception:  # Rose's state is shared with its threads: never crash the poll
-            log.exception("reading Rose's state failed")
-            return self.selection
-        if pick == self._last_pick and not (
-            pick is not None and pick.mod_path is not None and await self._mtime_changed(pick)
-        ):
-            return self.selection
-        self._last_pick = pick
-        mod = None
-        if pick is not None and pick.mod_path is not None:
-            mod = await self._mod_of(pick)
-        else:
-            self.problem = None
-        self.selection = to_selection(pick, mod)
+        """Read the state once; returns the (possibly unchanged) first selection."""
+        await self.step_all()
         return self.selection
 
+    async def step_all(self) -> tuple[Selection, ...]:
+        """Read the state once; returns every (possibly unchanged) selection."""
+        try:
+            picks = read_picks(self._state, self._parent, self._mods_root)
+        except Exception:  # Rose's state is shared with its threads: never crash the poll
+            log.exception("reading Rose's state failed")
+            return self.selections
+        if picks == self._last_picks and not await self._any_mtime_changed(picks):
+            return self.selections
+        self._last_picks = picks
+        mods: dict[int, CustomMod | None] = {}
+        for index, pick in enumerate(picks):
+            if pick.mod_path is not None:
+                mods[index] = await self._mod_of(pick)
+        if not mods:
+            self.problem = None
+        self.selections = to_selections(picks, mods)
+        return self.selections
+
+    async def _any_mtime_changed(self, picks: tuple[RosePick, ...]) -> bool:
+        for pick in picks:
+            if await self._mtime_changed(pick):
+                return True
+        return False
+
     async def run(self, push: Callable[[Selection | None], None]) -> None:
-        last: Selection | None = _UNSET
+        last: tuple[Selection, ...] = _UNSET
         while True:
-            selection = await self.step()
-            if selection != last:
-                last = selection
-                push(selection)
+            selections = await self.step_all()
+            if selections != last:
+                last = selections
+                push(self.selection)
             await asyncio.sleep(self._poll)

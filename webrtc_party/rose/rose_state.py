@@ -4,14 +4,17 @@ No I/O: the caller passes a SharedState-like object (any object with Rose's attr
 a chroma -> base skin lookup and the custom-mods root; :func:`read_pick` says what Rose will
 inject, in Rose's own order of precedence (Rose at 59922fc):
 
+0. Swiftplay (``is_swiftplay_mode`` + ``swiftplay_skin_tracking`` {champion_id: skin_id}):
+   Rose's Swiftplay path injects exactly that dict, one skin per champion, and nothing else,
+   so :func:`read_picks` gives every entry (the locked champion first) and :func:`read_pick`
+   the first; threads/handlers/swiftplay_handler.py 438-547;
 1. ``selected_custom_mod`` (a dict: skin_id, champion_id, mod_name, mod_path, relative_path),
    threads/handlers/injection_trigger.py 182-190 and 608-666;
 2. historic mode (``historic_mode_active`` + ``historic_skin_id``: a skin/chroma id or
    ``"path:skins/<skin_id>/<file>"`` for a custom mod), threads/utilities/skin_name_resolver.py
    78-126;
 3. random mode (``random_mode_active`` + ``random_skin_id``), skin_name_resolver.py 128-143;
-4. Swiftplay (``is_swiftplay_mode`` + ``swiftplay_skin_tracking`` {champion_id: skin_id});
-5. the hovered skin ``last_hovered_skin_id`` (may be an unowned skin, a chroma or a form's fake
+4. the hovered skin ``last_hovered_skin_id`` (may be an unowned skin, a chroma or a form's fake
    id) with ``selected_chroma_id``, skin_name_resolver.py 145-157, injection_trigger.py 154-172.
 
 ``selected_skin_id`` is the OWNED skin the client shows (Rose forces the base skin for an
@@ -28,9 +31,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from webrtc_party.party import CustomMod, FieldError, Selection, Source
+from webrtc_party.party import MAX_SELECTIONS, CustomMod, FieldError, Selection, Source
 
-__all__ = ["FORM_BASES", "ChromaParent", "RosePick", "form_base", "read_pick", "to_selection"]
+__all__ = [
+    "FORM_BASES",
+    "ChromaParent",
+    "RosePick",
+    "form_base",
+    "read_pick",
+    "read_picks",
+    "to_selection",
+    "to_selections",
+]
 
 ChromaParent = Callable[[int], int | None]
 """A chroma id -> its base skin id (None: not a chroma), e.g. ``GameData.chroma_parents.get``."""
@@ -147,21 +159,35 @@ def _random(state: Any, parent: ChromaParent) -> RosePick | None:
     return _with_champion(*_split(skin_id, parent), Source.RANDOM)
 
 
-def _swiftplay(state: Any, parent: ChromaParent) -> RosePick | None:
+def _swiftplay_all(state: Any, parent: ChromaParent) -> tuple[RosePick, ...]:
+    """Every Swiftplay pick, as Rose's Swiftplay path injects them: each entry of
+    ``swiftplay_skin_tracking`` ({champion_id: skin, chroma or form id}, threads/handlers/
+    swiftplay_handler.py 438-547), the locked champion first, one per champion, at most
+    ``MAX_SELECTIONS``."""
     if not getattr(state, "is_swiftplay_mode", False):
-        return None
+        return ()
     tracking = getattr(state, "swiftplay_skin_tracking", None)
     if not isinstance(tracking, Mapping) or not tracking:
-        return None
+        return ()
+    try:
+        entries = list(tracking.items())  # Rose's threads mutate it under swiftplay_lock
+    except RuntimeError:
+        return ()
     champion = _champion(state)
-    chosen = tracking.get(champion) if champion is not None else None
-    if chosen is None:
-        chosen = next(iter(tracking.values()))  # one pick per member: the first champion's
-    skin_id = _int(chosen)
-    if skin_id is None:
-        return None
-    base, chroma = _split(skin_id, parent)
-    return _with_champion(base, chroma, Source.CHROMA if chroma else Source.PICKED)
+    entries.sort(key=lambda kv: _int(kv[0]) != champion)  # stable: the locked one first
+    out: list[RosePick] = []
+    for key, value in entries:
+        skin_id = _int(value)
+        if skin_id is None:
+            continue
+        base, chroma = _split(skin_id, parent)
+        pick = _with_champion(base, chroma, Source.CHROMA if chroma else Source.PICKED)
+        keyed = _int(key)
+        if keyed is not None and keyed != pick.champion_id:
+            continue  # Rose would inject this skin for another champion: not a pick of it
+        if all(p.champion_id != pick.champion_id for p in out):
+            out.append(pick)
+    return tuple(out[:MAX_SELECTIONS])
 
 
 def _hovered(state: Any, parent: ChromaParent) -> RosePick | None:
@@ -182,11 +208,13 @@ def read_pick(
     mods_root: Path | None = None,
 ) -> RosePick | None:
     """What Rose will inject for us now, or None (nothing hovered, or a stale champion)."""
+    swiftplay = _swiftplay_all(state, chroma_parent)
+    if swiftplay:
+        return swiftplay[0]  # Rose's Swiftplay path ignores custom, historic and random picks
     pick = (
         _custom(state, mods_root)
         or _historic(state, chroma_parent, mods_root)
         or _random(state, chroma_parent)
-        or _swiftplay(state, chroma_parent)
         or _hovered(state, chroma_parent)
     )
     if pick is None:
@@ -196,6 +224,23 @@ def read_pick(
     if champion is not None and champion != pick.champion_id and not swift:
         return None  # Rose refuses a skin of another champion (injection_trigger.py 156-162)
     return pick
+
+
+def read_picks(
+    state: Any,
+    chroma_parent: ChromaParent = lambda _id: None,
+    mods_root: Path | None = None,
+) -> tuple[RosePick, ...]:
+    """Everything Rose will inject for us now, first pick first (empty: nothing).
+
+    In Swiftplay, Rose's Swiftplay path injects exactly its tracking (one skin per champion,
+    both champions), so those are the picks; anywhere else the one pick of :func:`read_pick`.
+    """
+    picks = _swiftplay_all(state, chroma_parent)
+    if picks:
+        return picks
+    pick = read_pick(state, chroma_parent, mods_root)
+    return () if pick is None else (pick,)
 
 
 def to_selection(pick: RosePick | None, mod: CustomMod | None = None) -> Selection | None:
@@ -210,3 +255,16 @@ def to_selection(pick: RosePick | None, mod: CustomMod | None = None) -> Selecti
         return Selection(pick.champion_id, pick.skin_id, pick.chroma_id, None, pick.source)
     except FieldError:
         return None  # ids no skin numbering allows: announce nothing
+
+
+def to_selections(
+    picks: tuple[RosePick, ...], mods: Mapping[int, CustomMod | None] | None = None
+) -> tuple[Selection, ...]:
+    """The announced selections, first pick first; ``mods`` maps a pick's index to its
+    hashed custom mod. A pick no skin numbering allows is left out."""
+    out: list[Selection] = []
+    for index, pick in enumerate(picks):
+        sel = to_selection(pick, (mods or {}).get(index))
+        if sel is not None and all(s.champion_id != sel.champion_id for s in out):
+            out.append(sel)
+    return tuple(out)

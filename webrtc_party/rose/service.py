@@ -101,7 +101,7 @@ class PartyService:
         self._identity_known = asyncio.Event()
         self._custom: dict[int, CustomMod] = {}
         self._injections: dict[str, tuple[str, str]] = {}
-        self._selection: Selection | None = None
+        self._selections: tuple[Selection, ...] = ()  # all of them (Swiftplay: one per champion)
         self._node: PartyNode | None = None
         self._lobby_seen: set[str] = set()  # premade PUUIDs since the party went on
         self._node_lock = asyncio.Lock()
@@ -174,7 +174,7 @@ class PartyService:
         node = PartyNode(identity, self._link_config, self._party_config, key=self._key)
         await node.__aenter__()
         node.set_phase(party_phase(self.league.phase))
-        node.set_selection(self._selection)
+        node.set_selection(self._selections)
         self._node = node
         self._lobby_seen = {p.puuid for p in self.league.premade}
         self._pump = self._spawn(self._pump_node(node))
@@ -254,7 +254,7 @@ class PartyService:
             pending=[p for p, _ in self._pending],
             names=self._names,
             installed=self.skins.cached,
-            my_selection=self._selection,
+            my_selection=self._selections,
             now=self._clock(),
             monotonic_now=time.monotonic(),
             injections=self._injections,
@@ -312,15 +312,16 @@ class PartyService:
 
     def _push_selection(self) -> None:
         if self._rose is not None:  # what Rose will inject, not what the client shows
-            new = self._rose.selection
+            picks = self._rose.selections
         else:
             new = party_selection(self.league.my_selection, self._custom)
-            new = keep_chroma(self._selection, new, self.league.phase)
-        if new != self._selection:
-            log.info("our selection: %s -> %s", self._selection, new)
-            self._selection = new
+            new = keep_chroma(next(iter(self._selections), None), new, self.league.phase)
+            picks = () if new is None else (new,)
+        if picks != self._selections:
+            log.info("our selection: %s -> %s", self._selections, picks)
+            self._selections = picks
             if self._node is not None:
-                self._node.set_selection(new)
+                self._node.set_selection(picks)
         self._changed()
 
     def _remember(self, made: TokenMade, kind: PendingTokenKind) -> PendingToken:
@@ -378,7 +379,7 @@ class PartyService:
             self._pending = [(t, peer) for t, peer in self._pending if t.expires_at > now]
             node = self._node
             if node is not None:
-                sels = [v.selection for v in node.members() if v.selection and not v.is_local]
+                sels = [s for v in node.members() if not v.is_local for s in v.selections]
                 missing = self.skins.missing(sels)
                 if missing:
                     await asyncio.to_thread(self.skins.check_all, missing)
