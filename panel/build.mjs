@@ -45,7 +45,7 @@ if (process.argv.includes('--check')) {
   try {
     committed = readFileSync(OUT, 'utf8');
   } catch {
-    committed = null;
+    /* missing: not up to date */
   }
   if (committed !== built) {
     console.error(`${shown} is not up to date with panel/src/: run \`npm run build\` in panel/ and commit it`);

@@ -77,7 +77,7 @@ function copyText(text, button) {
     try {
       ok = document.execCommand('copy');
     } catch {
-      ok = false;
+      /* refused: ok stays false */
     }
     area.remove();
     done(ok);
@@ -180,12 +180,12 @@ export function createView({ qrUrl, actions, now }) {
     loadQr(block.qr, token);
   }
 
-  function updateCountdown(block, pending, now) {
+  function updateCountdown(block, pending, at) {
     if (!pending || pending.expiresAt === null) {
       block.countdown.textContent = '';
       return;
     }
-    const left = pending.expiresAt - now;
+    const left = pending.expiresAt - at;
     block.countdown.textContent = left > 0 ? `expires in ${formatLeft(left)}` : 'expired';
     block.countdown.classList.toggle('rpm-soon', left < 60);
   }

@@ -33,6 +33,7 @@ from signaling.errors import TokenError  # noqa: E402
 from signaling.token import parse_token  # noqa: E402
 from tests.rose.manager_kit import FastManager  # noqa: E402
 from tests.rose.rose_like import EmulatorThread, RoseLikeRose  # noqa: E402
+from tests.rose.schema_kit import check_message  # noqa: E402
 from tests.ui.harness import ClientPage, ClientPageServer  # noqa: E402
 from tests.ui.rose_bridge import ROSE_BRIDGE_JS, RoseBridge, in_thread  # noqa: E402
 
@@ -206,6 +207,13 @@ async def test_two_roses_link_through_their_panels(
             assert set(bridge.http_paths) <= {"/bridge-port"}, bridge.http_paths
             assert bridge.rose.handler.errors == []
         assert "party-add-peer" in ra.received and "party-remove-peer" in ra.received
+        # What each side sent fits the bridge's JSON Schema (panel/bridge-schema.json): the
+        # panel's requests exactly, Rose's messages (fewer keys than ours) as the schema says.
+        for bridge in (ra, rb):
+            for frame in bridge.frames:
+                check_message(frame)
+            for sent in bridge.rose.server.sent:
+                check_message(sent, ours=False)
         # Not one request answered 4xx/5xx, not one console error, nothing off loopback.
         for client in clients:
             client.assert_clean(allow_tiles=False)

@@ -738,7 +738,6 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
       try {
         ok = document.execCommand("copy");
       } catch {
-        ok = false;
       }
       area.remove();
       done(ok);
@@ -824,12 +823,12 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
       }
       loadQr(block.qr, token);
     }
-    function updateCountdown(block, pending, now2) {
+    function updateCountdown(block, pending, at) {
       if (!pending || pending.expiresAt === null) {
         block.countdown.textContent = "";
         return;
       }
-      const left = pending.expiresAt - now2;
+      const left = pending.expiresAt - at;
       block.countdown.textContent = left > 0 ? `expires in ${formatLeft(left)}` : "expired";
       block.countdown.classList.toggle("rpm-soon", left < 60);
     }
