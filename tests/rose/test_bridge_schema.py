@@ -226,3 +226,17 @@ def test_whatever_the_codec_accepts_fits_the_schema(rtype: str, extra: dict[str,
     frame = {"type": rtype, **extra}
     if accepted(frame):
         check_message(frame, ours=False)
+
+
+PANEL_FIXTURES = SCHEMA_PATH.parent / "test" / "fixtures" / "messages.json"
+
+
+def test_the_panel_reducer_fixtures_fit_the_schema() -> None:
+    """The messages panel/test/reducer.test.js feeds the reducer (ajv checks them there too):
+    ours exactly as the schema names them, Rose's with the keys Rose sends."""
+    fixtures = json.loads(PANEL_FIXTURES.read_text(encoding="utf-8"))
+    fixtures.pop("$comment")
+    assert len(fixtures) >= 15
+    for name, entry in fixtures.items():
+        assert entry["from"] in ("ours", "rose"), name
+        check_message(entry["message"], ours=entry["from"] == "ours")
