@@ -133,10 +133,7 @@ function createPanel(options) {
       bridge.send({ type: MSG.getState });
     };
     if (typeof bridge.onStatus === 'function') {
-      bridge.onStatus((ready) => {
-        dispatch({ type: PANEL.status, ready });
-        view.render(state);
-      });
+      bridge.onStatus((ready) => dispatch({ type: PANEL.status, ready }));
     } else {
       // ROSE-SkinMonitor's bridge has a `ready` getter and no status callback.
       setInterval(() => dispatch({ type: PANEL.status, ready: bridge.ready !== false }), 1000);

@@ -61,6 +61,9 @@ export function initialState() {
 const str = (v, fallback = '') => (typeof v === 'string' ? v : v == null ? fallback : String(v));
 export const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/** Whether a removal of member `key` is waiting for the bridge's answer. */
+export const isRemoving = (state, key) => Object.prototype.hasOwnProperty.call(state.removing, key);
+
 /** A token {token, expiresAt} that has run out at `now` (unix seconds). */
 export const isExpired = (pending, now) =>
   pending !== null && pending !== undefined && pending.expiresAt !== null && pending.expiresAt <= now;
@@ -137,9 +140,8 @@ class Step {
   }
 
   dropRemoving(keep) {
-    const removing = {};
-    for (const [key, serial] of Object.entries(this.s.removing)) if (keep(key)) removing[key] = serial;
-    this.s.removing = removing;
+    // fromEntries defines own keys: a member key such as "__proto__" stays a plain key.
+    this.s.removing = Object.fromEntries(Object.entries(this.s.removing).filter(([key]) => keep(key)));
   }
 }
 
@@ -332,7 +334,7 @@ function onPanelEvent(st, event) {
     }
     case PANEL.removeTimeout:
       // Rose answers only when it worked: no answer, no change.
-      if (s.removing[event.key] !== event.serial) return false;
+      if (!isRemoving(s, event.key) || s.removing[event.key] !== event.serial) return false;
       st.dropRemoving((key) => key !== event.key);
       if (s.members.some((m) => m.key === event.key)) s.notice = `${event.riotId} could not be removed.`;
       return true;

@@ -2,7 +2,7 @@
 // state and never changes it: what the user does goes to `actions` (main.js).
 
 import STYLE from './panel.css';
-import { isExpired } from './reducer.js';
+import { isExpired, isRemoving } from './reducer.js';
 
 export function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -324,7 +324,7 @@ export function createView({ qrUrl, actions, now }) {
       title: `Remove ${m.riotId} from the party`,
       'aria-label': `Remove ${m.riotId}`,
       'data-role': 'remove',
-      disabled: m.key in state.removing || !Number.isSafeInteger(m.summonerId) || m.summonerId <= 0,
+      disabled: isRemoving(state, m.key) || !Number.isSafeInteger(m.summonerId) || m.summonerId <= 0,
       text: '×',
     });
     remove.addEventListener('click', () => actions.remove(m));

@@ -3,7 +3,7 @@
 // its input would throw.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PANEL, TEXT, initialState, isExpired, memberFrom, reduce, step } from '../src/reducer.js';
+import { PANEL, TEXT, initialState, isExpired, isRemoving, memberFrom, reduce, step } from '../src/reducer.js';
 import { fixture, frozen } from './fixtures.js';
 
 const NOW = 1000;
@@ -258,4 +258,17 @@ test('the same last_result again is not shown twice', () => {
   const again = run(retry, fixture('ours-state-expired-paste'));
   assert.equal(again.state.pasteNote, null); // the broadcast repeats the old result
   assert.equal(again.state.pasteBusy, true);
+});
+
+test('member keys are plain keys, even "__proto__" and "constructor"', () => {
+  const on = fixture('ours-state');
+  on.members = on.members.map((m, i) => ({ ...m, puuid: ['__proto__', 'constructor'][i] }));
+  const state = reduce(frozen(connected()), on, NOW);
+  assert.equal(isRemoving(state, 'constructor'), false);
+  const sent = run(state, { type: PANEL.removeSent, key: '__proto__', riotId: 'x' }).state;
+  assert.equal(isRemoving(sent, '__proto__'), true);
+  assert.equal(Object.getPrototypeOf(sent.removing), Object.prototype);
+  const kept = reduce(frozen(sent), on, NOW); // still listed: still waiting
+  assert.equal(isRemoving(kept, '__proto__'), true);
+  assert.equal(Object.getPrototypeOf(kept.removing), Object.prototype);
 });

@@ -94,6 +94,7 @@
   }
   var str = (v, fallback = "") => typeof v === "string" ? v : v == null ? fallback : String(v);
   var num = (v) => typeof v === "number" && Number.isFinite(v) ? v : null;
+  var isRemoving = (state, key) => Object.prototype.hasOwnProperty.call(state.removing, key);
   var isExpired = (pending, now) => pending !== null && pending !== void 0 && pending.expiresAt !== null && pending.expiresAt <= now;
   function tokenFrom(token, expiresAt) {
     return typeof token === "string" && token ? { token, expiresAt: num(expiresAt) } : null;
@@ -153,9 +154,7 @@
       this.effects.push({ do: "clear-paste" });
     }
     dropRemoving(keep) {
-      const removing = {};
-      for (const [key, serial] of Object.entries(this.s.removing)) if (keep(key)) removing[key] = serial;
-      this.s.removing = removing;
+      this.s.removing = Object.fromEntries(Object.entries(this.s.removing).filter(([key]) => keep(key)));
     }
   };
   function applyState(st, msg, now) {
@@ -330,7 +329,7 @@
         return true;
       }
       case PANEL.removeTimeout:
-        if (s.removing[event.key] !== event.serial) return false;
+        if (!isRemoving(s, event.key) || s.removing[event.key] !== event.serial) return false;
         st.dropRemoving((key) => key !== event.key);
         if (s.members.some((m) => m.key === event.key)) s.notice = `${event.riotId} could not be removed.`;
         return true;
@@ -974,7 +973,7 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
         title: `Remove ${m.riotId} from the party`,
         "aria-label": `Remove ${m.riotId}`,
         "data-role": "remove",
-        disabled: m.key in state.removing || !Number.isSafeInteger(m.summonerId) || m.summonerId <= 0,
+        disabled: isRemoving(state, m.key) || !Number.isSafeInteger(m.summonerId) || m.summonerId <= 0,
         text: "×"
       });
       remove.addEventListener("click", () => actions.remove(m));
@@ -1267,10 +1266,7 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
         bridge.send({ type: MSG.getState });
       };
       if (typeof bridge.onStatus === "function") {
-        bridge.onStatus((ready) => {
-          dispatch({ type: PANEL.status, ready });
-          view.render(state);
-        });
+        bridge.onStatus((ready) => dispatch({ type: PANEL.status, ready }));
       } else {
         setInterval(() => dispatch({ type: PANEL.status, ready: bridge.ready !== false }), 1e3);
       }
