@@ -24,6 +24,7 @@ require_browser()
 
 from playwright.async_api import Route, expect  # noqa: E402
 
+from tests.rose.schema_kit import check_message, schema  # noqa: E402
 from tests.rose_real.host_kit import members  # noqa: E402
 from tests.rose_real.rose_files import install_everything  # noqa: E402
 from tests.rose_real.test_rose_party import connected, enable  # noqa: E402
@@ -96,6 +97,12 @@ async def test_panel_with_roses_bridge_and_skin_monitor(adopted_rose: Path, tmp_
         await expect(row_b.locator("[data-role=status]")).to_have_text(
             re.compile(r"^direct"), timeout=30_000)
         await connected(b, [a])
+        # Rose's real bridge, as the test's socket heard it: its party messages fit the
+        # bridge schema the panel is tested against (Rose's shapes: fewer keys than ours).
+        party = [m for m in b.sock.received if m.get("type") in schema()["$defs"]]
+        assert {"party-state", "party-enabled", "party-peer-added"} <= {m["type"] for m in party}
+        for message in party:
+            check_message(message, ours=False)
         log = a.host.log_text()
         assert "[PARTY] Party mode enabled" in log and "[PARTY] Peer added successfully" in log
         # two sockets on Rose A: the test's and SkinMonitor's; the panel opened none of its own
