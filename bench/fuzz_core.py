@@ -279,7 +279,7 @@ class CoreFuzzer:
         assert len(store.states) <= cfg.max_members, "too many states"
         assert len(store.tombstones) <= cfg.max_tombstones, "too many goodbyes"
         assert len(store.keys) <= cfg.max_members + cfg.max_tombstones, "key ring grew"
-        assert core.routes.size <= cfg.max_members, "route table grew"
+        assert core.routes.size()[0] <= cfg.max_members, "route table grew"
 
     def case(self, index: int) -> None:
         if index % 2000 == 0:

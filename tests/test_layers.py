@@ -76,7 +76,8 @@ SHELLS = (
     # Rose: files, threads, the bridge server, the service
     "webrtc_party.rose", "webrtc_party.rose.adopt", "webrtc_party.rose.archive",
     "webrtc_party.rose.bridge_guard", "webrtc_party.rose.bridge_handler",
-    "webrtc_party.rose.bridge_server", "webrtc_party.rose.chat_handshake",
+    "webrtc_party.rose.bridge_schema", "webrtc_party.rose.bridge_server",
+    "webrtc_party.rose.chat_handshake",
     "webrtc_party.rose.chroma_parents", "webrtc_party.rose.demo", "webrtc_party.rose.injection",
     "webrtc_party.rose.installed", "webrtc_party.rose.layout", "webrtc_party.rose.league_chat",
     "webrtc_party.rose.manager", "webrtc_party.rose.modindex", "webrtc_party.rose.ownership",

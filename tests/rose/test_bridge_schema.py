@@ -39,6 +39,7 @@ from webrtc_party.rose.control import (
     PartySnapshot,
     PendingToken,
     PendingTokenKind,
+    SelectionInfo,
     TokenOutcome,
 )
 
@@ -85,6 +86,9 @@ def member(**changes: object) -> MemberInfo:
         "stale": False,
         "injection": "missing-locally",
         "injection_detail": "not in your skins folder",
+        "selections": (
+            SelectionInfo(222, "Jinx", 222002, "Firecracker Jinx", None, None, None, False),
+        ),
     }
     return MemberInfo(**(base | changes))  # type: ignore[arg-type]
 

@@ -65,9 +65,21 @@ def _field_schema(hint: object) -> Json:
     if isinstance(hint, types.UnionType) and type(None) in args:
         (inner,) = (a for a in args if a is not type(None))
         return _nullable(_field_schema(inner))
+    if typing.get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return {"type": "array", "items": _field_schema(args[0])}
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _object_schema(hint)
     if hint not in _JSON_TYPES:
         raise TypeError(f"no JSON type for {hint!r}")
     return {"type": _JSON_TYPES[hint]}
+
+
+def _object_schema(cls: type) -> Json:
+    """A dataclass as a JSON object: every field present, typed by its annotation."""
+    hints = typing.get_type_hints(cls)
+    fields = dataclasses.fields(cls)
+    props = {f.name: _field_schema(hints[f.name]) for f in fields}
+    return {"type": "object", "properties": props, "required": [f.name for f in fields]}
 
 
 def _member_schema() -> Json:
