@@ -72,6 +72,8 @@ _SWIFTPLAY_RUN = "_mk_run_overlay("
 class AdoptError(LocalError):
     """The Rose checkout cannot be adopted as it is; nothing was changed."""
 
+    user_message = "This Rose folder cannot be adopted as it is; nothing was changed."
+
 
 class Action(enum.Enum):
     WRITE = "written"

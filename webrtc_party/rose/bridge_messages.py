@@ -70,6 +70,8 @@ class RequestType(enum.StrEnum):
 class BridgeMessageError(PartyError):
     """A message from a panel could not be accepted; ``code`` is from docs/bridge.md."""
 
+    user_message = "The panel sent a message that could not be accepted."
+
     def __init__(
         self,
         code: str,

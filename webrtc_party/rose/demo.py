@@ -84,6 +84,8 @@ def _rose_folder(base: Path, *, with_custom_mod: bool) -> tuple[Path, Path]:
 class DemoError(PartyError):
     """The demo did not reach a step it waits for (a bug, or a machine far too slow)."""
 
+    user_message = "The demo got stuck: a step it waits for did not happen."
+
 
 @dataclass
 class _Member:
