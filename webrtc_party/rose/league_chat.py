@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from signaling.errors import TokenError, UnknownInviteError
+from signaling.errors import UnknownInviteError
 from webrtc_party.errors import PartyError
 from webrtc_party.lcu.chat import (
     CHAT_TOPIC,
@@ -247,7 +247,7 @@ class LeagueChatAgent:
             elif isinstance(action, AcceptAnswer):
                 await self._complete(node, action)
                 self._say(f"{user.name} answered in a League chat DM")
-        except (TokenError, PartyError) as exc:
+        except PartyError as exc:
             core.failed(action.friend)
             self.ignored.append(f"bad token: {exc}")
             log.warning("league chat: token from %s refused: %s", user.name, exc)
