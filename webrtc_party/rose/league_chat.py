@@ -255,7 +255,7 @@ class LeagueChatAgent:
     async def _complete(self, node: PartyNode, action: AcceptAnswer) -> None:
         """The answer must complete one of OUR invites to this friend (newest first)."""
         links = self._invite_links.get(action.friend, [])
-        last: Exception = UnknownInviteError("This answer is for none of our invites.")
+        last: Exception = UnknownInviteError()  # no invite of ours to this friend
         for link in links:
             try:
                 await node.accept_from(action.token, action.friend, answer_for=link)
