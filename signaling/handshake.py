@@ -9,9 +9,14 @@ invite        -                        ``AnswerInvite``: make an answer for it
 invite        answered already         ``ResendAnswer``: the same answer again
 answer        matching pending invite  ``CompleteInvite``: apply it to that link
 answer        no matching invite       ``UnknownInviteError``
+answer        not ``answer_for``'s     ``UnknownInviteError``
 our own token any                      ``OwnTokenError``
 expired, bad  any                      the codec's ``TokenError``
 ============  =======================  =======================================
+
+This module is the one place that decides a token is our own or answers none of our
+invites (docs/errors.md): ``Link.accept_answer`` calls ``check_answer`` for a caller
+that holds one invite and no ``Handshake``. The error classes word the refusal.
 
 Pending invites are forgotten when they expire, are completed, or cancelled; every
 token we made is recognised as ours until it expires.
@@ -24,7 +29,14 @@ from dataclasses import dataclass
 from signaling.errors import OwnTokenError, UnknownInviteError
 from signaling.token import Token, TokenKind, check_fresh, decode_token
 
-__all__ = ["AnswerInvite", "CompleteInvite", "Handshake", "PasteAction", "ResendAnswer"]
+__all__ = [
+    "AnswerInvite",
+    "CompleteInvite",
+    "Handshake",
+    "PasteAction",
+    "ResendAnswer",
+    "check_answer",
+]
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,22 @@ class ResendAnswer:
 
 
 PasteAction = AnswerInvite | CompleteInvite | ResendAnswer
+
+
+def _what(token: Token) -> str:
+    return "invite" if token.kind is TokenKind.INVITE else "answer"
+
+
+def check_answer(answer: Token, invite: Token) -> None:
+    """Raise unless ``answer`` is someone else's answer to ``invite``.
+
+    ``OwnTokenError`` when it carries the invite's own fingerprint (our invite dressed
+    up as an answer), ``UnknownInviteError`` when it answers another invite.
+    """
+    if answer.fingerprint == invite.fingerprint:
+        raise OwnTokenError(what=_what(invite))
+    if answer.invite_ref != invite.ref:
+        raise UnknownInviteError()
 
 
 class Handshake:
@@ -82,25 +110,29 @@ class Handshake:
             del self._own[token.fingerprint]
         return gone
 
-    def classify(self, text: str, now: float, expect: TokenKind | None = None) -> PasteAction:
-        """What pasting ``text`` means; ``expect`` restricts it to one kind of token."""
+    def classify(
+        self,
+        text: str,
+        now: float,
+        expect: TokenKind | None = None,
+        *,
+        answer_for: bytes | None = None,
+    ) -> PasteAction:
+        """What pasting ``text`` means; ``expect`` restricts it to one kind of token.
+
+        ``answer_for``: an answer must complete the pending invite with this ref (an
+        introduction is tied to its own invite); a ref of no pending invite refuses all.
+        """
         self.expire(now)
         token = decode_token(text, now=now, expect=expect)
         if token.fingerprint in self._own:
-            mine = self._own[token.fingerprint]
-            what = "invite" if mine.kind is TokenKind.INVITE else "answer"
-            raise OwnTokenError(
-                f"This is your own {what}. Send it to your friend and paste what they send back."
-            )
+            raise OwnTokenError(what=_what(self._own[token.fingerprint]))
         if token.kind is TokenKind.INVITE:
             answered = self._answered.get(token.ref)
             return AnswerInvite(token) if answered is None else ResendAnswer(answered)
         assert token.invite_ref is not None
         invite = self._pending.get(token.invite_ref)
-        if invite is None:
-            raise UnknownInviteError(
-                "This answer is for an invite this app no longer has (it expired, was already "
-                "used, or came from another computer). Make a new invite."
-            )
+        if invite is None or (answer_for is not None and invite.ref != answer_for):
+            raise UnknownInviteError()
         check_fresh(invite, now, skew=0)
         return CompleteInvite(token, invite)

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from signaling.errors import DamagedTokenError
+from signaling.errors import DamagedTokenError, LocalError, SignalingError
 from signaling.token import (
     MAX_CANDIDATES,
     CandidateType,
@@ -52,8 +52,10 @@ _TYPE_PREF = {
 _TYPE_NAMES = {t: t.name.lower() for t in CandidateType}
 
 
-class SdpError(ValueError):
+class SdpError(SignalingError, LocalError, ValueError):
     """Our own SDP could not be compacted (a programming or environment error)."""
+
+    user_message = "This app's own connection details could not be put into a token."
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,8 @@ from aiortc import (
 from aiortc.rtcconfiguration import RTCIceTransportPolicy
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from signaling.errors import OwnTokenError, TokenError, UnknownInviteError
+from signaling.errors import TokenError
+from signaling.handshake import check_answer
 from signaling.sdp import (
     IcePasswords,
     derive_ice_passwords,
@@ -255,10 +256,7 @@ class Link:
         invite = self.local_token
         if self._state is not LinkState.WAITING or invite is None:
             raise LocalError("this link is not waiting for an answer")
-        if answer.fingerprint == invite.fingerprint:
-            raise OwnTokenError("This is your own invite, not your friend's answer.")
-        if answer.invite_ref != invite.ref:
-            raise UnknownInviteError("This answer belongs to a different invite.")
+        check_answer(answer, invite)
         check_fresh(answer, self._clock())
         check_fresh(invite, self._clock(), skew=0)
         assert self._pc is not None and self._options is not None

@@ -13,7 +13,6 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
-from signaling.errors import UnknownInviteError
 from signaling.handshake import AnswerInvite, CompleteInvite, Handshake, ResendAnswer
 from signaling.token import Token, TokenKind, encode_token
 from webrtc_party.config import LinkConfig
@@ -121,12 +120,13 @@ class LinkNode:
         ``expect`` insists on one kind of token; ``for_link`` insists that an answer
         completes that link's invite (introductions are tied to their own link).
         """
-        action = self._handshake.classify(text, self._clock(), expect)
+        answer_for = None
+        if for_link is not None:  # the ref of that link's invite (b"": it has none)
+            answer_for = next((r for r, n in self._by_ref.items() if n == for_link), b"")
+        action = self._handshake.classify(text, self._clock(), expect, answer_for=answer_for)
         if isinstance(action, ResendAnswer):
-            name = self._by_answer.get(action.answer.fingerprint)
-            if name is None:
-                raise UnknownInviteError("You answered this invite already; ask for a new one.")
-            return self._made(name, action.answer)
+            # The handshake resends only answers still on file, and so is _by_answer.
+            return self._made(self._by_answer[action.answer.fingerprint], action.answer)
         if isinstance(action, AnswerInvite):
             name, link = self._new_link()
             try:
@@ -139,8 +139,6 @@ class LinkNode:
             return self._made(name, answer)
         assert isinstance(action, CompleteInvite)
         name = self._by_ref[action.invite.ref]
-        if for_link is not None and name != for_link:
-            raise UnknownInviteError("This answer is for a different invite.")
         await self._links[name].accept_answer(action.answer)
         self._handshake.forget(action.invite)  # only once the answer was taken
         return None

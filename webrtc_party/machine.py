@@ -24,6 +24,8 @@ S = TypeVar("S", bound=enum.Enum)
 class TransitionError(LocalError):
     """A state change the state machine does not allow (a bug in this program)."""
 
+    user_message = "Internal error: a state change this program does not allow; please report it."
+
 
 @dataclass(frozen=True)
 class Move(Generic[S]):

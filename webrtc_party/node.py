@@ -21,7 +21,6 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from signaling.errors import TokenError
 from signaling.token import TokenKind
 from webrtc_party.config import LinkConfig
 from webrtc_party.errors import LinkClosedError, PartyError
@@ -388,7 +387,7 @@ class PartyNode:
         try:
             token = self._screen(event.token, TokenKind.INVITE)
             made = await self._links.accept(token, expect=TokenKind.INVITE)
-        except (TokenError, PartyError) as exc:
+        except PartyError as exc:
             logger.warning("introduction from %s refused: %s", event.origin, exc)
             return
         finally:
@@ -416,7 +415,7 @@ class PartyNode:
         try:
             token = self._screen(event.token, TokenKind.ANSWER)
             await self._links.accept(token, expect=TokenKind.ANSWER, for_link=name)
-        except (TokenError, PartyError) as exc:
+        except PartyError as exc:
             logger.warning("introduction answer from %s refused: %s", event.target, exc)
 
 

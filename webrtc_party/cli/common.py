@@ -55,7 +55,7 @@ def handle_errors(command: Command, args: argparse.Namespace) -> int:
     """Run a command; user-facing errors become one line on stderr, never a traceback."""
     try:
         return command(args)
-    except (TokenError, PartyError) as exc:
+    except PartyError as exc:
         print(f"webrtc-party: {exc}", file=sys.stderr)
         return exit_code_for(exc)
 

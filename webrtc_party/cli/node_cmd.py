@@ -136,7 +136,7 @@ async def _handle(node: PartyNode, line: str, out: _Printer) -> bool:
             out({"event": "status", "peers": peers})
         else:
             out({"event": "error", "code": "unknown-command", "message": f"{verb!r}? {HELP}"})
-    except (TokenError, PartyError) as exc:
+    except PartyError as exc:
         out(error_event(exc))
     except Exception as exc:  # a bug must not end the node: report it and go on
         logger.exception("command %r failed", verb)

@@ -42,6 +42,8 @@ MAX_BODY = 4000  # characters we accept in one incoming message
 class ChatUnavailableError(LcuProtocolError):
     """This League client has no usable chat API (an older client, or chat is down)."""
 
+    user_message = "This League client has no usable chat (an older client, or chat is down)."
+
 
 @dataclass(frozen=True)
 class ChatUser:

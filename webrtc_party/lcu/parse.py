@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from webrtc_party.lcu.errors import LcuProtocolError
 from webrtc_party.lcu.state import (
     Bot,
     ChampSelect,
@@ -40,8 +41,10 @@ __all__ = [
 SWIFTPLAY_QUEUES = frozenset({480, 490})
 
 
-class PayloadError(ValueError):
+class PayloadError(LcuProtocolError, ValueError):
     """An LCU body does not have the shape of its endpoint."""
+
+    user_message = "The League client answered with data of an unexpected shape."
 
 
 def _obj(value: Any, what: str) -> Mapping[str, Any]:

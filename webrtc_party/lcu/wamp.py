@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from webrtc_party.lcu.errors import LcuProtocolError
+
 __all__ = [
     "CATCH_ALL",
     "MAX_FRAME_SIZE",
@@ -33,8 +35,10 @@ UNSUBSCRIBE = 6
 EVENT = 8
 
 
-class WampError(ValueError):
+class WampError(LcuProtocolError, ValueError):
     """A frame is not part of the LCU's WAMP subset."""
+
+    user_message = "The League client sent an event frame this app does not understand."
 
 
 class EventType(enum.StrEnum):

@@ -23,18 +23,30 @@ __all__ = [
 class ProtocolError(RemoteError):
     """A party member sent a message that does not follow the party protocol."""
 
+    user_message = "A party member sent a message that does not follow the party protocol."
+
 
 class MessageTooLargeError(ProtocolError):
     """A party message was larger than the protocol allows."""
+
+    user_message = "A party member sent a message larger than the protocol allows."
 
 
 class UnsupportedVersionError(ProtocolError):
     """A party member speaks a protocol version this release does not understand."""
 
+    user_message = (
+        "A party member speaks a protocol version this release does not understand; update both."
+    )
+
 
 class FieldError(LocalError, ValueError):
     """A party value is out of range (for example a champion id or a display name)."""
 
+    user_message = "A party value is out of range (for example a champion id or a display name)."
+
 
 class IntroError(LocalError):
     """An introduction was answered that this member never received or that expired."""
+
+    user_message = "This introduction was never received here, or it has expired."

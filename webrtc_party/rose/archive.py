@@ -48,6 +48,10 @@ _DEVICE_NAMES = frozenset(
 class ArchiveRejectedError(LocalError):
     """A local skin archive or mod folder is unsafe or too big to unpack; it was left alone."""
 
+    user_message = (
+        "This skin archive or mod folder is unsafe or too big to unpack; it was left alone."
+    )
+
 
 @dataclass(frozen=True)
 class ArchiveLimits:

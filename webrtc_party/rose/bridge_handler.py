@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from signaling.errors import TokenError
 from webrtc_party.errors import PartyError
 from webrtc_party.rose.bridge_messages import (
     BridgeMessageError,
@@ -87,7 +86,7 @@ async def _dispatch(control: PartyControl, req: Request) -> list[Json]:
         try:
             await control.enable()
             outcome = await control.accept(req.token)
-        except (TokenError, PartyError) as exc:
+        except PartyError as exc:
             return [encode_token_failure(exc, mtype, rid)]
         return [encode_token_result(outcome, mtype, rid)]
     assert kind is RequestType.REMOVE_PEER and req.member is not None
@@ -110,7 +109,7 @@ async def handle_ui_message(
         return [Outgoing(encode_error(exc))]
     try:
         replies = await _dispatch(control, req)
-    except (TokenError, PartyError) as exc:
+    except PartyError as exc:
         err = BridgeMessageError(error_code(exc), str(exc), req.type.value, req.request_id)
         return [Outgoing(encode_error(err))]
     except Exception as exc:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from signaling.errors import TokenError
-from webrtc_party.errors import ConnectError, PartyError
+from webrtc_party.errors import ConnectError, RemoteError
 from webrtc_party.rose.control import (
     MemberInfo,
     PartySnapshot,
@@ -67,8 +67,10 @@ class RequestType(enum.StrEnum):
     GET_STATE = "party-get-state"
 
 
-class BridgeMessageError(PartyError):
+class BridgeMessageError(RemoteError):
     """A message from a panel could not be accepted; ``code`` is from docs/bridge.md."""
+
+    user_message = "The panel sent a message that could not be accepted."
 
     def __init__(
         self,

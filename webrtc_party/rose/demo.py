@@ -82,7 +82,12 @@ def _rose_folder(base: Path, *, with_custom_mod: bool) -> tuple[Path, Path]:
 
 
 class DemoError(PartyError):
-    """The demo did not reach a step it waits for (a bug, or a machine far too slow)."""
+    """The demo did not reach a step it waits for (a bug, or a machine far too slow).
+
+    Neither local nor remote: a failed self-check (the CLI exits 1 for it).
+    """
+
+    user_message = "The demo got stuck: a step it waits for did not happen."
 
 
 @dataclass

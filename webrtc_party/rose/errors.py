@@ -18,24 +18,31 @@ class NoLeagueClientError(LocalError):
     """The party cannot start: the League client has not told us who we are yet."""
 
     code = "no-league-client"
+    user_message = (
+        "The party cannot start: the League client has not told us who you are yet. "
+        "Start League and log in."
+    )
 
 
 class NotEnabledError(LocalError):
     """The party is off; turn it on first."""
 
     code = "not-enabled"
+    user_message = "The party is off; turn it on first."
 
 
 class ServiceClosedError(LocalError):
     """The party service has stopped."""
 
     code = "closed"
+    user_message = "The party service has stopped."
 
 
 class PartyTimeoutError(LocalError):
     """The party's thread did not answer in time."""
 
     code = "timeout"
+    user_message = "The party did not answer in time."
 
 
 def league_problem(exc: Exception) -> str:

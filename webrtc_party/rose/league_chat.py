@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from signaling.errors import TokenError, UnknownInviteError
+from signaling.errors import UnknownInviteError
 from webrtc_party.errors import PartyError
 from webrtc_party.lcu.chat import (
     CHAT_TOPIC,
@@ -247,7 +247,7 @@ class LeagueChatAgent:
             elif isinstance(action, AcceptAnswer):
                 await self._complete(node, action)
                 self._say(f"{user.name} answered in a League chat DM")
-        except (TokenError, PartyError) as exc:
+        except PartyError as exc:
             core.failed(action.friend)
             self.ignored.append(f"bad token: {exc}")
             log.warning("league chat: token from %s refused: %s", user.name, exc)
@@ -255,7 +255,7 @@ class LeagueChatAgent:
     async def _complete(self, node: PartyNode, action: AcceptAnswer) -> None:
         """The answer must complete one of OUR invites to this friend (newest first)."""
         links = self._invite_links.get(action.friend, [])
-        last: Exception = UnknownInviteError("This answer is for none of our invites.")
+        last: Exception = UnknownInviteError()  # no invite of ours to this friend
         for link in links:
             try:
                 await node.accept_from(action.token, action.friend, answer_for=link)

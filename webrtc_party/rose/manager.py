@@ -272,7 +272,7 @@ class PartyManager:
         try:
             await service.enable()
             outcome = await service.accept(token.strip())
-        except (TokenError, PartyError) as exc:
+        except PartyError as exc:
             result = AddPeerResult(False, error=str(exc), code=error_code(exc))
             self._last_result = encode_result(False, "error", now, exc)
         else:

@@ -41,6 +41,8 @@ DEFAULT_SKIN_MARKER = "# webrtc-party: party mods when our own skin is the defau
 class AdoptError(LocalError):
     """The Rose checkout cannot be adopted as it is; nothing was changed."""
 
+    user_message = "This Rose folder cannot be adopted as it is; nothing was changed."
+
 
 # The Swiftplay anchor: inside ``run_swiftplay_overlay``, the log line just before Rose runs
 # the overlay with ``extracted_mods``. Party mods are added to that list right before it.

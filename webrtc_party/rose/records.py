@@ -36,6 +36,8 @@ class RecordError(LocalError):
     this error means it let something through that no League client can produce.
     """
 
+    user_message = "A party record got a value no League client can produce (a bug in the adapter)."
+
 
 def _check_id(name: str, value: object, *, allow_zero: bool = False) -> None:
     # bool is an int subclass; a True champion id is a bug, not a champion.
