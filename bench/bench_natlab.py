@@ -136,15 +136,20 @@ SERIES = [  # (label, ra, rb, args): interleaved, one run of each per round
     ("sym x prc, STUN (birthday)", NatMode.SYM, NatMode.PRC, STUN_ARGS),
     ("seq x prc, STUN (prediction)", NatMode.SEQ, NatMode.PRC, STUN_ARGS),
     ("prc x sym, STUN+TURN", NatMode.PRC, NatMode.SYM, STUN_ARGS + TURN_ARGS),
+    ("arc x sym, STUN", NatMode.ARC, NatMode.SYM, STUN_ARGS),
 ]
 
 
-async def series(reps: int) -> list[str]:
-    """Our node only, every case once per round so load hits all cases alike."""
-    runs: dict[str, list[PairResult]] = {label: [] for label, *_ in SERIES}
+async def series(reps: int, only: str = "") -> list[str]:
+    """Our node only, every case once per round so load hits all cases alike.
+
+    ``only``: comma-separated label prefixes (e.g. "arc x sym"); empty: every case."""
+    wanted = [s.strip() for s in only.split(",") if s.strip()]
+    chosen = [c for c in SERIES if not wanted or any(c[0].startswith(w) for w in wanted)]
+    runs: dict[str, list[PairResult]] = {label: [] for label, *_ in chosen}
     with NatLab() as lab:
         for i in range(reps):
-            for label, ma, mb, args in SERIES:
+            for label, ma, mb, args in chosen:
                 lab.set_nat("ra", ma)
                 lab.set_nat("rb", mb)
                 r = await connect_pair(lab, "a", "b", args, 25)
@@ -160,12 +165,13 @@ def main() -> int:
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--out", type=Path)
     p.add_argument("--series", type=int, default=0, help="run the symmetric-NAT series instead")
+    p.add_argument("--only", default="", help="series: comma-separated case label prefixes")
     args = p.parse_args()
     why = missing_prerequisites()
     if why:
         print("cannot build the NAT lab: " + "; ".join(why), file=sys.stderr)
         return 2
-    job = series(args.series) if args.series else run(args.reps)
+    job = series(args.series, args.only) if args.series else run(args.reps)
     table = "\n".join(asyncio.run(job)) + "\n"
     if args.out:
         args.out.write_text(table)

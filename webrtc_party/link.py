@@ -58,9 +58,9 @@ from webrtc_party.link_events import (
     Path,
     Received,
 )
-from webrtc_party.nat.mapping import MappingSense, sense_mapping_within
+from webrtc_party.nat.mapping import MappingSense, sense_mapping_within, sense_wait
 from webrtc_party.punch import PunchRole, PunchSettings, punch, punch_role
-from webrtc_party.stun_probe import pick_stun_server
+from webrtc_party.stun_probe import pick_stun_servers
 from webrtc_party.tasks import TaskSet
 
 __all__ = ["MAX_TEXT", "Link"]
@@ -128,14 +128,18 @@ class Link:
     async def _ice_servers(self) -> list[RTCIceServer]:
         servers: list[RTCIceServer] = []
         if self.config.stun and not self.config.relay_only:
-            answer = await pick_stun_server(self.config.stun, self.config.stun_timeout)
-            if answer is None:
+            answers = await pick_stun_servers(
+                self.config.stun, self.config.stun_timeout, lambda a: sense_wait(a.rtt_ms / 1000)
+            )
+            if not answers:
                 logger.warning("link %d: no STUN server answered; host candidates only", self.id)
             else:
-                ip, port = answer.address
+                ip, port = answers[0].address
                 servers.append(RTCIceServer(urls=f"stun:{ip}:{port}"))
                 if ":" not in ip:
-                    self.mapping = await sense_mapping_within((ip, port), None, 1.0)
+                    others = [a.address for a in answers[1:]]
+                    rtt = answers[0].rtt_ms / 1000
+                    self.mapping = await sense_mapping_within((ip, port), others, 1.0, rtt)
                     logger.info("link %d: NAT mapping %s", self.id, self.mapping)
         turn = self.config.turn
         if turn is not None:
@@ -337,7 +341,10 @@ class Link:
             await self._finish(CloseCode.FAILED, _BOTH_HARD)
             return
         logger.info("link %d: no direct pair yet; punching as the %s side", self.id, role.value)
-        window = max(1.0, self.config.connect_timeout - PUNCH_AFTER)
+        # Until our checks end: the connect deadline for the offerer, the answer's lifetime
+        # for the answerer (it cannot know when its answer is applied; docs/nat.md).
+        until = self._options.checks_until or asyncio.get_running_loop().time()
+        window = max(1.0, until - asyncio.get_running_loop().time())
         await punch(conn, self._options, role, remote, self.punch_settings, window)
 
     async def _deadline(self, seconds: float, code: CloseCode) -> None:
