@@ -59,7 +59,7 @@ from webrtc_party.link_events import (
     Received,
 )
 from webrtc_party.nat.mapping import MappingSense, sense_mapping_within, sense_wait
-from webrtc_party.punch import PunchRole, PunchSettings, punch, punch_role
+from webrtc_party.punch import PunchRole, punch, punch_role, settings_from_env
 from webrtc_party.stun_probe import pick_stun_servers
 from webrtc_party.tasks import TaskSet
 
@@ -109,7 +109,7 @@ class Link:
         self._seq = itertools.count()
         self._pings: dict[int, float] = {}
         self.mapping = MappingSense(MappingHint.STABLE, detail="not probed")
-        self.punch_settings = PunchSettings()
+        self.punch_settings = settings_from_env()
 
     def __repr__(self) -> str:
         return f"<Link {self.id} {self._state.value}>"

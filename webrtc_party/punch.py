@@ -36,6 +36,7 @@ import asyncio
 import collections
 import enum
 import logging
+import os
 import random
 from dataclasses import dataclass
 
@@ -58,6 +59,7 @@ __all__ = [
     "probe_ports",
     "punch",
     "punch_role",
+    "settings_from_env",
 ]
 
 logger = logging.getLogger(__name__)
@@ -85,6 +87,29 @@ class PunchSettings:
     sockets: int = DEFAULT_SOCKETS
     probes: int = DEFAULT_PROBES
     rate: float = DEFAULT_RATE
+
+
+MAX_SOCKETS = 256  # the limits (docs/nat.md): never more, whatever the environment says
+MAX_RATE = 100.0
+ENV = "WEBRTC_PARTY_PUNCH"  # "sockets,probes,rate": for measuring other settings in the lab
+
+
+def settings_from_env(environ: dict[str, str] | None = None) -> PunchSettings:
+    """The defaults, or ``$WEBRTC_PARTY_PUNCH`` (bench/bench_natlab.py --punch) within the
+    limits; a malformed value is ignored with a warning."""
+    text = (os.environ if environ is None else environ).get(ENV, "").strip()
+    if not text:
+        return PunchSettings()
+    try:
+        sockets, probes, rate = (float(part) for part in text.split(","))
+    except ValueError:
+        logger.warning("ignoring %s=%r: want sockets,probes,rate", ENV, text)
+        return PunchSettings()
+    return PunchSettings(
+        sockets=int(min(max(sockets, 1), MAX_SOCKETS)),
+        probes=int(max(probes, 1)),
+        rate=min(max(rate, 1.0), MAX_RATE),
+    )
 
 
 def punch_role(local: MappingHint, remote: MappingHint) -> PunchRole:
