@@ -128,8 +128,13 @@ def _parse_candidate(value: str) -> TokenCandidate | None:
 
 
 def _pick(candidates: Iterable[TokenCandidate]) -> tuple[TokenCandidate, ...]:
-    """Best candidates first, duplicates dropped, at most MAX_CANDIDATES."""
+    """Best candidates first, duplicates dropped, at most MAX_CANDIDATES.
+
+    A server-reflexive candidate equal to a host one (an address without NAT, such as a
+    global IPv6 behind a firewall) is the same path: only the host one is kept."""
     unique = list(dict.fromkeys(candidates))
+    hosts = {(c.ip, c.port) for c in unique if c.type is CandidateType.HOST}
+    unique = [c for c in unique if c.type is not CandidateType.SRFLX or (c.ip, c.port) not in hosts]
     unique.sort(key=lambda c: (-_TYPE_PREF[c.type], c.ip.version))
     return tuple(unique[:MAX_CANDIDATES])
 

@@ -58,6 +58,7 @@ from webrtc_party.link_events import (
     Path,
     Received,
 )
+from webrtc_party.nat.ipv6 import ipv6_may_connect
 from webrtc_party.nat.mapping import MappingSense, sense_mapping_within, sense_wait
 from webrtc_party.punch import PunchRole, punch, punch_role, settings_from_env
 from webrtc_party.stun_probe import pick_stun_servers
@@ -338,8 +339,9 @@ class Link:
         if self._state is not LinkState.CONNECTING or patch.selected_pair(conn) is not None:
             return
         if role is PunchRole.RELAY:
-            await self._finish(CloseCode.FAILED, _BOTH_HARD)
-            return
+            if not ipv6_may_connect(self.local_token, self.remote_token):
+                await self._finish(CloseCode.FAILED, _BOTH_HARD)
+            return  # over IPv6 the normal checks go on until the deadline
         logger.info("link %d: no direct pair yet; punching as the %s side", self.id, role.value)
         # Until our checks end: the connect deadline for the offerer, the answer's lifetime
         # for the answerer (it cannot know when its answer is applied; docs/nat.md).
