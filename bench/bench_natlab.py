@@ -5,6 +5,7 @@
     sudo python3 bench/bench_natlab.py --series 20 --only "arc x sym"
     sudo python3 bench/bench_natlab.py --series 10 --punch "256,1024,100;128,1024,100"
     sudo python3 bench/bench_natlab.py --late 120 --reps 4  # answers applied 2 minutes late
+    sudo python3 bench/bench_natlab.py --ab OLD_TREE --reps 12  # prc x prc, this tree vs old
 
 Needs what the lab needs (root, ip netns, nftables, conntrack, coturn). For every case both
 implementations run through the same ``node --json`` line protocol (stock aiortc via
@@ -28,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.natlab.lab import NatLab, NatMode, missing_prerequisites
-from tests.natlab.nodes import STUN_ARGS, TURN_ARGS, Node, PairResult, connect_pair
+from tests.natlab.nodes import NODE_ARGV, STUN_ARGS, TURN_ARGS, Node, PairResult, connect_pair
 
 STOCK = [
     sys.executable,
@@ -244,6 +245,29 @@ async def late(reps: int, delay_s: float) -> list[str]:
     return lines
 
 
+async def ab(reps: int, before: Path) -> list[str]:
+    """prc x prc open time (the node's own ``open_ms``), this tree vs an older one (made with
+    ``git archive``), interleaved run by run in one lab."""
+    old = ["env", f"PYTHONPATH={before}", *NODE_ARGV]
+    got: dict[str, list[float]] = {"before": [], "after": []}
+    with NatLab() as lab:
+        lab.set_nat("ra", NatMode.PRC)
+        lab.set_nat("rb", NatMode.PRC)
+        for _ in range(reps):
+            for name, argv in (("before", old), ("after", None)):
+                r = await connect_pair(lab, "a", "b", STUN_ARGS, 25, argv)
+                if r.opened and r.open_ms is not None:
+                    got[name].append(float(r.open_ms))
+    med = {k: statistics.median(v) if v else float("nan") for k, v in got.items()}
+    return [
+        "| prc x prc, STUN | runs ok | open_ms p50 |",
+        "|---|---|---|",
+        f"| before ({before}) | {len(got['before'])}/{reps} | {med['before']:.2f} |",
+        f"| after (this tree) | {len(got['after'])}/{reps} | {med['after']:.2f} |",
+        f"| ratio after/before | | {med['after'] / med['before']:.3f} |",
+    ]
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--reps", type=int, default=5)
@@ -252,12 +276,15 @@ def main() -> int:
     p.add_argument("--only", default="", help="series: comma-separated case label prefixes")
     p.add_argument("--punch", default="", help='series: settings "K,M,rate;K,M,rate" to compare')
     p.add_argument("--late", type=float, default=0.0, help="answers applied this many s late")
+    p.add_argument("--ab", type=Path, help="prc x prc: this tree vs the tree in this folder")
     args = p.parse_args()
     why = missing_prerequisites()
     if why:
         print("cannot build the NAT lab: " + "; ".join(why), file=sys.stderr)
         return 2
-    if args.late:
+    if args.ab:
+        job = ab(args.reps, args.ab.resolve())
+    elif args.late:
         job = late(args.reps, args.late)
     elif args.series and args.punch:
         job = punch_sweep(args.series, [x.strip() for x in args.punch.split(";") if x.strip()])
