@@ -59,9 +59,8 @@ from webrtc_party.link_events import (
     Received,
 )
 from webrtc_party.nat.ipv6 import ipv6_may_connect
-from webrtc_party.nat.mapping import MappingSense, sense_mapping_within, sense_wait
+from webrtc_party.nat.mapping import MappingSense, pick_and_sense
 from webrtc_party.punch import PunchRole, punch, punch_role, settings_from_env
-from webrtc_party.stun_probe import pick_stun_servers
 from webrtc_party.tasks import TaskSet
 
 __all__ = ["MAX_TEXT", "Link"]
@@ -129,19 +128,13 @@ class Link:
     async def _ice_servers(self) -> list[RTCIceServer]:
         servers: list[RTCIceServer] = []
         if self.config.stun and not self.config.relay_only:
-            answers = await pick_stun_servers(
-                self.config.stun, self.config.stun_timeout, lambda a: sense_wait(a.rtt_ms / 1000)
-            )
-            if not answers:
+            answer, self.mapping = await pick_and_sense(self.config.stun, self.config.stun_timeout)
+            if answer is None:
                 logger.warning("link %d: no STUN server answered; host candidates only", self.id)
             else:
-                ip, port = answers[0].address
+                ip, port = answer.address
                 servers.append(RTCIceServer(urls=f"stun:{ip}:{port}"))
-                if ":" not in ip:
-                    others = [a.address for a in answers[1:]]
-                    rtt = answers[0].rtt_ms / 1000
-                    self.mapping = await sense_mapping_within((ip, port), others, 1.0, rtt)
-                    logger.info("link %d: NAT mapping %s", self.id, self.mapping)
+                logger.info("link %d: NAT mapping %s", self.id, self.mapping)
         turn = self.config.turn
         if turn is not None:
             servers.append(
@@ -343,11 +336,7 @@ class Link:
                 await self._finish(CloseCode.FAILED, _BOTH_HARD)
             return  # over IPv6 the normal checks go on until the deadline
         logger.info("link %d: no direct pair yet; punching as the %s side", self.id, role.value)
-        # Until our checks end: the connect deadline for the offerer, the answer's lifetime
-        # for the answerer (it cannot know when its answer is applied; docs/nat.md).
-        until = self._options.checks_until or asyncio.get_running_loop().time()
-        window = max(1.0, until - asyncio.get_running_loop().time())
-        await punch(conn, self._options, role, remote, self.punch_settings, window)
+        await punch(conn, self._options, role, remote, self.punch_settings)
 
     async def _deadline(self, seconds: float, code: CloseCode) -> None:
         with contextlib.suppress(TimeoutError):

@@ -295,10 +295,12 @@ async def punch(
     role: PunchRole,
     remote_hint: MappingHint,
     settings: PunchSettings,
-    seconds: float,
 ) -> None:
-    """Play ``role`` (HARD or EASY) for at most ``seconds``; returns once done or nominated."""
-    until = asyncio.get_running_loop().time() + seconds
+    """Play ``role`` (HARD or EASY) until the connection's checks end; returns once done or
+    nominated. That is the connect deadline for the offerer, the answer's lifetime for the
+    answerer (it cannot know when its answer is applied; see "Late answers" above)."""
+    now = asyncio.get_running_loop().time()
+    until = max(now + 1.0, opts.checks_until or now)
     if role is PunchRole.HARD:
         await _hard(conn, opts, settings.sockets, until)
     elif role is PunchRole.EASY:

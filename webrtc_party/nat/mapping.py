@@ -23,8 +23,10 @@ from dataclasses import dataclass
 import aioice.stun as stun
 
 from signaling.token import MappingHint
+from webrtc_party.config import IceServer
 from webrtc_party.nat.classify import Endpoint
 from webrtc_party.nat.probe import StunClient
+from webrtc_party.stun_probe import StunAnswer, pick_stun_servers
 
 __all__ = [
     "MAX_STEP",
@@ -34,6 +36,7 @@ __all__ = [
     "Sent",
     "allocation_pattern",
     "pattern_of",
+    "pick_and_sense",
     "sense_mapping",
     "sense_mapping_within",
     "sense_wait",
@@ -214,3 +217,19 @@ async def sense_mapping_within(
             return await sense_mapping(primary, second, wait_s=min(budget / 2, sense_wait(rtt_s)))
     except TimeoutError:
         return MappingSense(MappingHint.STABLE, detail="STUN too slow to tell")
+
+
+async def pick_and_sense(
+    servers: tuple[IceServer, ...], stun_wait: float, budget: float = 1.0
+) -> tuple[StunAnswer | None, MappingSense]:
+    """The link's gathering step: the first STUN server to answer (and a second on another
+    IP within ``sense_wait`` of it), then the mapping test against the two (IPv4 only)."""
+    answers = await pick_stun_servers(servers, stun_wait, lambda a: sense_wait(a.rtt_ms / 1000))
+    if not answers:
+        return None, MappingSense(MappingHint.STABLE, detail="no STUN answer")
+    first = answers[0]
+    if ":" in first.address[0]:
+        return first, MappingSense(MappingHint.STABLE, detail="IPv6 STUN server: not sensed")
+    others = [a.address for a in answers[1:]]
+    sense = await sense_mapping_within(first.address, others, budget, first.rtt_ms / 1000)
+    return first, sense
