@@ -295,9 +295,7 @@ def install() -> None:
             return stock_host_addresses(use_ipv4, use_ipv6)
         chosen = host_addresses(opts.policy, use_ipv4=use_ipv4, use_ipv6=use_ipv6)
         if any(":" in ip for ip in chosen):  # one IPv6 address per adapter (docs/nat.md)
-            chosen = one_ipv6_per_interface(
-                chosen, system_addresses(), default_route_addresses()
-            )
+            chosen = one_ipv6_per_interface(chosen, system_addresses(), default_route_addresses())
         return chosen
 
     def get_component_candidates(
