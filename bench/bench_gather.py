@@ -9,6 +9,11 @@ runs from constructing the peer connection to the local description being ready:
 - stock: ``RTCPeerConnection(iceServers=[the same servers])``, ``createDataChannel``,
   ``setLocalDescription(createOffer())``. aiortc uses only the first ``stun:`` URL.
 
+A second table times the NAT mapping test inside our gathering (docs/nat.md, "Which side is
+hard"): live responders on other loopback IPs (127.0.0.2-.4), with or without RFC 5780's
+OTHER-ADDRESS, and second addresses that never answer. Every row is ours only; run the same
+file against an older tree (PYTHONPATH=that tree) for a before/after.
+
     python3 bench/bench_gather.py [--quick]
 """
 
@@ -18,6 +23,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 
+import aioice.stun as stun
 from _common import (
     StunServer,
     args,
@@ -32,6 +38,7 @@ from _common import (
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection
 
 from signaling.token import CandidateType
+from webrtc_party.config import parse_ice_url
 from webrtc_party.link import Link
 
 
@@ -146,9 +153,88 @@ async def run(quick: bool) -> None:
     )
 
 
+class _Responder(asyncio.DatagramProtocol):
+    """A STUN responder on a loopback IP; ``other``: the OTHER-ADDRESS it names, if any."""
+
+    def __init__(self, other: tuple[str, int] | None) -> None:
+        self.other = other
+        self.transport: asyncio.DatagramTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        try:
+            req = stun.parse_message(data)
+        except ValueError:
+            return
+        resp = stun.Message(req.message_method, stun.Class.RESPONSE, req.transaction_id)
+        resp.attributes["XOR-MAPPED-ADDRESS"] = addr
+        if self.other is not None:
+            resp.attributes["OTHER-ADDRESS"] = self.other
+        assert self.transport is not None
+        self.transport.sendto(bytes(resp), addr)
+
+
+SENSE_PORT = 34780
+DEAD_IP = "127.0.0.4"  # a bound socket that never answers (no ICMP either)
+
+
+async def _bind(ip: str, proto: asyncio.DatagramProtocol) -> asyncio.DatagramTransport:
+    loop = asyncio.get_running_loop()
+    transport, _ = await loop.create_datagram_endpoint(lambda: proto, local_addr=(ip, SENSE_PORT))
+    return transport
+
+
+SENSE_CASES = [  # label, servers configured, primary's OTHER-ADDRESS
+    ("1 server, no OTHER-ADDRESS", ["127.0.0.2"], None),
+    ("1 server, OTHER-ADDRESS answers", ["127.0.0.2"], "127.0.0.3"),
+    ("1 server, OTHER-ADDRESS silent", ["127.0.0.2"], DEAD_IP),
+    ("2 servers, no OTHER-ADDRESS", ["127.0.0.2", "127.0.0.3"], None),
+    ("2 servers, the second silent", ["127.0.0.2", DEAD_IP], None),
+]
+
+
+async def sense(quick: bool) -> None:
+    reps = 1 if quick else 7
+    primary = _Responder(None)
+    sockets = [
+        await _bind("127.0.0.2", primary),
+        await _bind("127.0.0.3", _Responder(None)),
+        await _bind(DEAD_IP, asyncio.DatagramProtocol()),  # a black hole
+    ]
+    rows = []
+    try:
+        for label, ips, other in SENSE_CASES:
+            primary.other = (other, SENSE_PORT) if other else None
+            servers = tuple(parse_ice_url(f"stun:{ip}:{SENSE_PORT}") for ip in ips)
+            times: list[float] = []
+            hints: set[str] = set()
+            for _ in range(reps):
+                link = Link(link_config(stun=servers))
+                try:
+                    start = time.perf_counter()
+                    await link.create_invite()
+                    times.append(time.perf_counter() - start)
+                    hints.add(f"{link.mapping.hint.name.lower()} ({link.mapping.detail})")
+                finally:
+                    await link.close()
+            rows.append([label, reps, seconds(times), ", ".join(sorted(hints))])
+    finally:
+        for t in sockets:
+            t.close()
+    print()
+    print_table(
+        "Gather time with the mapping test, seconds, median / p90 (ours: Link.create_invite)",
+        ["STUN servers", "runs", "ours (s)", "mapping (why)"],
+        rows,
+    )
+
+
 def main() -> None:
     opts = args(__doc__ or "")
     asyncio.run(run(opts.quick))
+    asyncio.run(sense(opts.quick))
 
 
 if __name__ == "__main__":

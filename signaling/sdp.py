@@ -130,8 +130,18 @@ def _parse_candidate(value: str) -> TokenCandidate | None:
 
 
 def _pick(candidates: Iterable[TokenCandidate]) -> tuple[TokenCandidate, ...]:
-    """Best candidates first, duplicates dropped, at most MAX_CANDIDATES."""
+    """Best candidates first, duplicates dropped, at most MAX_CANDIDATES.
+
+    An IPv6 server-reflexive candidate equal to a host one (a global IPv6 behind a firewall,
+    no NAT) is the same path: only the host one is kept. (IPv4 keeps it: punching looks for
+    the peer's public IPv4 among its server-reflexive candidates.)"""
     unique = list(dict.fromkeys(candidates))
+    hosts = {(c.ip, c.port) for c in unique if c.type is CandidateType.HOST}
+    unique = [
+        c
+        for c in unique
+        if not (c.type is CandidateType.SRFLX and c.ip.version == 6 and (c.ip, c.port) in hosts)
+    ]
     unique.sort(key=lambda c: (-_TYPE_PREF[c.type], c.ip.version))
     return tuple(unique[:MAX_CANDIDATES])
 

@@ -129,11 +129,14 @@ def test_token_tables_cover_one_to_six_candidates_and_a_mixed_row(runs: dict[str
 
 
 def test_gather_table_has_dead_and_live_rows(runs: dict[str, Run]) -> None:
-    (table,) = parse_tables(runs["bench_gather.py"].stdout)
+    table, sense = parse_tables(runs["bench_gather.py"].stdout)
     labels = table.column("STUN servers")
     assert any("live" not in label for label in labels)
     assert any("live listed last" in label for label in labels)
     assert set(table.column("srflx ours")) <= {"yes", "no"}
+    # the mapping test's cost: plain servers compared, a silent second address bounded
+    assert any("silent" in label for label in sense.column("STUN servers"))
+    assert all(why.startswith("stable") for why in sense.column("mapping (why)"))
 
 
 def test_open_tables_have_ours_and_stock(runs: dict[str, Run]) -> None:

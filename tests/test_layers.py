@@ -72,7 +72,7 @@ SHELLS = (
     "webrtc_party.lcu.emulator.chat", "webrtc_party.lcu.emulator.payloads",
     "webrtc_party.lcu.emulator.payloads_game", "webrtc_party.lcu.emulator.scenarios",
     "webrtc_party.lcu.emulator.server", "webrtc_party.lcu.emulator.world",
-    "webrtc_party.nat.mapping", "webrtc_party.nat.probe",
+    "webrtc_party.nat.ipv6", "webrtc_party.nat.mapping", "webrtc_party.nat.probe",
     # Rose: files, threads, the bridge server, the service
     "webrtc_party.rose", "webrtc_party.rose.adopt", "webrtc_party.rose.archive",
     "webrtc_party.rose.bridge_guard", "webrtc_party.rose.bridge_handler",

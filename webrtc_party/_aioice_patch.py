@@ -11,7 +11,7 @@ What this module changes, only for connections registered with ``configure``:
   until a deadline (the token's expiry), which also keeps this side's NAT
   pinholes open while the human pastes;
 - an incoming check for a pair in progress retransmits that pair's check now;
-- host candidates follow an ``InterfacePolicy``;
+- host candidates follow an ``InterfacePolicy``, with one IPv6 address per adapter;
 - gathering waits ``gather_timeout`` seconds for STUN/TURN (stock: 5 s).
 
 And, against anyone who sends us checks (docs/link.md, "Who can send a check"):
@@ -48,7 +48,13 @@ import aioice.stun as stun
 import aiortc
 
 from webrtc_party.errors import UnsupportedDependencyError
-from webrtc_party.interfaces import InterfacePolicy, host_addresses
+from webrtc_party.interfaces import (
+    InterfacePolicy,
+    default_route_addresses,
+    host_addresses,
+    system_addresses,
+)
+from webrtc_party.nat.ipv6 import one_ipv6_per_interface
 
 __all__ = [
     "CHECK_RTO_MAX",
@@ -289,7 +295,10 @@ def install() -> None:
         opts = _gathering.get()
         if opts is None:
             return stock_host_addresses(use_ipv4, use_ipv6)
-        return host_addresses(opts.policy, use_ipv4=use_ipv4, use_ipv6=use_ipv6)
+        chosen = host_addresses(opts.policy, use_ipv4=use_ipv4, use_ipv6=use_ipv6)
+        if any(":" in ip for ip in chosen):  # one IPv6 address per adapter (docs/nat.md)
+            chosen = one_ipv6_per_interface(chosen, system_addresses(), default_route_addresses())
+        return chosen
 
     def get_component_candidates(
         self: aioice.Connection, component: int, addresses: list[str], timeout: float = 5

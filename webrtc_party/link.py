@@ -63,9 +63,9 @@ from webrtc_party.link_events import (
     describe_pair,
 )
 from webrtc_party.link_states import LINK_TABLE
-from webrtc_party.nat.mapping import MappingSense, sense_mapping_within
-from webrtc_party.punch import PunchRole, PunchSettings, punch, punch_role
-from webrtc_party.stun_probe import pick_stun_server
+from webrtc_party.nat.ipv6 import ipv6_may_connect
+from webrtc_party.nat.mapping import MappingSense, pick_and_sense
+from webrtc_party.punch import PunchRole, punch, punch_role, settings_from_env
 from webrtc_party.tasks import TaskSet
 
 __all__ = ["MAX_TEXT", "Link"]
@@ -110,7 +110,7 @@ class Link:
         self._tasks = TaskSet(f"link {self.id}", logger)
         self._applied_at: float | None = None
         self.mapping = MappingSense(MappingHint.STABLE, detail="not probed")
-        self.punch_settings = PunchSettings()
+        self.punch_settings = settings_from_env()
 
     def __repr__(self) -> str:
         return f"<Link {self.id} {self._state.value}>"
@@ -135,15 +135,13 @@ class Link:
     async def _ice_servers(self) -> list[RTCIceServer]:
         servers: list[RTCIceServer] = []
         if self.config.stun and not self.config.relay_only:
-            answer = await pick_stun_server(self.config.stun, self.config.stun_timeout)
+            answer, self.mapping = await pick_and_sense(self.config.stun, self.config.stun_timeout)
             if answer is None:
                 logger.warning("link %d: no STUN server answered; host candidates only", self.id)
             else:
                 ip, port = answer.address
                 servers.append(RTCIceServer(urls=f"stun:{ip}:{port}"))
-                if ":" not in ip:
-                    self.mapping = await sense_mapping_within((ip, port), None, 1.0)
-                    logger.info("link %d: NAT mapping %s", self.id, self.mapping)
+                logger.info("link %d: NAT mapping %s", self.id, self.mapping)
         turn = self.config.turn
         if turn is not None:
             servers.append(
@@ -338,11 +336,11 @@ class Link:
         if self._state is not LinkState.CONNECTING or patch.selected_pair(conn) is not None:
             return
         if role is PunchRole.RELAY:
-            await self._finish(CloseCode.FAILED, _BOTH_HARD)
-            return
+            if not ipv6_may_connect(self.local_token, self.remote_token):
+                await self._finish(CloseCode.FAILED, _BOTH_HARD)
+            return  # over IPv6 the normal checks go on until the deadline
         logger.info("link %d: no direct pair yet; punching as the %s side", self.id, role.value)
-        window = max(1.0, self.config.connect_timeout - PUNCH_AFTER)
-        await punch(conn, self._options, role, remote, self.punch_settings, window)
+        await punch(conn, self._options, role, remote, self.punch_settings)
 
     async def _deadline(self, seconds: float, code: CloseCode) -> None:
         """Close with ``code`` if the link is still connecting after ``seconds``."""

@@ -19,13 +19,24 @@ is checked and nominated as usual, so DTLS and SCTP run over it as over any pair
 
 Every extra socket is closed when a pair is nominated (except the one that won, which joins
 the connection's own sockets) or at the deadline.
+
+Late answers (docs/nat.md, "Late answers and punching"): the answerer cannot know when its
+answer will be applied, so when its deadline is far (the answer's lifetime) it keeps going
+lightly after the burst: the easy side keeps probing new random ports at ``WAIT_RATE`` per
+second, so that about ``WAIT_RATE`` x the NAT's UDP timeout pinholes are open whenever the
+hard side's sockets start checking; the hard side keeps its sockets and refreshes each of
+their mappings every ``REFRESH_S`` with one more check, so the easy side's later probes
+still land. The offerer knows when it applies the answer: its window is the connect
+deadline, as before.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import enum
 import logging
+import os
 import random
 from dataclasses import dataclass
 
@@ -41,11 +52,14 @@ __all__ = [
     "DEFAULT_PROBES",
     "DEFAULT_RATE",
     "DEFAULT_SOCKETS",
+    "REFRESH_S",
+    "WAIT_RATE",
     "PunchRole",
     "PunchSettings",
     "probe_ports",
     "punch",
     "punch_role",
+    "settings_from_env",
 ]
 
 logger = logging.getLogger(__name__)
@@ -56,6 +70,9 @@ DEFAULT_RATE = 100.0  # probes per second
 PREDICTED = 320  # sequential: ports after the signalled one probed first
 SOCKET_PACE = 0.008  # seconds between two extra sockets' first checks (125/s)
 LOW_PORT = 1024
+WAIT_RATE = 25.0  # easy side, after the burst, while the deadline is far (late answers)
+REFRESH_S = 20.0  # hard side: one more check per socket this often (Linux UDP timeout: 30 s)
+KEEP_PROBED = 4096  # probed addresses remembered for learning (older pinholes are closed)
 
 
 class PunchRole(enum.Enum):
@@ -70,6 +87,29 @@ class PunchSettings:
     sockets: int = DEFAULT_SOCKETS
     probes: int = DEFAULT_PROBES
     rate: float = DEFAULT_RATE
+
+
+MAX_SOCKETS = 256  # the limits (docs/nat.md): never more, whatever the environment says
+MAX_RATE = 100.0
+ENV = "WEBRTC_PARTY_PUNCH"  # "sockets,probes,rate": for measuring other settings in the lab
+
+
+def settings_from_env(environ: dict[str, str] | None = None) -> PunchSettings:
+    """The defaults, or ``$WEBRTC_PARTY_PUNCH`` (bench/bench_natlab.py --punch) within the
+    limits; a malformed value is ignored with a warning."""
+    text = (os.environ if environ is None else environ).get(ENV, "").strip()
+    if not text:
+        return PunchSettings()
+    try:
+        sockets, probes, rate = (float(part) for part in text.split(","))
+    except ValueError:
+        logger.warning("ignoring %s=%r: want sockets,probes,rate", ENV, text)
+        return PunchSettings()
+    return PunchSettings(
+        sockets=int(min(max(sockets, 1), MAX_SOCKETS)),
+        probes=int(max(probes, 1)),
+        rate=min(max(rate, 1.0), MAX_RATE),
+    )
 
 
 def punch_role(local: MappingHint, remote: MappingHint) -> PunchRole:
@@ -146,10 +186,24 @@ async def _hard(
                 conn.check_start_task(pair)
             await asyncio.sleep(SOCKET_PACE)
         logger.info("punch: %d extra sockets checking toward %s", len(extra), remotes)
-        while not _conn_done(conn) and loop.time() < until:  # noqa: ASYNC110 (no aioice event)
+        refresh_at = loop.time() + REFRESH_S
+        while not _conn_done(conn) and loop.time() < until:
             await asyncio.sleep(0.05)
+            if loop.time() >= refresh_at and not _conn_done(conn):
+                refresh_at = loop.time() + REFRESH_S
+                _refresh(conn, extra, remotes)
     finally:
         _release(conn, extra)
+
+
+def _refresh(
+    conn: aioice.Connection, extra: list[ice.StunProtocol], remotes: list[aioice.Candidate]
+) -> None:
+    """One check from each extra socket, so its NAT mapping outlives the NAT's UDP timeout."""
+    for proto in extra:
+        for remote in remotes:
+            proto.send_stun(_probe_request(conn), (remote.host, remote.port))
+    logger.debug("punch: refreshed %d mappings", len(extra) * len(remotes))
 
 
 def _release(conn: aioice.Connection, extra: list[ice.StunProtocol]) -> None:
@@ -202,20 +256,37 @@ async def _easy(
         logger.info("punch: no server-reflexive peer address or host socket; nothing to do")
         return
     peer_ip, signalled = remotes[0].host, remotes[0].port
-    ports = probe_ports(hint, signalled, settings.probes, random.Random())
+    rng = random.Random()
     loop = asyncio.get_running_loop()
-    interval = 1.0 / settings.rate
+    recent: collections.deque[tuple[str, int]] = collections.deque()
     sent = 0
-    for port in ports:
-        if _conn_done(conn) or loop.time() >= until:
-            break
-        addr = (peer_ip, port)
-        opts.probed.add(addr)
-        for proto in protos:
-            proto.send_stun(_probe_request(conn), addr)
-        sent += 1
-        await asyncio.sleep(interval)
-    logger.info("punch: %d probes sent to %s (%s)", sent, peer_ip, hint.name.lower())
+
+    async def send(ports: list[int], rate: float) -> None:
+        nonlocal sent
+        for port in ports:
+            if _conn_done(conn) or loop.time() >= until:
+                return
+            addr = (peer_ip, port)
+            opts.probed.add(addr)
+            recent.append(addr)
+            if len(recent) > KEEP_PROBED:
+                opts.probed.discard(recent.popleft())
+            for proto in protos:
+                proto.send_stun(_probe_request(conn), addr)
+            sent += 1
+            await asyncio.sleep(1.0 / rate)
+
+    await send(probe_ports(hint, signalled, settings.probes, rng), settings.rate)
+    burst = sent
+    while not _conn_done(conn) and loop.time() < until:
+        await send(probe_ports(MappingHint.RANDOM, signalled, 256, rng), WAIT_RATE)
+    logger.info(
+        "punch: %d probes sent to %s (%s), %d of them after the burst",
+        sent,
+        peer_ip,
+        hint.name.lower(),
+        sent - burst,
+    )
 
 
 async def punch(
@@ -224,10 +295,12 @@ async def punch(
     role: PunchRole,
     remote_hint: MappingHint,
     settings: PunchSettings,
-    seconds: float,
 ) -> None:
-    """Play ``role`` (HARD or EASY) for at most ``seconds``; returns once done or nominated."""
-    until = asyncio.get_running_loop().time() + seconds
+    """Play ``role`` (HARD or EASY) until the connection's checks end; returns once done or
+    nominated. That is the connect deadline for the offerer, the answer's lifetime for the
+    answerer (it cannot know when its answer is applied; see "Late answers" above)."""
+    now = asyncio.get_running_loop().time()
+    until = max(now + 1.0, opts.checks_until or now)
     if role is PunchRole.HARD:
         await _hard(conn, opts, settings.sockets, until)
     elif role is PunchRole.EASY:

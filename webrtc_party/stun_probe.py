@@ -14,13 +14,20 @@ import ipaddress
 import logging
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import aioice.stun as stun
 
 from webrtc_party.config import IceServer
 
-__all__ = ["ProbeResult", "StunAnswer", "pick_stun_server", "probe_stun_servers"]
+__all__ = [
+    "ProbeResult",
+    "StunAnswer",
+    "pick_stun_server",
+    "pick_stun_servers",
+    "probe_stun_servers",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -135,3 +142,41 @@ async def pick_stun_server(servers: tuple[IceServer, ...], budget: float) -> Stu
     """The first server to answer within ``budget`` seconds, or None."""
     result = await probe_stun_servers(servers, budget, first_only=True)
     return result.answers[0] if result.answers else None
+
+
+async def pick_stun_servers(
+    servers: tuple[IceServer, ...], budget: float, grace: Callable[[StunAnswer], float]
+) -> tuple[StunAnswer, ...]:
+    """The first server to answer within ``budget`` seconds and, when another server on
+    another IP answers within ``grace(first)`` seconds after it, that one too (the mapping
+    test compares the two; docs/nat.md). A dead second server costs at most the grace."""
+    if not servers:
+        return ()
+    loop = asyncio.get_running_loop()
+    tasks = {asyncio.ensure_future(_ask(s)) for s in servers}
+    answers: list[StunAnswer] = []
+    end = loop.time() + budget
+    pending = set(tasks)
+    try:
+        while pending and len(answers) < 2:
+            left = end - loop.time()
+            if left <= 0:
+                break
+            done, pending = await asyncio.wait(
+                pending, timeout=left, return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in done:
+                if task.cancelled() or task.exception() is not None:
+                    logger.debug("STUN probe failed: %s", task.exception())
+                    continue
+                answer = task.result()
+                if not answers:
+                    answers.append(answer)
+                    end = min(end, loop.time() + grace(answer))
+                elif len(answers) < 2 and answer.address[0] != answers[0].address[0]:
+                    answers.append(answer)
+    finally:
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return tuple(answers)

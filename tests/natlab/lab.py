@@ -68,6 +68,7 @@ from .topology import (
     LabError,
     NatMode,
     coturn_config,
+    firewall6_ruleset,
     nat_ruleset,
     parse_natdiscovery,
 )
@@ -85,6 +86,7 @@ class NatLab:
         self.prefix = prefix or f"wpnl{os.getpid()}n{NatLab._count}"
         self.state = Path(tempfile.mkdtemp(prefix=f"{self.prefix}-"))
         self.modes: dict[str, NatMode] = {}
+        self.ipv6 = False  # dual-stack homes (tests/natlab/dualstack.py)
         self.isolated = False
         self.verified: dict[NatMode, tuple[str | None, str | None]] = {}
         self._namespaces: list[str] = []
@@ -261,9 +263,10 @@ class NatLab:
         """Replace a router's NAT behaviour and forget every existing mapping (conntrack)."""
         mode = NatMode(mode)
         dmz_ip = HOSTS[DMZ_HOST[router]][1]
-        self.exec_in(
-            router, ["nft", "-f", "-"], input_text=nat_ruleset(mode, ROUTERS[router], dmz_ip)
-        )
+        rules = nat_ruleset(mode, ROUTERS[router], dmz_ip)
+        if self.ipv6:
+            rules += firewall6_ruleset()
+        self.exec_in(router, ["nft", "-f", "-"], input_text=rules)
         self.flush_conntrack(router)
         self.modes[router] = mode
 

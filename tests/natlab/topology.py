@@ -22,6 +22,7 @@ __all__ = [
     "LabError",
     "NatMode",
     "coturn_config",
+    "firewall6_ruleset",
     "nat_ruleset",
     "parse_natdiscovery",
 ]
@@ -125,6 +126,26 @@ table ip natlab {{
     ct status dnat accept
   }}
 }}
+"""
+
+
+def firewall6_ruleset() -> str:
+    """A home router's IPv6 side (added after ``nat_ruleset`` when the lab is dual-stack):
+    no translation, a stateful firewall that forwards what the home started and drops every
+    unsolicited inbound packet, as most home and mobile routers do."""
+    return """table ip6 natlab6 {
+  chain input {
+    type filter hook input priority filter; policy drop;
+    ct state established,related accept
+    meta l4proto ipv6-icmp accept
+    iifname != "wan0" accept
+  }
+  chain forward {
+    type filter hook forward priority filter; policy drop;
+    ct state established,related accept
+    iifname "lan0" accept
+  }
+}
 """
 
 

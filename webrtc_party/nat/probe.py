@@ -62,6 +62,21 @@ class StunClient(asyncio.DatagramProtocol):
     def close(self) -> None:
         if self.transport is not None:
             self.transport.close()
+        for fut in self._pending.values():
+            fut.cancel()
+        self._pending.clear()
+
+    def expect(self, transaction_id: bytes) -> asyncio.Future[tuple[stun.Message, Endpoint]]:
+        """A future for the answer to a request the caller sends itself (``send``)."""
+        fut: asyncio.Future[tuple[stun.Message, Endpoint]] = (
+            asyncio.get_running_loop().create_future()
+        )
+        self._pending[transaction_id] = fut
+        return fut
+
+    def send(self, msg: stun.Message, addr: Endpoint) -> None:
+        assert self.transport is not None
+        self.transport.sendto(bytes(msg), addr)
 
     async def request(
         self, addr: Endpoint, wait_s: float, change: int = 0
