@@ -198,6 +198,10 @@ class PartyCore(GossipCore):
         """Every member (this one first) with its state and honest status."""
         return tuple(self._view(m, now) for m in self._store.states)
 
+    def key_of(self, member: MemberId) -> bytes | None:
+        """The public key bound to ``member`` (None: not known)."""
+        return self._store.keys.get(member)
+
     def links(self, now: float) -> tuple[LinkView, ...]:
         timeout = self.config.alive_timeout
         return tuple(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from signaling.errors import TokenError
 from webrtc_party.errors import ConnectError, PartyError
 from webrtc_party.rose.control import (
+    ChatInfo,
     MemberInfo,
     PartySnapshot,
     PendingToken,
@@ -37,7 +39,10 @@ __all__ = [
     "encode_disabled",
     "encode_enabled",
     "encode_error",
+    "encode_friend_forgotten",
     "encode_invite",
+    "encode_league_chat",
+    "encode_league_chat_set",
     "encode_member",
     "encode_peer_removed",
     "encode_phase_change",
@@ -54,6 +59,7 @@ MAX_FRAME = 64 * 1024  # characters of one text frame
 MAX_TOKEN = 200  # a bare token (QR codes)
 MAX_PASTE = 4000  # a pasted chat message with a token inside (two Discord messages)
 MAX_ID = 64
+PUUID_TEXT = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 Json = dict[str, Any]
 
 
@@ -65,6 +71,8 @@ class RequestType(enum.StrEnum):
     ADD_PEER = "party-add-peer"
     REMOVE_PEER = "party-remove-peer"
     GET_STATE = "party-get-state"
+    SET_LEAGUE_CHAT = "party-set-league-chat"
+    FORGET_FRIEND = "party-forget-friend"
 
 
 class BridgeMessageError(PartyError):
@@ -85,12 +93,16 @@ class BridgeMessageError(PartyError):
 
 @dataclass(frozen=True)
 class Request:
-    """One validated UI request. ``member`` (remove) is a puuid or a summoner id as text."""
+    """One validated UI request. ``member`` (remove) is a puuid or a summoner id as text;
+    for ``party-forget-friend`` a puuid, or None with ``forget_all``."""
 
     type: RequestType
     request_id: str | int | None = None
     token: str | None = None
     member: str | None = None
+    enabled: bool | None = None  # party-set-league-chat
+    explained: bool | None = None
+    forget_all: bool = False
 
 
 def _request_id(obj: Mapping[str, Any], kind: str | None) -> str | int | None:
@@ -143,6 +155,38 @@ def _member(obj: Mapping[str, Any], kind: str, rid: str | int | None) -> str:
     return puuid
 
 
+def _flag(obj: Mapping[str, Any], name: str, kind: str, rid: str | int | None) -> bool | None:
+    value = obj.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise BridgeMessageError("bad-field", f"'{name}' must be true or false", kind, rid)
+    return value
+
+
+def _league_chat(obj: Mapping[str, Any], kind: str, rid: str | int | None) -> Request:
+    on = _flag(obj, "enabled", kind, rid)
+    if on is None:
+        raise BridgeMessageError("missing-field", "Say 'enabled': true or false.", kind, rid)
+    explained = _flag(obj, "explained", kind, rid)
+    return Request(RequestType.SET_LEAGUE_CHAT, rid, enabled=on, explained=explained)
+
+
+def _forget(obj: Mapping[str, Any], kind: str, rid: str | int | None) -> Request:
+    every, puuid = _flag(obj, "all", kind, rid), obj.get("puuid")
+    if every is False:
+        raise BridgeMessageError("bad-field", "'all' is only ever true", kind, rid)
+    if every and puuid is not None:
+        raise BridgeMessageError("bad-field", "Give 'puuid' or 'all', not both.", kind, rid)
+    if every:
+        return Request(RequestType.FORGET_FRIEND, rid, forget_all=True)
+    if puuid is None:
+        raise BridgeMessageError("missing-field", "Say whom to forget: puuid", kind, rid)
+    if not isinstance(puuid, str) or not PUUID_TEXT.match(puuid):
+        raise BridgeMessageError(
+            "bad-field", "'puuid' must be 1..100 letters, digits, '-' or '_'", kind, rid
+        )
+    return Request(RequestType.FORGET_FRIEND, rid, member=puuid.lower())
+
+
 def decode_request(frame: str | bytes | Mapping[str, Any]) -> Request:
     """Validate one message from a panel. Raises only :class:`BridgeMessageError`."""
     if isinstance(frame, Mapping):
@@ -166,6 +210,10 @@ def decode_request(frame: str | bytes | Mapping[str, Any]) -> Request:
         return Request(rtype, rid, token=_token(obj, kind, rid))
     if rtype is RequestType.REMOVE_PEER:
         return Request(rtype, rid, member=_member(obj, kind, rid))
+    if rtype is RequestType.SET_LEAGUE_CHAT:
+        return _league_chat(obj, kind, rid)
+    if rtype is RequestType.FORGET_FRIEND:
+        return _forget(obj, kind, rid)
     return Request(rtype, rid)
 
 
@@ -263,7 +311,28 @@ def encode_state_fields(snap: PartySnapshot, last_result: Json | None = None) ->
         "peers": [_peer(m) for m in snap.members],
         "last_result": last_result,
         "warnings": list(snap.warnings),
+        "league_chat": encode_league_chat(snap.league_chat),
     }
+
+
+def encode_league_chat(info: ChatInfo) -> Json:
+    """The ``league_chat`` object of the state (docs/bridge.md)."""
+    return asdict(info) | {"remembered": [asdict(f) for f in info.remembered]}
+
+
+def encode_league_chat_set(info: ChatInfo, request_id: str | int | None = None) -> Json:
+    msg = {"type": "party-league-chat", "success": True, "enabled": info.enabled}
+    return _tag(msg | {"explained": info.explained}, request_id)
+
+
+def encode_friend_forgotten(
+    count: int, puuid: str | None, request_id: str | int | None = None
+) -> Json:
+    msg: Json = {"type": "party-friend-forgotten", "success": count > 0, "count": count}
+    msg |= {"all": True} if puuid is None else {"puuid": puuid}
+    if count == 0 and puuid is not None:
+        msg |= {"error": "No remembered friend by that PUUID.", "code": "unknown-friend"}
+    return _tag(msg, request_id)
 
 
 def encode_state(

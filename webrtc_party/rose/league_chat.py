@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from signaling.errors import TokenError, UnknownInviteError
 from webrtc_party.errors import PartyError
@@ -41,7 +42,9 @@ from webrtc_party.rose.chat_handshake import (
     Ignored,
     encode_chat,
 )
-from webrtc_party.rose.service import PartyService
+
+if TYPE_CHECKING:
+    from webrtc_party.rose.service import PartyService
 
 __all__ = ["LINKED_VIA", "LeagueChatAgent"]
 
@@ -63,6 +66,7 @@ class LeagueChatAgent:
         poll: float = 0.25,
         retry_delay: float = 2.0,
         on_event: Callable[[str], None] | None = None,
+        allowed: Callable[[str], bool] | None = None,
     ) -> None:
         self._service = service
         self._credentials = credentials
@@ -70,6 +74,8 @@ class LeagueChatAgent:
         self._clock = clock
         self._poll, self._retry_delay = poll, retry_delay
         self._on_event = on_event
+        self._allowed = allowed or (lambda _puuid: True)
+        self.refused: set[str] = set()  # friends refused this party (a remembered key differed)
         self.problem: str | None = None
         self.messages_sent = 0
         self.sessions = 0
@@ -94,7 +100,17 @@ class LeagueChatAgent:
         return {
             friend: LINKED_VIA
             for peer, friend in self._bound.items()
-            if peer in open_links and friend in members
+            if peer in open_links and friend in members and friend not in self.refused
+        }
+
+    def bound(self) -> dict[str, str]:
+        """Link name -> the friend a chat message bound it to (this party)."""
+        return dict(self._bound) if self._node is self._service.node else {}
+
+    def _usable_friends(self) -> dict[str, ChatUser]:
+        """My friends this agent may link with now (the service's rule; none refused)."""
+        return {
+            p: u for p, u in self._friends.items() if p not in self.refused and self._allowed(p)
         }
 
     # -- the session ------------------------------------------------------------------------
@@ -170,7 +186,8 @@ class LeagueChatAgent:
                 linked = {m.member_id.lower() for m in node.members() if not m.is_local}
                 for friend in [f for f in core.open_invites() if f in linked]:
                     core.linked(friend)
-                for action in core.invites_to_send(self._friends, self._lobby(), linked):
+                friends = self._usable_friends()
+                for action in core.invites_to_send(friends, self._lobby(), linked):
                     await self._invite(chat, node, core, action.friend)
                 if self._catch_up:
                     self._catch_up = False
@@ -228,7 +245,7 @@ class LeagueChatAgent:
             return
         node, core = current
         kind = await chat.conversation_type(msg.conversation_id)
-        action = core.receive(msg, kind, self._friends, self._lobby())
+        action = core.receive(msg, kind, self._usable_friends(), self._lobby())
         if isinstance(action, Ignored):
             self.ignored.append(action.reason)
             log.debug("league chat: ignored a message from %s: %s", msg.sender, action.reason)

@@ -20,12 +20,20 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from webrtc_party.config import LinkConfig
+from webrtc_party.errors import PartyError
 from webrtc_party.lcu.gamedata import GameData, load_game_data
 from webrtc_party.lcu.state import GAME_PHASES, LeagueState
 from webrtc_party.linknode import PeerConnected, TokenMade
 from webrtc_party.node import PartyNode
 from webrtc_party.party import CustomMod, MemberIdentity, PartyConfig, Selection
-from webrtc_party.rose.control import PartySnapshot, PendingToken, PendingTokenKind, TokenOutcome
+from webrtc_party.rose.chat_switch import ChatSetup, ChatSwitch
+from webrtc_party.rose.control import (
+    ChatInfo,
+    PartySnapshot,
+    PendingToken,
+    PendingTokenKind,
+    TokenOutcome,
+)
 from webrtc_party.rose.errors import NoLeagueClientError, NotEnabledError, league_problem
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.party_view import (
@@ -37,6 +45,7 @@ from webrtc_party.rose.party_view import (
 )
 from webrtc_party.rose.records import InjectionReport, PartySkin, TeamView
 from webrtc_party.rose.rose_follow import RoseFollower
+from webrtc_party.tasks import TaskSet
 
 __all__ = ["LeagueSource", "PartyService", "keep_chroma"]
 
@@ -85,13 +94,15 @@ class PartyService:
         retry_delay: float = 2.0,
         tick: float = 1.0,
         rose: RoseFollower | None = None,
+        chat: ChatSetup | None = None,
     ) -> None:
         self._link_config = link_config
         self._league_source = league
         self._party_config = party_config
         self.skins = skins or SkinFiles(None)
         self._names = names or load_game_data()
-        self._key = key or Ed25519PrivateKey.generate()
+        # friends remember our key: keep it in the data dir when there is one
+        self._key = key or (chat.store.party_key() if chat else Ed25519PrivateKey.generate())
         self._clock = clock
         self._identity_wait = identity_wait
         self._retry_delay = retry_delay
@@ -109,10 +120,11 @@ class PartyService:
         self._listeners: list[Listener] = []
         self._dirty = asyncio.Event()
         self._last_sent: tuple[PartySnapshot, float] | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskSet("party service", log)
         self._pump: asyncio.Task[None] | None = None
         self._rose = rose
         self._league_problem: str | None = None
+        self.chat = ChatSwitch(self, chat)
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -129,21 +141,11 @@ class PartyService:
 
     async def close(self) -> None:
         await self.disable()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.chat.stop()
+        await self._tasks.cancel()
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        task.add_done_callback(self._log_crash)
-        return task
-
-    @staticmethod
-    def _log_crash(task: asyncio.Task[None]) -> None:
-        if not task.cancelled() and task.exception() is not None:
-            log.error("party service task failed", exc_info=task.exception())
+        return self._tasks.spawn(coro)
 
     # -- PartyControl ---------------------------------------------------------------------
 
@@ -156,6 +158,10 @@ class PartyService:
         return self._node
 
     async def enable(self) -> None:
+        self.chat.user_enabled()
+        await self._enable()
+
+    async def _enable(self) -> None:
         async with self._node_lock:
             if self._node is not None:
                 return
@@ -182,6 +188,7 @@ class PartyService:
         self._changed()
 
     async def disable(self) -> None:
+        self.chat.user_disabled()
         async with self._node_lock:
             await self._stop_node()
 
@@ -232,6 +239,21 @@ class PartyService:
     def snapshot(self) -> PartySnapshot:
         return self.picture().snapshot
 
+    # -- League chat (docs/league-chat.md) ------------------------------------------------
+
+    async def set_league_chat(self, on: bool, explained: bool | None = None) -> ChatInfo:
+        """Turn League-chat party mode on or off (persisted in the data dir)."""
+        self.chat.set_enabled(on, explained)
+        await self.chat.sync()
+        self._changed()
+        return self.chat.info()
+
+    def forget_friend(self, puuid: str | None) -> int:
+        """Forget one remembered friend (None: all); they no longer reconnect by themselves."""
+        gone = self.chat.forget(puuid)
+        self._changed()
+        return gone
+
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         self._listeners.append(listener)
 
@@ -246,7 +268,7 @@ class PartyService:
     def picture(self) -> PartyPicture:
         """The snapshot and the injection hook's records, from the same moment."""
         node = self._node
-        return build_picture(
+        picture = build_picture(
             enabled=node is not None,
             league=self.league,
             views=node.members() if node is not None else (),
@@ -261,6 +283,13 @@ class PartyService:
             warnings=self._warnings(),
             lobby_seen=frozenset(self._lobby_seen),
         )
+        snap, verified = picture.snapshot, self.chat.verified()
+        members = tuple(
+            dataclasses.replace(m, verified=True) if m.puuid in verified else m
+            for m in snap.members
+        )
+        snap = dataclasses.replace(snap, members=members, league_chat=self.chat.info())
+        return dataclasses.replace(picture, snapshot=snap)
 
     def _warnings(self) -> tuple[str, ...]:
         out = []
@@ -268,7 +297,7 @@ class PartyService:
             out.append(self._league_problem)
         if self._rose is not None and self._rose.problem is not None:
             out.append(self._rose.problem)
-        return tuple(out)
+        return (*out, *self.chat.warnings())
 
     def team_view(self) -> TeamView | None:
         return self.picture().team
@@ -326,6 +355,7 @@ class PartyService:
     def _remember(self, made: TokenMade, kind: PendingTokenKind) -> PendingToken:
         token = PendingToken(kind, made.text, made.expires_at)
         self._pending.append((token, made.peer))
+        self.chat.made_by_hand(made.peer)
         self._changed()
         return token
 
@@ -382,7 +412,20 @@ class PartyService:
                 missing = self.skins.missing(sels)
                 if missing:
                     await asyncio.to_thread(self.skins.check_all, missing)
+            await self._league_chat()
             self._notify()
+
+    async def _league_chat(self) -> None:
+        """Start/stop the chat agent; a remembered friend in my lobby turns the party on."""
+        if self.chat.wants_auto_on() and self._identity is not None:
+            log.info("a remembered friend is in the lobby: party on (League chat)")
+            try:
+                await self._enable()
+            except PartyError as exc:
+                log.warning("party not turned on for a remembered friend: %s", exc)
+            else:
+                self.chat.auto = True
+        await self.chat.sync()
 
     def _notify(self) -> None:
         snap = self.snapshot()
