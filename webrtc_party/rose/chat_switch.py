@@ -163,7 +163,7 @@ class ChatSwitch:
             self._start()
         elif not want and self._task is not None:
             await self.stop()
-        if node is not None and self.setup is not None:
+        if want and node is not None and self.setup is not None:  # nothing kept unless opted in
             await self._remember(node, self.setup.store)
 
     def _start(self) -> None:
