@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+from functools import partial
 from pathlib import Path
 
 from tests.chat.chat_kit import Member, chat_party
 from tests.helpers import until
 from webrtc_party.rose.bridge_handler import handle_ui_message
 from webrtc_party.rose.bridge_messages import encode_state_fields
+from webrtc_party.rose.service import PartyService
 
 
-def _svc(m: Member):  # type: ignore[no-untyped-def]
+def _svc(m: Member) -> PartyService:
     assert m.service is not None
     return m.service
+
+
+def _verified(m: Member) -> bool:
+    return all(x.verified for x in _svc(m).snapshot().members)
 
 
 async def _bridge(m: Member, message: dict[str, object]) -> dict[str, object]:
@@ -58,7 +64,7 @@ async def test_on_for_all_full_mesh_without_paste_then_remembered_reconnect(
         await until(lambda: _meshed(members), 60)
         assert len(hub.sent) == 3 * 2  # two DMs per pair, nothing else
         for m in members:
-            await until(lambda m=m: all(x.verified for x in _svc(m).snapshot().members))
+            await until(partial(_verified, m))
             state = encode_state_fields(_svc(m).snapshot())
             assert all(x["verified"] is True for x in state["members"])
             assert state["league_chat"]["running"] is True
@@ -74,7 +80,7 @@ async def test_on_for_all_full_mesh_without_paste_then_remembered_reconnect(
         for m in members:
             info = _svc(m).chat.info()
             assert info.auto and info.enabled
-            await until(lambda m=m: all(x.verified for x in _svc(m).snapshot().members))
+            await until(partial(_verified, m))
 
 
 async def test_pasted_friend_is_remembered_forget_stops_the_reconnect(tmp_path: Path) -> None:

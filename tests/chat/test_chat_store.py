@@ -53,7 +53,8 @@ def test_remembered_friends_are_bounded_and_written_atomically(tmp_path: Path) -
         '{"version": 1, "friends": [{"puuid": "a b", "key": "AAAA", "name": "x", "linked_at": 1}]}',
         '{"version": 1, "friends": [{"puuid": "ab", "key": "!!", "name": "x", "linked_at": 1}]}',
         '{"version": 1, "friends": [{"puuid": "ab", "key": "AAAA", "name": "x", "linked_at": 1}]}',
-        '{"version": 1, "friends": [{"puuid": "ab", "key": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "name": "x", "linked_at": true}]}',
+        '{"version": 1, "friends": [{"puuid": "ab", "key": '
+        '"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "name": "x", "linked_at": true}]}',
         "[" * 100_000,
     ],
 )
