@@ -65,7 +65,8 @@ class ChatSwitch:
         self.auto = False
         self._suppressed = False  # the user turned the party off: no auto-on in this lobby
         self._manual: set[str] = set()  # links made from pasted tokens (this party)
-        self._checked: set[str] = set()  # links whose key was compared with the remembered one
+        self._by_hand: set[str] = set()  # members met on such a link (this party)
+        self._checked: set[str] = set()  # members whose key was compared with the remembered
         self._node: PartyNode | None = None
         self._warnings: dict[str, str] = {}  # puuid -> why its link was refused
 
@@ -121,8 +122,7 @@ class ChatSwitch:
     def verified(self) -> frozenset[str]:
         if self.agent is None or self._task is None:
             return frozenset()
-        checked = {f for link, f in self.agent.bound().items() if link in self._checked}
-        return frozenset(set(self.agent.verified()) & checked - set(self._warnings))
+        return frozenset(set(self.agent.verified()) & self._checked - set(self._warnings))
 
     # -- what the service tells us ----------------------------------------------------------
 
@@ -156,6 +156,7 @@ class ChatSwitch:
         node = self._service.node
         if node is not self._node:
             self._node, self._checked, self._warnings = node, set(), {}
+            self._by_hand = set()
             if node is None:
                 self._manual = set()
         want = node is not None and self.enabled and self.setup is not None
@@ -189,30 +190,30 @@ class ChatSwitch:
             log.info("league chat: agent stopped")
 
     async def _remember(self, node: PartyNode, store: ChatStore) -> None:
-        bound = self.agent.bound() if self.agent is not None and self._task is not None else {}
-        views = {v.member_id: v for v in node.members() if not v.is_local}
-        now = time.time()
+        """Per member, once a party: a friend who said hello on a chat-bound link, or on a
+        link made from pasted tokens, is remembered; a remembered one with another key, on
+        chat, is refused. Members only introduced by other members are not remembered."""
+        running = self.agent is not None and self._task is not None
+        by_chat = self.agent.identified() if self.agent is not None and running else frozenset()
         for link in node.core.links(time.monotonic()):
-            member = link.member_id
-            view = views.get(member) if member is not None else None
-            if member is None or not link.alive or link.link_id in self._checked:
-                continue
+            if link.link_id in self._manual and link.member_id is not None:
+                self._by_hand.add(link.member_id)
+        views = {v.member_id: v for v in node.members() if not v.is_local}
+        for member in sorted((by_chat | self._by_hand) - self._checked):
+            view = views.get(member)
+            key = node.core.key_of(member)
             if view is None or not view.vouched or view.status is not MemberStatus.DIRECT:
                 continue
-            by_chat = bound.get(link.link_id) == member
-            if not by_chat and link.link_id not in self._manual:
-                continue  # introduced by another member: not a friend we linked ourselves
-            key = node.core.key_of(member)
             if key is None:
                 continue
-            self._checked.add(link.link_id)
+            self._checked.add(member)
             old = store.friends.get(member)
-            if old is not None and old.key != key and by_chat:
+            if old is not None and old.key != key and member in by_chat:
                 await self._refuse(node, member, old)
                 continue
             if old is not None and old.key != key:
                 log.warning("league chat: %s has a new party key (pasted by hand): kept", member)
-            store.remember(member, key, view.identity.riot_id, now)
+            store.remember(member, key, view.identity.riot_id, time.time())
 
     async def _refuse(self, node: PartyNode, member: str, old: RememberedFriend) -> None:
         text = (

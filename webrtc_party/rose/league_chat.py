@@ -31,8 +31,8 @@ from webrtc_party.lcu.chat import (
 from webrtc_party.lcu.client import Credentials, LcuClient
 from webrtc_party.lcu.errors import LcuError
 from webrtc_party.lcu.wamp import EventType, LcuEvent
-from webrtc_party.link_events import LinkState
 from webrtc_party.node import PartyNode
+from webrtc_party.party import MemberStatus
 from webrtc_party.rose.chat_handshake import (
     MARK,
     AcceptAnswer,
@@ -90,18 +90,20 @@ class LeagueChatAgent:
     # -- what the panel shows ---------------------------------------------------------------
 
     def verified(self) -> dict[str, str]:
-        """PUUID -> ``"league-chat"`` for members whose link the chat bound and who said
-        hello as that PUUID (the node closes the link otherwise)."""
+        """PUUID -> ``"league-chat"`` for members who said hello as that PUUID on a link a
+        chat message bound to them (the node closes such a link otherwise). It holds for the
+        party's life: the core pins the key of that hello, so every later link of the member
+        (an introduction racing the chat, say) must show the same key."""
+        node = self._service.node
+        members = {m.member_id for m in node.members()} if node is not None else set()
+        return {f: LINKED_VIA for f in self.identified() if f in members}
+
+    def identified(self) -> frozenset[str]:
+        """Friends who said hello on a chat-bound link this party (none refused)."""
         node = self._node
         if node is None or node is not self._service.node:
-            return {}
-        open_links = {p.peer for p in node.peers() if p.state is LinkState.OPEN}
-        members = {m.member_id for m in node.members() if not m.is_local}
-        return {
-            friend: LINKED_VIA
-            for peer, friend in self._bound.items()
-            if peer in open_links and friend in members and friend not in self.refused
-        }
+            return frozenset()
+        return frozenset(node.hello_on_bound & set(self._bound.values()) - self.refused)
 
     def bound(self) -> dict[str, str]:
         """Link name -> the friend a chat message bound it to (this party)."""
@@ -183,7 +185,15 @@ class LeagueChatAgent:
             current = self._current()
             if current is not None:
                 node, core = current
-                linked = {m.member_id.lower() for m in node.members() if not m.is_local}
+                # a friend counts as linked once it said hello on a chat-bound link and is
+                # direct: a link an introduction made first does not stop the chat handshake
+                # (it proves the PUUID; the core then keeps one of the two links)
+                direct = {
+                    m.member_id.lower()
+                    for m in node.members()
+                    if not m.is_local and m.status is MemberStatus.DIRECT
+                }
+                linked = set(self.identified()) & direct
                 for friend in [f for f in core.open_invites() if f in linked]:
                     core.linked(friend)
                 friends = self._usable_friends()
