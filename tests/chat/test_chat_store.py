@@ -97,9 +97,9 @@ def test_env_and_data_dir() -> None:
         ({"type": "party-forget-friend"}, "missing-field", "puuid"),
         ({"type": "party-forget-friend", "all": False}, "bad-field", "only ever true"),
         ({"type": "party-forget-friend", "all": True, "puuid": "ab"}, "bad-field", "not both"),
-        ({"type": "party-forget-friend", "puuid": 7}, "bad-field", "letters, digits"),
+        ({"type": "party-forget-friend", "puuid": 7}, "bad-field", "1..100 [A-Za-z0-9_-]"),
         ({"type": "party-forget-friend", "puuid": "a" * 101}, "bad-field", "1..100"),
-        ({"type": "party-forget-friend", "puuid": "../../etc"}, "bad-field", "letters"),
+        ({"type": "party-forget-friend", "puuid": "../../etc"}, "bad-field", "[A-Za-z0-9_-]"),
         ({"type": "party-forget-friend", "puuid": ""}, "bad-field", "1..100"),
     ],
 )

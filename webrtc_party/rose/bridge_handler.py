@@ -15,6 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from signaling.errors import TokenError
 from webrtc_party.errors import PartyError
+from webrtc_party.rose.bridge_chat import encode_friend_forgotten, encode_league_chat_set
 from webrtc_party.rose.bridge_messages import (
     BridgeMessageError,
     Json,
@@ -24,9 +25,7 @@ from webrtc_party.rose.bridge_messages import (
     encode_disabled,
     encode_enabled,
     encode_error,
-    encode_friend_forgotten,
     encode_invite,
-    encode_league_chat_set,
     encode_peer_removed,
     encode_state,
     encode_token_failure,

@@ -39,10 +39,8 @@ __all__ = [
     "encode_disabled",
     "encode_enabled",
     "encode_error",
-    "encode_friend_forgotten",
     "encode_invite",
     "encode_league_chat",
-    "encode_league_chat_set",
     "encode_member",
     "encode_peer_removed",
     "encode_phase_change",
@@ -181,9 +179,7 @@ def _forget(obj: Mapping[str, Any], kind: str, rid: str | int | None) -> Request
     if puuid is None:
         raise BridgeMessageError("missing-field", "Say whom to forget: puuid", kind, rid)
     if not isinstance(puuid, str) or not PUUID_TEXT.match(puuid):
-        raise BridgeMessageError(
-            "bad-field", "'puuid' must be 1..100 letters, digits, '-' or '_'", kind, rid
-        )
+        raise BridgeMessageError("bad-field", "'puuid' must be 1..100 [A-Za-z0-9_-]", kind, rid)
     return Request(RequestType.FORGET_FRIEND, rid, member=puuid.lower())
 
 
@@ -317,22 +313,10 @@ def encode_state_fields(snap: PartySnapshot, last_result: Json | None = None) ->
 
 def encode_league_chat(info: ChatInfo) -> Json:
     """The ``league_chat`` object of the state (docs/bridge.md)."""
-    return asdict(info) | {"remembered": [asdict(f) for f in info.remembered]}
-
-
-def encode_league_chat_set(info: ChatInfo, request_id: str | int | None = None) -> Json:
-    msg = {"type": "party-league-chat", "success": True, "enabled": info.enabled}
-    return _tag(msg | {"explained": info.explained}, request_id)
-
-
-def encode_friend_forgotten(
-    count: int, puuid: str | None, request_id: str | int | None = None
-) -> Json:
-    msg: Json = {"type": "party-friend-forgotten", "success": count > 0, "count": count}
-    msg |= {"all": True} if puuid is None else {"puuid": puuid}
-    if count == 0 and puuid is not None:
-        msg |= {"error": "No remembered friend by that PUUID.", "code": "unknown-friend"}
-    return _tag(msg, request_id)
+    return asdict(info) | {
+        "remembered": [asdict(f) for f in info.remembered],
+        "refused": list(info.refused),
+    }
 
 
 def encode_state(

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from webrtc_party.errors import LocalError
+from webrtc_party.errors import LocalError, PartyError
 from webrtc_party.lcu.client import Credentials
 from webrtc_party.party import MemberStatus
 from webrtc_party.rose.chat_store import ChatStore, RememberedFriend
-from webrtc_party.rose.control import ChatFriend, ChatInfo
+from webrtc_party.rose.control import ChatFriend, ChatInfo, PartySnapshot
 from webrtc_party.rose.league_chat import LeagueChatAgent
 from webrtc_party.tasks import TaskSet
 
@@ -150,6 +150,23 @@ class ChatSwitch:
             self._suppressed = False  # a new lobby: a remembered friend may turn it on again
             return False
         return not self._suppressed
+
+    async def auto_on(self, enable: Callable[[], Awaitable[None]]) -> None:
+        log.info("a remembered friend is in the lobby: party on (League chat)")
+        try:
+            await enable()
+        except PartyError as exc:
+            log.warning("party not turned on for a remembered friend: %s", exc)
+        else:
+            self.auto = True
+
+    def decorate(self, snap: PartySnapshot) -> PartySnapshot:
+        """``snap`` with ``verified`` members and the ``league_chat`` info."""
+        verified = self.verified()
+        members = tuple(
+            replace(m, verified=True) if m.puuid in verified else m for m in snap.members
+        )
+        return replace(snap, members=members, league_chat=self.info())
 
     async def sync(self) -> None:
         """Start or stop the agent; remember friends; refuse a changed key. Never raises."""

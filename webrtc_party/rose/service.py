@@ -20,7 +20,6 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from webrtc_party.config import LinkConfig
-from webrtc_party.errors import PartyError
 from webrtc_party.lcu.gamedata import GameData, load_game_data
 from webrtc_party.lcu.state import GAME_PHASES, LeagueState
 from webrtc_party.linknode import PeerConnected, TokenMade
@@ -34,8 +33,9 @@ from webrtc_party.rose.control import (
     PendingTokenKind,
     TokenOutcome,
 )
-from webrtc_party.rose.errors import NoLeagueClientError, NotEnabledError, league_problem
+from webrtc_party.rose.errors import NoLeagueClientError, NotEnabledError
 from webrtc_party.rose.installed import SkinFiles
+from webrtc_party.rose.league_follow import LeagueFollower
 from webrtc_party.rose.party_view import (
     PartyPicture,
     build_picture,
@@ -97,7 +97,6 @@ class PartyService:
         chat: ChatSetup | None = None,
     ) -> None:
         self._link_config = link_config
-        self._league_source = league
         self._party_config = party_config
         self.skins = skins or SkinFiles(None)
         self._names = names or load_game_data()
@@ -105,7 +104,6 @@ class PartyService:
         self._key = key or (chat.store.party_key() if chat else Ed25519PrivateKey.generate())
         self._clock = clock
         self._identity_wait = identity_wait
-        self._retry_delay = retry_delay
         self._tick = tick
         self.league = LeagueState()
         self._identity: MemberIdentity | None = None
@@ -123,14 +121,18 @@ class PartyService:
         self._tasks = TaskSet("party service", log)
         self._pump: asyncio.Task[None] | None = None
         self._rose = rose
-        self._league_problem: str | None = None
+        self._follower = (
+            LeagueFollower(league, self.apply_league, self._changed, retry_delay)
+            if league is not None
+            else None
+        )
         self.chat = ChatSwitch(self, chat)
 
     # -- lifecycle ------------------------------------------------------------------------
 
     async def __aenter__(self) -> PartyService:
-        if self._league_source is not None:
-            self._spawn(self._follow_league())
+        if self._follower is not None:
+            self._spawn(self._follower.run())
         if self._rose is not None:
             self._spawn(self._rose.run(lambda _sel: self._push_selection()))
         self._spawn(self._refresher())
@@ -283,18 +285,12 @@ class PartyService:
             warnings=self._warnings(),
             lobby_seen=frozenset(self._lobby_seen),
         )
-        snap, verified = picture.snapshot, self.chat.verified()
-        members = tuple(
-            dataclasses.replace(m, verified=True) if m.puuid in verified else m
-            for m in snap.members
-        )
-        snap = dataclasses.replace(snap, members=members, league_chat=self.chat.info())
-        return dataclasses.replace(picture, snapshot=snap)
+        return dataclasses.replace(picture, snapshot=self.chat.decorate(picture.snapshot))
 
     def _warnings(self) -> tuple[str, ...]:
         out = []
-        if self._league_problem is not None:
-            out.append(self._league_problem)
+        if self._follower is not None and self._follower.problem is not None:
+            out.append(self._follower.problem)
         if self._rose is not None and self._rose.problem is not None:
             out.append(self._rose.problem)
         return (*out, *self.chat.warnings())
@@ -364,34 +360,6 @@ class PartyService:
 
     # -- tasks ----------------------------------------------------------------------------
 
-    async def _follow_league(self) -> None:
-        assert self._league_source is not None
-        last = ""
-        while True:
-            try:
-                states = self._league_source()
-                try:
-                    async for state in states:
-                        last = ""
-                        if self._league_problem is not None:
-                            self._league_problem = None
-                            self._changed()
-                        await self.apply_league(state)
-                finally:  # close the client's connections now, not when the loop dies
-                    close = getattr(states, "aclose", None)
-                    if close is not None:
-                        await close()
-            except Exception as exc:  # the client may start later: keep looking, quietly
-                text = f"{type(exc).__name__}: {exc}"
-                self._league_problem = league_problem(exc)
-                self._changed()
-                level = logging.DEBUG if text == last else logging.WARNING
-                log.log(
-                    level, "League client: %s; looking again every %.0f s", exc, self._retry_delay
-                )
-                last = text
-            await asyncio.sleep(self._retry_delay)
-
     async def _pump_node(self, node: PartyNode) -> None:
         async for event in node.events():
             if isinstance(event, PeerConnected):
@@ -412,20 +380,10 @@ class PartyService:
                 missing = self.skins.missing(sels)
                 if missing:
                     await asyncio.to_thread(self.skins.check_all, missing)
-            await self._league_chat()
+            if self.chat.wants_auto_on() and self._identity is not None:
+                await self.chat.auto_on(self._enable)
+            await self.chat.sync()
             self._notify()
-
-    async def _league_chat(self) -> None:
-        """Start/stop the chat agent; a remembered friend in my lobby turns the party on."""
-        if self.chat.wants_auto_on() and self._identity is not None:
-            log.info("a remembered friend is in the lobby: party on (League chat)")
-            try:
-                await self._enable()
-            except PartyError as exc:
-                log.warning("party not turned on for a remembered friend: %s", exc)
-            else:
-                self.chat.auto = True
-        await self.chat.sync()
 
     def _notify(self) -> None:
         snap = self.snapshot()
