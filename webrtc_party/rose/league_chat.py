@@ -35,6 +35,7 @@ from webrtc_party.node import PartyNode
 from webrtc_party.party import MemberStatus
 from webrtc_party.rose.chat_handshake import (
     MARK,
+    NOT_IN_LOBBY,
     AcceptAnswer,
     AcceptInvite,
     ChatHandshake,
@@ -86,6 +87,7 @@ class LeagueChatAgent:
         self._bound: dict[str, str] = {}  # link name -> the friend it must reach
         self._invite_links: dict[str, list[str]] = {}  # friend -> links of our invites
         self._catch_up = True
+        self._deferred: dict[str, ChatMessage] = {}  # friend -> its newest message, lobby-early
 
     # -- what the panel shows ---------------------------------------------------------------
 
@@ -170,7 +172,7 @@ class LeagueChatAgent:
             self._node, self._core = None, None
             return None
         if node is not self._node:
-            self._bound, self._invite_links = {}, {}
+            self._bound, self._invite_links, self._deferred = {}, {}, {}
         if node is not self._node or self._core is None:
             self._node = node
             self._core = ChatHandshake(node.identity.puuid, self._clock())
@@ -202,6 +204,9 @@ class LeagueChatAgent:
                 if self._catch_up:
                     self._catch_up = False
                     await self._read_waiting(chat, core, linked)
+                lobby = self._lobby()
+                for sender in [f for f in self._deferred if f in lobby]:
+                    await self._handle(chat, self._deferred.pop(sender))
             await asyncio.sleep(self._poll)
 
     async def _read_waiting(self, chat: LeagueChat, core: ChatHandshake, linked: set[str]) -> None:
@@ -257,6 +262,9 @@ class LeagueChatAgent:
         kind = await chat.conversation_type(msg.conversation_id)
         action = core.receive(msg, kind, self._usable_friends(), self._lobby())
         if isinstance(action, Ignored):
+            if action.reason == NOT_IN_LOBBY and msg.sender in self._friends:
+                # my client may show the lobby a moment after theirs: try again when it does
+                self._deferred[msg.sender] = msg
             self.ignored.append(action.reason)
             log.debug("league chat: ignored a message from %s: %s", msg.sender, action.reason)
             return
