@@ -17,12 +17,14 @@ import pytest
 
 from tests.helpers import loopback_config
 from tests.rose.party_kit import clients_known, members, run_all
+from tests.rose.schema_kit import check_message
 from webrtc_party.rose.bridge_server import BridgeServer
 from webrtc_party.rose.service import PartyService
 
 
 class Panel:
-    """One connected plugin: sends requests, collects everything it receives."""
+    """One connected plugin: sends requests, collects everything it receives (each message
+    checked against the bridge's JSON Schema on arrival)."""
 
     def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         self.ws = ws
@@ -39,7 +41,7 @@ class Panel:
                         self.inbox.remove(msg)
                         return msg
                 raw = await self.ws.receive_str()
-                self.inbox.append(json.loads(raw))
+                self.inbox.append(check_message(json.loads(raw)))  # bridge-schema.json
 
     async def ask(self, mtype: str, reply: str, **fields: Any) -> dict[str, Any]:
         rid = f"{mtype}-{len(self.inbox)}"

@@ -10,8 +10,6 @@ ROSE-SkinMonitor is Rose's). Rose's SkinMonitor finds Rose's bridge port and pub
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +22,14 @@ if rose_src() is None:  # before the browser check: without Rose there is nothin
     pytest.skip("needs Rose's source: set ROSE_SRC to a Rose checkout", allow_module_level=True)
 require_browser()
 
-from playwright.async_api import Browser, Locator, Route, async_playwright, expect  # noqa: E402
+from playwright.async_api import Route, expect  # noqa: E402
 
+from tests.rose.schema_kit import check_message, schema  # noqa: E402
 from tests.rose_real.host_kit import members  # noqa: E402
 from tests.rose_real.rose_files import install_everything  # noqa: E402
 from tests.rose_real.test_rose_party import connected, enable  # noqa: E402
-from tests.ui.harness import CHROMIUM, LAUNCH_ARGS, ClientPage, ClientPageServer, png  # noqa: E402
+from tests.ui.harness import ClientPage, ClientPageServer, png  # noqa: E402
+from tests.ui.panel_kit import chromium, open_panel, paste  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -50,30 +50,6 @@ class PenguPage(ClientPage):
             await route.fulfill(body=target.read_bytes(), content_type=kind, headers=cors)
             return
         await route.fulfill(status=404, body=b"", headers=cors)
-
-
-@asynccontextmanager
-async def chromium() -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                           args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
-
-
-async def open_panel(client: ClientPage) -> Locator:
-    await client.page.locator("#rpm-party-button").click()
-    panel = client.page.locator("#rpm-panel")
-    await expect(panel).to_be_visible()
-    await expect(panel).to_have_attribute("data-bridge", "connected", timeout=20_000)
-    return panel
-
-
-async def paste(panel: Locator, text: str) -> None:
-    await panel.locator("[data-role=paste]").fill(text)
-    await panel.locator("[data-role=paste-submit]").click()
 
 
 def prepare(i: int, data: Path) -> None:
@@ -104,7 +80,7 @@ async def test_panel_with_roses_bridge_and_skin_monitor(adopted_rose: Path, tmp_
         )
         assert order.index("rpm-party-button") + 1 == order.index(
             "actions-bar-button friend-finder-button"), order
-        panel_a = await open_panel(pa)
+        panel_a = await open_panel(pa, connect_ms=20_000)
         # A invites from the panel; B pastes it into Rose B; A pastes B's answer in the panel
         await panel_a.locator("[data-role=create-invite]").click()
         invite_box = panel_a.locator("[data-role=invite-token]")
@@ -121,6 +97,12 @@ async def test_panel_with_roses_bridge_and_skin_monitor(adopted_rose: Path, tmp_
         await expect(row_b.locator("[data-role=status]")).to_have_text(
             re.compile(r"^direct"), timeout=30_000)
         await connected(b, [a])
+        # Rose's real bridge, as the test's socket heard it: its party messages fit the
+        # bridge schema the panel is tested against (Rose's shapes: fewer keys than ours).
+        party = [m for m in b.sock.received if m.get("type") in schema()["$defs"]]
+        assert {"party-state", "party-enabled", "party-peer-added"} <= {m["type"] for m in party}
+        for message in party:
+            check_message(message, ours=False)
         log = a.host.log_text()
         assert "[PARTY] Party mode enabled" in log and "[PARTY] Peer added successfully" in log
         # two sockets on Rose A: the test's and SkinMonitor's; the panel opened none of its own

@@ -19,19 +19,10 @@ if TYPE_CHECKING:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    from playwright.async_api import async_playwright
+    from tests.ui.panel_kit import chromium
 
-    from tests.ui.harness import CHROMIUM, LAUNCH_ARGS
-
-    async with async_playwright() as pw:
-        # launch() gives every run a fresh temporary profile (user-data dir), removed on close.
-        chromium = await pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
+    async with chromium() as browser:
+        yield browser
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -50,6 +50,7 @@ class RoseBridge:
         self.port = 0
         self.http_paths: list[str] = []  # every plain HTTP path asked for
         self.received: list[str] = []  # the type of every frame a panel sent
+        self.frames: list[object] = []  # every frame a panel sent, decoded
         self._server: WebSocketServer | None = None
         self._sockets: set[WebSocketServerProtocol] = set()
 
@@ -107,6 +108,7 @@ class RoseBridge:
                 handler = self.rose.server.message_handler
                 if isinstance(message, str):
                     with contextlib.suppress(ValueError, AttributeError):
+                        self.frames.append(json.loads(message))
                         self.received.append(str(json.loads(message).get("type")))
                 if handler is not None and isinstance(message, str):
                     handler(message)  # synchronously, on this loop, as Rose does

@@ -22,13 +22,14 @@ from tests.ui.needs import require_browser
 require_browser()
 pytest.importorskip("webrtc_party.rose.bridge_server", reason="the UI bridge (issue 6) is missing")
 
-from playwright.async_api import Browser, Locator, Page, expect  # noqa: E402
+from playwright.async_api import Browser, Page, expect  # noqa: E402
 
 from signaling.errors import TokenError  # noqa: E402
 from signaling.token import encode_token, parse_token  # noqa: E402
 from tests.rose.party_kit import clients_known  # noqa: E402
 from tests.rose.rose_kit import make_zip, mod_payload  # noqa: E402
 from tests.ui.harness import ROOT, ClientPage, ClientPageServer  # noqa: E402
+from tests.ui.panel_kit import damaged, open_panel, paste  # noqa: E402
 from tests.ui.party_members import ui_members  # noqa: E402
 from webrtc_party.rose.bridge_server import BridgeServer  # noqa: E402
 
@@ -50,24 +51,6 @@ async def shoot(page: Page, folder: Path, name: str) -> None:
     y = max(0.0, box["y"] - 16)
     clip = {"x": x, "y": y, "width": 1280 - x, "height": 720 - y}
     await page.screenshot(path=str(folder / name), clip=clip)  # type: ignore[arg-type]
-
-
-async def open_panel(client: ClientPage) -> Locator:
-    await client.page.locator("#rpm-party-button").click()
-    panel = client.page.locator("#rpm-panel")
-    await expect(panel).to_be_visible()
-    await expect(panel).to_have_attribute("data-bridge", "connected")
-    return panel
-
-
-async def paste(panel: Locator, text: str) -> None:
-    await panel.locator("[data-role=paste]").fill(text)
-    await panel.locator("[data-role=paste-submit]").click()
-
-
-def damaged(token: str) -> str:
-    i = len(token) // 2
-    return token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1 :]
 
 
 async def test_two_members_link_through_their_panels(

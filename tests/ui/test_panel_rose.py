@@ -27,13 +27,15 @@ from tests.ui.needs import require_browser
 
 require_browser()
 
-from playwright.async_api import Browser, Locator, expect  # noqa: E402
+from playwright.async_api import Browser, expect  # noqa: E402
 
 from signaling.errors import TokenError  # noqa: E402
 from signaling.token import parse_token  # noqa: E402
 from tests.rose.manager_kit import FastManager  # noqa: E402
 from tests.rose.rose_like import EmulatorThread, RoseLikeRose  # noqa: E402
+from tests.rose.schema_kit import check_message  # noqa: E402
 from tests.ui.harness import ClientPage, ClientPageServer  # noqa: E402
+from tests.ui.panel_kit import damaged, open_panel, paste  # noqa: E402
 from tests.ui.rose_bridge import ROSE_BRIDGE_JS, RoseBridge, in_thread  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
@@ -84,24 +86,6 @@ async def two_roses(
             sys.stderr.write(f"rose-like teardown: {w.message}\n")
 
 
-async def open_panel(client: ClientPage) -> Locator:
-    await client.page.locator("#rpm-party-button").click()
-    panel = client.page.locator("#rpm-panel")
-    await expect(panel).to_be_visible()
-    await expect(panel).to_have_attribute("data-bridge", "connected", timeout=15_000)
-    return panel
-
-
-async def paste(panel: Locator, text: str) -> None:
-    await panel.locator("[data-role=paste]").fill(text)
-    await panel.locator("[data-role=paste-submit]").click()
-
-
-def damaged(token: str) -> str:
-    i = len(token) // 2
-    return token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1 :]
-
-
 NAMES = ["Ahri Main#EUW", "Jinx Enjoyer#EUW"]  # the emulator's accounts 0 and 1
 
 
@@ -136,8 +120,8 @@ async def test_two_roses_link_through_their_panels(
                 }"""
             )
             assert placed
-        panel_a = await open_panel(pa)
-        panel_b = await open_panel(pb)
+        panel_a = await open_panel(pa, connect_ms=15_000)
+        panel_b = await open_panel(pb, connect_ms=15_000)
         await expect(panel_a).to_have_attribute("data-enabled", "false")
 
         # A turns party mode on: Rose's party-enabled carries our invite.
@@ -206,6 +190,13 @@ async def test_two_roses_link_through_their_panels(
             assert set(bridge.http_paths) <= {"/bridge-port"}, bridge.http_paths
             assert bridge.rose.handler.errors == []
         assert "party-add-peer" in ra.received and "party-remove-peer" in ra.received
+        # What each side sent fits the bridge's JSON Schema (panel/bridge-schema.json): the
+        # panel's requests exactly, Rose's messages (fewer keys than ours) as the schema says.
+        for bridge in (ra, rb):
+            for frame in bridge.frames:
+                check_message(frame)
+            for sent in bridge.rose.server.sent:
+                check_message(sent, ours=False)
         # Not one request answered 4xx/5xx, not one console error, nothing off loopback.
         for client in clients:
             client.assert_clean(allow_tiles=False)

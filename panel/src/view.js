@@ -1,0 +1,544 @@
+// The panel's DOM: the social bar button, the panel, and render(state). It reads the
+// state and never changes it: what the user does goes to `actions` (main.js).
+
+import STYLE from './panel.css';
+import { isExpired, isRemoving } from './reducer.js';
+
+export function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function svgIcon(paths, size) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', String(size));
+  svg.setAttribute('height', String(size));
+  svg.setAttribute('aria-hidden', 'true');
+  for (const d of paths) {
+    const path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', d);
+    svg.append(path);
+  }
+  return svg;
+}
+
+const ICON_PARTY = [
+  'M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zm0 2c-3.3 0-6 1.8-6 4v2h12v-2c0-2.2-2.7-4-6-4z',
+  'M16.5 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm1 2h-1.2c1.1.9 1.7 2.1 1.7 3.5V19h4v-2c0-2-2-4-4.5-4z',
+];
+
+const PHASE_WORDS = {
+  Lobby: 'in lobby',
+  Matchmaking: 'in queue',
+  ReadyCheck: 'in queue',
+  ChampSelect: 'champion select',
+  GameStart: 'game starting',
+  InProgress: 'in game',
+  Reconnect: 'in game',
+  WaitingForStats: 'after game',
+  PreEndOfGame: 'after game',
+  EndOfGame: 'after game',
+};
+
+export function injectStyle() {
+  if (document.getElementById('rpm-style')) return;
+  document.head.append(el('style', { id: 'rpm-style', text: STYLE }));
+}
+
+function copyText(text, button) {
+  const done = (ok) => {
+    const label = button.textContent;
+    button.textContent = ok ? 'Copied' : 'Select and copy';
+    setTimeout(() => {
+      button.textContent = label;
+    }, 1500);
+  };
+  const fallback = () => {
+    const area = el('textarea', { class: 'rpm-offscreen', readonly: true });
+    area.value = text;
+    area.style.position = 'fixed';
+    area.style.left = '-9999px';
+    document.body.append(area);
+    area.select();
+    let ok = false;
+    try {
+      ok = document.execCommand('copy');
+    } catch {
+      /* refused: ok stays false */
+    }
+    area.remove();
+    done(ok);
+  };
+  if (navigator.clipboard && navigator.clipboard.writeText) {
+    navigator.clipboard.writeText(text).then(() => done(true), fallback);
+  } else {
+    fallback();
+  }
+}
+
+function formatLeft(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export function skinLine(m) {
+  if (m.championName === null && m.championId === null) return 'No champion yet';
+  const champion = m.championName || `Champion ${m.championId}`;
+  const parts = [champion];
+  if (m.customMod) parts.push(m.customMod);
+  else if (m.skinName) parts.push(m.skinName);
+  if (m.chromaName) parts.push(m.chromaName);
+  return parts.join(' · ');
+}
+
+/** Only the League client's own asset paths, built from numbers: nothing a peer typed. */
+export function previewUrl(m) {
+  if (m.championId === null || m.skinId === null) return null;
+  return `/lol-game-data/assets/v1/champion-tiles/${m.championId}/${m.skinId}.jpg`;
+}
+
+export function statusLabel(m) {
+  if (m.status === 'relayed') return m.via ? `via ${m.via}` : m.statusText || 'relayed';
+  if (m.status === 'direct' && m.rttMs !== null) return `direct · ${Math.round(m.rttMs)} ms`;
+  return m.statusText || m.status;
+}
+
+/**
+ * The panel and its button. `qrUrl(token)` is the bridge's QR address or null; `actions` has
+ * toggle(), invite(), paste(text), remove(member) and opened() (the panel was opened);
+ * `now()` is the time in unix seconds (countdowns, expiry).
+ */
+export function createView({ qrUrl, actions, now }) {
+  const ui = {};
+  let state = null; // the state last rendered
+  let button = null;
+  const brokenPreviews = new Set();
+
+  async function loadQr(img, token) {
+    const url = qrUrl(token);
+    img.hidden = true;
+    if (!url) return;
+    try {
+      const response = await fetch(url, { cache: 'no-store' });
+      if (!response.ok) return;
+      const blob = await response.blob();
+      if (img.dataset.token !== token) return; // replaced meanwhile
+      if (img.dataset.blob) URL.revokeObjectURL(img.dataset.blob);
+      const shown = URL.createObjectURL(blob);
+      img.dataset.blob = shown;
+      img.src = shown;
+      img.hidden = false;
+    } catch {
+      /* no QR: the token box is enough */
+    }
+  }
+
+  /** A token box: read-only text, Copy, QR from the bridge, countdown. */
+  function tokenBlock(kind) {
+    const area = el('textarea', { class: 'rpm-token', readonly: true, spellcheck: 'false', 'data-role': `${kind}-token` });
+    area.addEventListener('focus', () => area.select());
+    const copy = el('button', { class: 'rpm-btn', type: 'button', 'data-role': `${kind}-copy`, text: 'Copy' });
+    copy.addEventListener('click', () => copyText(area.value, copy));
+    const qr = el('img', { class: 'rpm-qr', alt: 'QR code of the token', 'data-role': `${kind}-qr`, hidden: true });
+    qr.addEventListener('error', () => {
+      qr.hidden = true;
+    });
+    const countdown = el('span', { class: 'rpm-countdown', 'data-role': `${kind}-countdown` });
+    const root = el(
+      'div',
+      { class: 'rpm-token-wrap' },
+      qr,
+      el('div', { class: 'rpm-token-side' }, area, el('div', { class: 'rpm-row' }, copy, countdown))
+    );
+    return { root, area, qr, countdown, token: null };
+  }
+
+  function setToken(block, pending) {
+    const token = pending ? pending.token : null;
+    if (block.token === token) return;
+    block.token = token;
+    block.area.value = token || '';
+    block.qr.dataset.token = token || '';
+    if (!token) {
+      block.qr.removeAttribute('src');
+      block.qr.hidden = true;
+      return;
+    }
+    loadQr(block.qr, token);
+  }
+
+  function updateCountdown(block, pending, at) {
+    if (!pending || pending.expiresAt === null) {
+      block.countdown.textContent = '';
+      return;
+    }
+    const left = pending.expiresAt - at;
+    block.countdown.textContent = left > 0 ? `expires in ${formatLeft(left)}` : 'expired';
+    block.countdown.classList.toggle('rpm-soon', left < 60);
+  }
+
+  function build() {
+    const toggle = el('button', {
+      class: 'rpm-switch',
+      type: 'button',
+      role: 'switch',
+      'aria-checked': 'false',
+      'aria-label': 'Party mode',
+      'data-role': 'toggle',
+      title: 'Party mode on/off',
+    });
+    toggle.addEventListener('click', () => actions.toggle());
+    const link = el('span', { class: 'rpm-link', 'data-role': 'bridge', text: 'connecting…' });
+    const close = el('button', { class: 'rpm-close', type: 'button', 'aria-label': 'Close', text: '×' });
+    close.addEventListener('click', () => setOpen(false));
+
+    const notice = el('div', { class: 'rpm-note rpm-error', 'data-role': 'notice', role: 'alert', hidden: true });
+    const warnings = el('ul', { class: 'rpm-note rpm-warnings', 'data-role': 'warnings', hidden: true });
+    const off = el('p', {
+      class: 'rpm-muted',
+      'data-role': 'off',
+      text: 'Party mode is off. Turn it on to invite friends and see their skins in your games.',
+    });
+
+    // Invite
+    const inviteBlock = tokenBlock('invite');
+    const inviteButton = el('button', { class: 'rpm-btn rpm-primary', type: 'button', 'data-role': 'create-invite', text: 'Create invite' });
+    inviteButton.addEventListener('click', () => actions.invite());
+    const inviteHint = el('p', { class: 'rpm-hint', 'data-role': 'invite-hint', text: 'Send this invite to a friend, then paste their answer below.' });
+    const inviteExpired = el('p', { class: 'rpm-note rpm-error', 'data-role': 'invite-expired', text: 'This invite expired.' });
+    const inviteSection = el(
+      'div',
+      { class: 'rpm-section', 'data-role': 'invite' },
+      el('div', { class: 'rpm-h-row' }, el('h3', { class: 'rpm-h', text: 'Invite a friend' }), inviteButton),
+      inviteHint,
+      inviteExpired,
+      inviteBlock.root
+    );
+
+    // Paste
+    const paste = el('textarea', {
+      class: 'rpm-token rpm-paste',
+      spellcheck: 'false',
+      placeholder: "Paste a friend's invite or answer here",
+      'data-role': 'paste',
+    });
+    const useButton = el('button', { class: 'rpm-btn', type: 'button', 'data-role': 'paste-submit', text: 'Use token' });
+    const submitPaste = () => {
+      const text = paste.value;
+      if (text.trim()) actions.paste(text);
+    };
+    useButton.addEventListener('click', submitPaste);
+    paste.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey) {
+        event.preventDefault();
+        submitPaste();
+      }
+    });
+    const pasteNote = el('div', { class: 'rpm-note', 'data-role': 'paste-note', role: 'status' });
+    const answerBlock = tokenBlock('answer');
+    const answerWrap = el(
+      'div',
+      { 'data-role': 'answer' },
+      el('p', { class: 'rpm-hint', text: 'Send this back to your friend: they paste it to finish the link.' }),
+      answerBlock.root
+    );
+    const pasteSection = el(
+      'div',
+      { class: 'rpm-section', 'data-role': 'paste-section' },
+      el('h3', { class: 'rpm-h', text: "Paste a friend's token" }),
+      paste,
+      el('div', { class: 'rpm-row' }, el('span', { class: 'rpm-grow rpm-muted', text: 'Chat formatting is fine.' }), useButton),
+      pasteNote,
+      answerWrap
+    );
+
+    // Members
+    const members = el('ul', { class: 'rpm-members', 'data-role': 'members' });
+    const empty = el('p', { class: 'rpm-muted', 'data-role': 'members-empty', text: 'Nobody yet. Invite a friend or paste their invite.' });
+    const membersTitle = el('h3', { class: 'rpm-h', 'data-role': 'members-title', text: 'Friends' });
+    const membersSection = el('div', { class: 'rpm-section', 'data-role': 'members-section' }, membersTitle, empty, members);
+
+    const foot = el('div', { class: 'rpm-foot', 'data-role': 'me' });
+
+    const panel = el(
+      'div',
+      { class: 'rpm-panel', id: 'rpm-panel', hidden: true, role: 'dialog', 'aria-label': 'Party mode' },
+      el('div', { class: 'rpm-head' }, el('h2', { class: 'rpm-title', text: 'Party mode' }), link, toggle, close),
+      notice,
+      warnings,
+      off,
+      membersSection,
+      inviteSection,
+      pasteSection,
+      foot
+    );
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && !panel.hidden) setOpen(false);
+    });
+    window.addEventListener('resize', () => {
+      if (!panel.hidden) placePanel();
+    });
+    Object.assign(ui, {
+      panel, toggle, link, notice, warnings, off, inviteSection, inviteBlock, inviteButton, inviteHint, inviteExpired,
+      pasteSection, paste, useButton, pasteNote, answerBlock, answerWrap, members, empty, foot,
+      membersSection, membersTitle,
+    });
+    document.body.append(panel);
+  }
+
+  function preview(m) {
+    const box = el('div', { class: 'rpm-preview', 'data-role': 'preview' });
+    const initial = (m.championName || m.riotId || '?').trim().charAt(0).toUpperCase();
+    const url = previewUrl(m);
+    if (!url || brokenPreviews.has(url)) {
+      box.textContent = initial;
+      return box;
+    }
+    const img = el('img', { alt: '', src: url, 'data-role': 'preview-img' });
+    img.addEventListener('error', () => {
+      brokenPreviews.add(url);
+      img.remove();
+      box.textContent = initial;
+    });
+    box.append(img);
+    return box;
+  }
+
+  function memberRow(m) {
+    const remove = el('button', {
+      class: 'rpm-remove',
+      type: 'button',
+      title: `Remove ${m.riotId} from the party`,
+      'aria-label': `Remove ${m.riotId}`,
+      'data-role': 'remove',
+      disabled: isRemoving(state, m.key) || !Number.isSafeInteger(m.summonerId) || m.summonerId <= 0,
+      text: '×',
+    });
+    remove.addEventListener('click', () => actions.remove(m));
+    const missing = m.skinInstalled === false || m.injection === 'missing-locally';
+    const warning = missing
+      ? el('div', { class: 'rpm-warn', 'data-role': 'skin-missing', text: 'Skin missing locally: they will look default to you' })
+      : null;
+    const quiet = new Set(['injected', 'missing-locally']);
+    const injection =
+      m.injection && !quiet.has(m.injection)
+        ? el('div', { class: 'rpm-warn', 'data-role': 'injection', 'data-injection': m.injection, text: m.injectionDetail || m.injection })
+        : null;
+    return el(
+      'li',
+      { class: 'rpm-member', 'data-member': m.key, 'data-status': m.status },
+      preview(m),
+      el(
+        'div',
+        { class: 'rpm-member-main' },
+        el('div', { class: 'rpm-name', 'data-role': 'riot-id', text: m.riotId }),
+        el('span', { class: 'rpm-status', 'data-status': m.status, 'data-role': 'status', text: statusLabel(m) }),
+        el('div', { class: 'rpm-skin', 'data-role': 'skin', text: skinLine(m) }),
+        warning,
+        injection
+      ),
+      remove
+    );
+  }
+
+  /** Show `next` (or the state last shown). */
+  function render(next) {
+    if (next) state = next;
+    if (!ui.panel || !state) return;
+    const at = now();
+    const connected = state.bridgeReady;
+    ui.link.textContent = connected ? 'connected' : 'no bridge, retrying…';
+    ui.link.dataset.state = connected ? 'connected' : 'disconnected';
+    ui.panel.dataset.bridge = connected ? 'connected' : 'disconnected';
+    ui.panel.dataset.enabled = String(state.enabled);
+    ui.toggle.setAttribute('aria-checked', String(state.enabled));
+    ui.toggle.disabled = !connected || state.pendingToggle;
+
+    ui.notice.hidden = !state.notice;
+    ui.notice.textContent = state.notice || '';
+    ui.warnings.replaceChildren(...state.warnings.map((w) => el('li', { text: w })));
+    ui.warnings.hidden = state.warnings.length === 0;
+
+    // Off, the invite and paste boxes stay: using them turns party mode on.
+    ui.off.hidden = connected && state.enabled;
+    ui.off.textContent = connected
+      ? 'Party mode is off. Make an invite or paste a friend\'s token to turn it on.'
+      : 'Waiting for the party bridge (webrtc-party or Rose) on this computer…';
+    ui.inviteSection.hidden = !connected;
+    ui.pasteSection.hidden = !connected;
+
+    // Invite
+    const invite = state.invite;
+    const expired = isExpired(invite, at);
+    // While our answer waits to be sent back, it is the one token shown: no mix-up.
+    const answering = !!state.answer && !isExpired(state.answer, at);
+    ui.inviteBlock.root.hidden = !invite || expired || answering;
+    ui.inviteHint.hidden = !invite || expired || answering;
+    ui.inviteExpired.hidden = !expired;
+    setToken(ui.inviteBlock, invite);
+    updateCountdown(ui.inviteBlock, invite, at);
+    ui.inviteButton.textContent = expired ? 'Make a new invite' : invite ? 'New invite' : 'Create invite';
+    ui.inviteButton.disabled = state.inviteRequested;
+
+    // Paste
+    ui.useButton.disabled = state.pasteBusy;
+    ui.pasteNote.hidden = !state.pasteNote;
+    if (state.pasteNote) {
+      ui.pasteNote.textContent = state.pasteNote.text;
+      ui.pasteNote.classList.toggle('rpm-error', state.pasteNote.kind === 'error');
+      ui.pasteNote.dataset.kind = state.pasteNote.kind;
+    }
+    const answer = state.answer;
+    ui.answerWrap.hidden = !answer || isExpired(answer, at);
+    setToken(ui.answerBlock, answer);
+    updateCountdown(ui.answerBlock, answer, at);
+
+    // Members
+    ui.members.replaceChildren(...state.members.map(memberRow));
+    ui.empty.hidden = state.members.length > 0 || !connected || !state.enabled;
+    ui.membersSection.hidden = !connected || (!state.enabled && state.members.length === 0);
+    ui.membersTitle.textContent = state.members.length ? `Friends (${state.members.length})` : 'Friends';
+    if (!ui.panel.hidden) placePanel();
+    const where = PHASE_WORDS[state.phase];
+    ui.foot.textContent = state.me ? `You: ${state.me.riotId}${where ? ` · ${where}` : ''}` : '';
+    updateBadge();
+  }
+
+  /** Every second while open: the countdowns, and a render when a token ran out. */
+  function tick() {
+    if (!ui.panel || ui.panel.hidden || !state) return;
+    const at = now();
+    const inviteWasLive = ui.inviteExpired.hidden;
+    updateCountdown(ui.inviteBlock, state.invite, at);
+    updateCountdown(ui.answerBlock, state.answer, at);
+    if ((inviteWasLive && isExpired(state.invite, at)) || (!ui.answerWrap.hidden && isExpired(state.answer, at))) render();
+  }
+
+  // ---------------------------------------------------------- social bar button
+
+  function updateBadge() {
+    if (!button || !state) return;
+    const live = state.members.filter((m) => m.status === 'direct' || m.status === 'relayed').length;
+    button.querySelector('.rpm-badge').textContent = state.enabled && live ? String(live) : '';
+    button.classList.toggle('rpm-open', !!ui.panel && !ui.panel.hidden);
+  }
+
+  /** As Rose places its own party button: a span.action-bar-button in the social bar's
+   * buttons, before the friend finder's button (else after the header, else at the end). */
+  function makeButton() {
+    const b = el(
+      'span',
+      { class: 'action-bar-button rpm-button', id: 'rpm-party-button', role: 'button', tabindex: '0', title: 'Party mode', 'aria-label': 'Party mode' },
+      svgIcon(ICON_PARTY, 20),
+      el('span', { class: 'rpm-badge' })
+    );
+    b.addEventListener('click', (event) => {
+      event.stopPropagation();
+      setOpen(ui.panel.hidden);
+    });
+    b.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        setOpen(ui.panel.hidden);
+      }
+    });
+    return b;
+  }
+
+  function ensureButton() {
+    const bar = document.querySelector('.lol-social-actions-bar .buttons');
+    if (!bar) return;
+    if (button && bar.contains(button)) return;
+    if (!button) button = makeButton();
+    const finder = bar.querySelector('.friend-finder-button');
+    const finderButton = finder ? finder.closest('.action-bar-button') : null;
+    const header = bar.querySelector('.friend-header');
+    if (finderButton && finderButton.parentNode === bar) bar.insertBefore(button, finderButton);
+    else if (header && header.nextSibling) bar.insertBefore(button, header.nextSibling);
+    else bar.append(button);
+    updateBadge();
+  }
+
+  /** Above the button, right edges aligned, growing upwards; it scrolls inside when long. */
+  function placePanel() {
+    const panel = ui.panel;
+    const margin = 8;
+    const rect = button && button.isConnected ? button.getBoundingClientRect() : null;
+    const width = panel.offsetWidth;
+    const right = rect ? window.innerWidth - rect.right : margin;
+    panel.style.left = 'auto';
+    panel.style.right = `${Math.max(margin, Math.min(right, window.innerWidth - width - margin))}px`;
+    if (!rect || rect.top > window.innerHeight / 2) {
+      const bottom = rect ? window.innerHeight - rect.top + margin : margin;
+      panel.style.top = 'auto';
+      panel.style.bottom = `${bottom}px`;
+      panel.style.maxHeight = `${Math.max(120, window.innerHeight - bottom - margin)}px`;
+    } else {
+      const top = rect.bottom + margin;
+      panel.style.bottom = 'auto';
+      panel.style.top = `${top}px`;
+      panel.style.maxHeight = `${Math.max(120, window.innerHeight - top - margin)}px`;
+    }
+  }
+
+  function setOpen(open) {
+    ui.panel.hidden = !open;
+    if (open) {
+      render();
+      placePanel();
+      actions.opened();
+    }
+    updateBadge();
+  }
+
+  // DOM watchers: the client rebuilds the social bar; put the button back, except in game.
+  let observer = null;
+  let scheduled = false;
+
+  function startWatching() {
+    if (observer) return;
+    observer = new MutationObserver(() => {
+      if (scheduled) return;
+      scheduled = true;
+      setTimeout(() => {
+        scheduled = false;
+        if (observer) ensureButton(); // not if paused meanwhile
+      }, 100);
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+    window.__rosePartyModeWatching = true;
+    ensureButton();
+  }
+
+  function stopWatching() {
+    if (!observer) return;
+    observer.disconnect();
+    observer = null;
+    window.__rosePartyModeWatching = false;
+  }
+
+  return {
+    build,
+    render,
+    tick,
+    startWatching,
+    stopWatching,
+    watching: () => observer !== null,
+    clearPaste: () => {
+      if (ui.paste) ui.paste.value = '';
+    },
+  };
+}
