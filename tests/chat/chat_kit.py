@@ -57,6 +57,7 @@ async def chat_party(
     league_chat: tuple[bool, ...] | None = None,
     data: Path | None = None,
     hub: ChatHub | None = None,
+    stop_at: str | None = None,
 ) -> AsyncIterator[tuple[ChatHub, list[Member]]]:
     """``size`` clients in one premade lobby (every step up to the last join played).
 
@@ -112,7 +113,7 @@ async def chat_party(
             members.append(member)
         try:
             for m in members:
-                await m.emu.run_until(f"join-{size - 1}")
+                await m.emu.run_until(stop_at or f"join-{size - 1}")
             yield hub, members
         finally:
             for m in members:
