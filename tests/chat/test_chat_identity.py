@@ -84,8 +84,9 @@ async def test_an_invite_before_my_client_shows_its_sender_in_my_lobby_is_kept(
         await asyncio.sleep(0.5)  # both agents have their chat sessions
         await inviter.emu.run_until("join-1")  # the inviter's client sees the lobby first
         await until(lambda: len(hub.sent_by(inviter.puuid)) == 1)
-        assert invitee.agent is not None
-        await until(lambda: NOT_IN_LOBBY in invitee.agent.ignored)
+        agent = invitee.agent
+        assert agent is not None
+        await until(lambda: NOT_IN_LOBBY in agent.ignored)
         assert hub.sent_by(invitee.puuid) == []
         await invitee.emu.run_until("join-1")  # now mine shows it too: the kept invite counts
         await until(lambda: invitee.linked() == {inviter.puuid}, 60)
