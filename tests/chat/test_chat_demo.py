@@ -20,7 +20,7 @@ def test_demo_league_chat_links_everyone_without_a_token() -> None:
     assert done.returncode == 0, out[-3000:] + done.stderr[-3000:]
     assert not re.search(r"^  wp[ia][0-9A-Za-z]{40,}$", out, re.M)  # no token to paste
     pairs = re.findall(r"^ +[0-9.]+s  (.+) <-> (.+) through League chat: (.+)$", out, re.M)
-    assert len(pairs) == 3
+    assert len(pairs) == 3, out[-3000:] + done.stderr[-3000:]
     for _a, _b, how in pairs:
         assert "invite DM" in how and "answer DM" in how and "no paste" in how
         assert "verified" in how
@@ -40,6 +40,7 @@ def test_serve_league_chat_flag_and_data_dir(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"League chat: on (setting, friends in {data})" in done.stdout
     assert not (data / "settings.json").exists()  # the flag is for this run only
+    data.mkdir(exist_ok=True)
     (data / "settings.json").write_text(json.dumps({"version": 1, "league_chat": True}))
     env = {**os.environ, "WEBRTC_PARTY_LEAGUE_CHAT": "0"}
     done = subprocess.run(

@@ -244,8 +244,10 @@ class ChatStore:
 
     # -- our party key ----------------------------------------------------------------------
 
-    def party_key(self) -> Ed25519PrivateKey:
-        """Our Ed25519 party key, kept so that friends can remember it (made on first use)."""
+    def party_key(self, new: Ed25519PrivateKey | None = None) -> Ed25519PrivateKey:
+        """Our Ed25519 party key, kept so that friends can remember it; the first call saves
+        ``new`` (or a fresh key). Called only once League chat is on: nothing is written
+        for a user who never opts in."""
         path = self.folder / "party-key"
         try:
             raw = base64.b64decode(path.read_text(encoding="ascii").strip(), validate=True)
@@ -256,7 +258,7 @@ class ChatStore:
             pass
         except (OSError, ValueError, binascii.Error) as exc:
             self._warn(f"{path} could not be read ({exc}); a new key is made (friends re-link).")
-        key = Ed25519PrivateKey.generate()
+        key = new or Ed25519PrivateKey.generate()
         raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
         self._save("party-key", base64.b64encode(raw).decode("ascii") + "\n")
         return key

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from webrtc_party.errors import LocalError, PartyError
 from webrtc_party.lcu.client import Credentials
 from webrtc_party.party import MemberStatus
+from webrtc_party.party.signing import public_key_bytes
 from webrtc_party.rose.chat_store import ChatStore, RememberedFriend
 from webrtc_party.rose.control import ChatFriend, ChatInfo, PartySnapshot
 from webrtc_party.rose.league_chat import LeagueChatAgent
@@ -26,6 +27,8 @@ from webrtc_party.tasks import TaskSet
 
 if TYPE_CHECKING:
     import asyncio
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from webrtc_party.node import PartyNode
     from webrtc_party.rose.service import PartyService
@@ -69,6 +72,8 @@ class ChatSwitch:
         self._checked: set[str] = set()  # members whose key was compared with the remembered
         self._node: PartyNode | None = None
         self._warnings: dict[str, str] = {}  # puuid -> why its link was refused
+        self._node_key: Ed25519PrivateKey | None = None
+        self._key_saved = False  # the running party's key is the one in the data dir
 
     # -- the setting ------------------------------------------------------------------------
 
@@ -86,8 +91,24 @@ class ChatSwitch:
                 "League chat is not available here: this party service has no League client."
             )
         self.setup.store.set_league_chat(on, explained=explained)
+        if on and self._node_key is not None:  # on during a party: save its key if none is
+            self._key_saved = _same(self.setup.store.party_key(self._node_key), self._node_key)
         self.setup = replace(self.setup, override=None)  # the user's choice wins from now
         log.info("league chat setting: %s", "on" if on else "off")
+
+    def party_key(self, current: Ed25519PrivateKey) -> Ed25519PrivateKey:
+        """The key for a new party: the saved one while the setting is on (the first time,
+        ``current`` is saved), else ``current``: friends remember only a saved key."""
+        if self.setup is None or not self.enabled:
+            return current
+        return self.setup.store.party_key(current)
+
+    def node_key(self, key: Ed25519PrivateKey) -> None:
+        """The running party's key; friends are remembered only while it is the saved one."""
+        self._node_key = key
+        self._key_saved = False
+        if self.setup is not None and self.enabled:
+            self._key_saved = _same(self.setup.store.party_key(key), key)
 
     def forget(self, puuid: str | None) -> int:
         if self.setup is None:
@@ -181,7 +202,7 @@ class ChatSwitch:
             self._start()
         elif not want and self._task is not None:
             await self.stop()
-        if want and node is not None and self.setup is not None:  # nothing kept unless opted in
+        if want and node is not None and self.setup is not None and self._key_saved:
             await self._remember(node, self.setup.store)
 
     def _start(self) -> None:
@@ -245,3 +266,6 @@ class ChatSwitch:
         await node.remove(member)
         self._service._changed()
 
+
+def _same(a: Ed25519PrivateKey, b: Ed25519PrivateKey) -> bool:
+    return public_key_bytes(a) == public_key_bytes(b)

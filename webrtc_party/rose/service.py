@@ -14,8 +14,7 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any
+from collections.abc import AsyncIterator, Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -100,8 +99,7 @@ class PartyService:
         self._party_config = party_config
         self.skins = skins or SkinFiles(None)
         self._names = names or load_game_data()
-        # friends remember our key: keep it in the data dir when there is one
-        self._key = key or (chat.store.party_key() if chat else Ed25519PrivateKey.generate())
+        self._fixed_key, self._session_key = key, Ed25519PrivateKey.generate()
         self._clock = clock
         self._identity_wait = identity_wait
         self._tick = tick
@@ -132,10 +130,10 @@ class PartyService:
 
     async def __aenter__(self) -> PartyService:
         if self._follower is not None:
-            self._spawn(self._follower.run())
+            self._tasks.spawn(self._follower.run())
         if self._rose is not None:
-            self._spawn(self._rose.run(lambda _sel: self._push_selection()))
-        self._spawn(self._refresher())
+            self._tasks.spawn(self._rose.run(lambda _sel: self._push_selection()))
+        self._tasks.spawn(self._refresher())
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -145,9 +143,6 @@ class PartyService:
         await self.disable()
         await self.chat.stop()
         await self._tasks.cancel()
-
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        return self._tasks.spawn(coro)
 
     # -- PartyControl ---------------------------------------------------------------------
 
@@ -179,13 +174,15 @@ class PartyService:
             await self._start_node(identity)
 
     async def _start_node(self, identity: MemberIdentity) -> None:
-        node = PartyNode(identity, self._link_config, self._party_config, key=self._key)
+        key = self._session_key = self._fixed_key or self.chat.party_key(self._session_key)
+        node = PartyNode(identity, self._link_config, self._party_config, key=key)
+        self.chat.node_key(key)
         await node.__aenter__()
         node.set_phase(party_phase(self.league.phase))
         node.set_selection(self._selection)
         self._node = node
         self._lobby_seen = {p.puuid for p in self.league.premade}
-        self._pump = self._spawn(self._pump_node(node))
+        self._pump = self._tasks.spawn(self._pump_node(node))
         log.info("party on as %s", identity.riot_id)
         self._changed()
 
