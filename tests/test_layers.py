@@ -46,9 +46,10 @@ PURE = (
     # the NAT classifier
     "webrtc_party.nat", "webrtc_party.nat.classify",
     # Rose: decisions, records, the view and the bridge's messages
-    "webrtc_party.rose.bridge_messages", "webrtc_party.rose.control",
+    "webrtc_party.rose.bridge_messages", "webrtc_party.rose.bridge_requests",
+    "webrtc_party.rose.control",
     "webrtc_party.rose.errors", "webrtc_party.rose.forms", "webrtc_party.rose.outcomes",
-    "webrtc_party.rose.patches",
+    "webrtc_party.rose.patches", "webrtc_party.rose.bridge_chat",
     "webrtc_party.rose.party_view", "webrtc_party.rose.planning", "webrtc_party.rose.records",
 )  # fmt: skip
 
@@ -77,7 +78,8 @@ SHELLS = (
     "webrtc_party.rose", "webrtc_party.rose.adopt", "webrtc_party.rose.archive",
     "webrtc_party.rose.bridge_guard", "webrtc_party.rose.bridge_handler",
     "webrtc_party.rose.bridge_schema", "webrtc_party.rose.bridge_server",
-    "webrtc_party.rose.chat_handshake",
+    "webrtc_party.rose.chat_handshake", "webrtc_party.rose.chat_store",
+    "webrtc_party.rose.chat_switch", "webrtc_party.rose.league_follow",
     "webrtc_party.rose.chroma_parents", "webrtc_party.rose.demo", "webrtc_party.rose.injection",
     "webrtc_party.rose.installed", "webrtc_party.rose.layout", "webrtc_party.rose.league_chat",
     "webrtc_party.rose.manager", "webrtc_party.rose.modindex", "webrtc_party.rose.ownership",

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from signaling.token import MAX_TTL
+from signaling.token import DEFAULT_TTL, MAX_TTL
 from webrtc_party.errors import ConfigError
 from webrtc_party.interfaces import InterfacePolicy
 
@@ -83,7 +83,7 @@ class LinkConfig:
     )
     turn: IceServer | None = None
     relay_only: bool = False
-    token_ttl: int = 600
+    token_ttl: int = DEFAULT_TTL
     stun_timeout: float = 1.4  # budget to find a STUN server that answers (+setup < 1.5 s)
     gather_timeout: float = 1.5  # aioice's wait for srflx/relay candidates (stock 5 s)
     connect_timeout: float = 15.0  # once both descriptions are applied

@@ -108,6 +108,9 @@ class PartyNode:
         self._intro_ttl = max(30, math.ceil(self.core.config.intro_timeout))
         self._accepting = 0  # introduction answers being made right now
         self._expect: dict[str, MemberId] = {}  # intro link name -> the member it must reach
+        self._bound: dict[str, MemberId] = {}  # link made by invite_for/accept_from -> member
+        self.hello_on_bound: set[MemberId] = set()
+        """Members who said hello on a link ``invite_for``/``accept_from`` bound to them."""
         self._events: EventQueue[PartyNodeEvent] = EventQueue()
         self._tasks = TaskSet(f"party node {identity.puuid}", logger)
         self._wake = asyncio.Event()
@@ -139,7 +142,7 @@ class PartyNode:
         """An invite sent to ``member`` over an authenticated channel (League chat): the
         link it makes must say hello as ``member``, or it is closed (impersonation)."""
         made = await self._links.invite()
-        self._expect[made.peer] = member
+        self._expect[made.peer] = self._bound[made.peer] = member
         return made
 
     async def accept_from(
@@ -150,7 +153,7 @@ class PartyNode:
         kind = TokenKind.ANSWER if answer_for is not None else TokenKind.INVITE
         made = await self._links.accept(text, expect=kind, for_link=answer_for)
         if made is not None:
-            self._expect[made.peer] = member
+            self._expect[made.peer] = self._bound[made.peer] = member
         return made
 
     async def close_peer_link(self, peer: str, reason: str) -> None:
@@ -256,6 +259,7 @@ class PartyNode:
                 self.core.link_down(event.peer, now)
                 self._member_of.pop(event.peer, None)
                 self._expect.pop(event.peer, None)
+                self._bound.pop(event.peer, None)
                 for intro_id, name in list(self._intro_links.items()):
                     if name == event.peer:
                         del self._intro_links[intro_id]
@@ -311,6 +315,8 @@ class PartyNode:
             return
         elif isinstance(event, LinkIdentified):
             self._member_of[event.link_id] = event.member_id
+            if self._bound.pop(event.link_id, None) == event.member_id:
+                self.hello_on_bound.add(event.member_id)
         elif isinstance(event, CloseLink):
             if event.reason is CloseReason.PEER_LEFT:
                 closing = self._links.close_peer(event.link_id, event.detail, CloseCode.PEER_CLOSED)

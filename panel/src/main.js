@@ -76,6 +76,27 @@ function createPanel(options) {
     opened() {
       send({ type: MSG.getState });
     },
+    chatToggle() {
+      const chat = state.leagueChat;
+      if (!chat || state.chatPending) return;
+      if (chat.enabled) {
+        if (send({ type: MSG.setLeagueChat, enabled: false })) dispatch({ type: PANEL.chatSent });
+      } else if (!chat.explained) {
+        dispatch({ type: PANEL.chatAsk }); // what friends will see, once
+      } else if (send({ type: MSG.setLeagueChat, enabled: true })) {
+        dispatch({ type: PANEL.chatSent });
+      }
+    },
+    chatConfirm() {
+      if (send({ type: MSG.setLeagueChat, enabled: true, explained: true })) dispatch({ type: PANEL.chatSent });
+    },
+    chatCancel() {
+      dispatch({ type: PANEL.chatCancel });
+    },
+    forget(puuid) {
+      const message = puuid === null ? { type: MSG.forgetFriend, all: true } : { type: MSG.forgetFriend, puuid };
+      if (send(message)) dispatch({ type: PANEL.forgetSent, puuid });
+    },
   };
 
   const view = createView({ qrUrl, actions, now: nowSeconds });

@@ -12,6 +12,11 @@ export const MSG = Object.freeze({
   peerRemoved: 'party-peer-removed',
   phase: 'phase-change',
   error: 'party-error', // our bridge only: a request it could not read
+  // League chat (our bridge and the Rose integration's handle_ui_message; docs/league-chat.md)
+  setLeagueChat: 'party-set-league-chat',
+  forgetFriend: 'party-forget-friend',
+  leagueChatSet: 'party-league-chat',
+  friendForgotten: 'party-friend-forgotten',
 });
 
 /** The message types the panel listens to (it subscribes to every MSG value). */
@@ -23,4 +28,6 @@ export const INCOMING = Object.freeze([
   MSG.peerRemoved,
   MSG.phase,
   MSG.error,
+  MSG.leagueChatSet,
+  MSG.friendForgotten,
 ]);

@@ -21,6 +21,10 @@ export const PANEL = Object.freeze({
   removeTimeout: 'panel/remove-timeout', // {key, serial, riotId}
   noteTimeout: 'panel/note-timeout', // {serial}
   queuedSendFailed: 'panel/queued-send-failed',
+  chatAsk: 'panel/chat-ask', // the user turned League chat on before it was explained
+  chatCancel: 'panel/chat-cancel',
+  chatSent: 'panel/chat-sent', // party-set-league-chat went out
+  forgetSent: 'panel/forget-sent', // {puuid | null (all)}
 });
 
 export const TEXT = Object.freeze({
@@ -33,6 +37,14 @@ export const TEXT = Object.freeze({
   cannotStop: 'Party mode could not stop.',
   cannotRemove: 'That member could not be removed.',
   wentWrong: 'Something went wrong.',
+  chatFailed: 'The League chat setting could not be changed.',
+  // shown once, before League chat is first turned on
+  chatExplain:
+    'Your friends in your lobby who are not linked yet get ONE direct message from you in League chat: ' +
+    '"Party mode invite (Rose skin sync), ignore if you don\'t use it." followed by a long token. ' +
+    'A friend with party mode answers with one message and you connect; nobody pastes. ' +
+    'Friends you connect with are remembered and reconnect by themselves next time, until you forget them. ' +
+    'Riot may dislike automated chat messages: it is off unless you turn it on.',
 });
 
 export function initialState() {
@@ -55,6 +67,10 @@ export function initialState() {
     warnings: [],
     removing: {}, // member key -> serial of its removal timer
     serial: 0, // last serial handed to a timer (notes, removals)
+    leagueChat: null, // party-state.league_chat, or null (Rose's own bridge has none)
+    chatExplaining: false, // the one-time explanation is open
+    chatPending: false,
+    forgetting: null, // a puuid (or '*' for all) being forgotten
   };
 }
 
@@ -97,6 +113,24 @@ export function memberFrom(raw) {
     injectionDetail: raw.injection_detail == null ? null : str(raw.injection_detail),
     inLobby: raw.in_lobby === true,
     onTeam: raw.on_team === true,
+    verified: raw.verified === true,
+  };
+}
+
+/** party-state.league_chat as the panel shows it; null when the bridge has none. */
+export function leagueChatFrom(raw) {
+  if (!raw || typeof raw !== 'object') return null;
+  const friends = Array.isArray(raw.remembered) ? raw.remembered : [];
+  return {
+    available: raw.available === true,
+    enabled: raw.enabled === true,
+    explained: raw.explained === true,
+    running: raw.running === true,
+    auto: raw.auto === true,
+    problem: typeof raw.problem === 'string' && raw.problem ? raw.problem : null,
+    remembered: friends
+      .filter((f) => f && typeof f.puuid === 'string' && f.puuid)
+      .map((f) => ({ puuid: f.puuid, name: str(f.name, 'Unknown player'), linkedAt: num(f.linked_at) })),
   };
 }
 
@@ -160,6 +194,11 @@ function applyState(st, msg, now) {
   st.dropRemoving((key) => s.members.some((m) => m.key === key));
   if (typeof msg.phase === 'string') st.setPhase(msg.phase);
   s.warnings = Array.isArray(msg.warnings) ? msg.warnings.filter((w) => typeof w === 'string' && w) : [];
+  s.leagueChat = leagueChatFrom(msg.league_chat);
+  if (s.forgetting !== null && s.leagueChat) {
+    const left = s.leagueChat.remembered.some((f) => s.forgetting === '*' || f.puuid === s.forgetting);
+    if (!left) s.forgetting = null;
+  }
 
   s.invite = 'my_token' in msg ? tokenFrom(msg.my_token, msg.my_token_expires_at) : newestPending(msg.pending, 'invite');
   if (s.invite && s.invite.expiresAt === null) {
@@ -288,6 +327,8 @@ function onError(st, message) {
     st.setPasteNote('error', text);
     return;
   }
+  if (asked === MSG.setLeagueChat) s.chatPending = false;
+  if (asked === MSG.forgetFriend) s.forgetting = null;
   if (asked === MSG.enable) s.inviteRequested = false;
   if (asked === MSG.enable || asked === MSG.disable) s.pendingToggle = false;
   if (asked == null) {
@@ -342,6 +383,20 @@ function onPanelEvent(st, event) {
       if (!s.pasteNote || s.pasteNote.kind !== 'ok' || s.pasteNote.serial !== event.serial) return false;
       s.pasteNote = null;
       return true;
+    case PANEL.chatAsk:
+      s.chatExplaining = true;
+      return true;
+    case PANEL.chatCancel:
+      if (!s.chatExplaining) return false;
+      s.chatExplaining = false;
+      return true;
+    case PANEL.chatSent:
+      s.chatExplaining = false;
+      s.chatPending = true;
+      return true;
+    case PANEL.forgetSent:
+      s.forgetting = event.puuid === null ? '*' : event.puuid;
+      return true;
     case PANEL.queuedSendFailed:
       s.pasteBusy = false;
       st.setPasteNote('error', TEXT.bridgeGone);
@@ -379,6 +434,20 @@ export function step(state, event, now) {
       break;
     case MSG.error:
       onError(st, event);
+      break;
+    case MSG.leagueChatSet:
+      st.s.chatPending = false;
+      if (event.success === false) st.s.notice = errorText(event, TEXT.chatFailed);
+      else if (st.s.leagueChat) {
+        st.s.leagueChat = { ...st.s.leagueChat, enabled: event.enabled === true, explained: event.explained === true };
+      }
+      break;
+    case MSG.friendForgotten:
+      if (st.s.leagueChat && event.success !== false) {
+        const gone = (f) => event.all === true || f.puuid === event.puuid;
+        st.s.leagueChat = { ...st.s.leagueChat, remembered: st.s.leagueChat.remembered.filter((f) => !gone(f)) };
+      }
+      st.s.forgetting = null;
       break;
     default:
       if (!onPanelEvent(st, event || {})) return { state, effects: [] };

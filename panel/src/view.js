@@ -2,7 +2,7 @@
 // state and never changes it: what the user does goes to `actions` (main.js).
 
 import STYLE from './panel.css';
-import { isExpired, isRemoving } from './reducer.js';
+import { TEXT, isExpired, isRemoving } from './reducer.js';
 
 export function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -271,6 +271,47 @@ export function createView({ qrUrl, actions, now }) {
     const membersTitle = el('h3', { class: 'rpm-h', 'data-role': 'members-title', text: 'Friends' });
     const membersSection = el('div', { class: 'rpm-section', 'data-role': 'members-section' }, membersTitle, empty, members);
 
+    // League chat (opt-in; docs/league-chat.md)
+    const chatToggle = el('input', { type: 'checkbox', 'data-role': 'chat-toggle' });
+    chatToggle.addEventListener('change', () => {
+      chatToggle.checked = !chatToggle.checked; // the state decides, once the bridge answers
+      actions.chatToggle();
+    });
+    const chatLabel = el(
+      'label',
+      { class: 'rpm-row rpm-chat-label' },
+      chatToggle,
+      el('span', { class: 'rpm-grow', text: 'Connect to friends in my lobby through League chat' })
+    );
+    const chatOk = el('button', { class: 'rpm-btn rpm-primary', type: 'button', 'data-role': 'chat-explain-ok', text: 'Turn on' });
+    chatOk.addEventListener('click', () => actions.chatConfirm());
+    const chatCancel = el('button', { class: 'rpm-btn', type: 'button', 'data-role': 'chat-explain-cancel', text: 'Cancel' });
+    chatCancel.addEventListener('click', () => actions.chatCancel());
+    const chatExplain = el(
+      'div',
+      { class: 'rpm-note', 'data-role': 'chat-explain', role: 'dialog', hidden: true },
+      el('p', { text: TEXT.chatExplain }),
+      el('div', { class: 'rpm-row' }, el('span', { class: 'rpm-grow' }), chatCancel, chatOk)
+    );
+    const chatStatus = el('p', { class: 'rpm-hint', 'data-role': 'chat-status' });
+    const remembered = el('ul', { class: 'rpm-members', 'data-role': 'remembered' });
+    const forgetAll = el('button', { class: 'rpm-btn', type: 'button', 'data-role': 'forget-all', text: 'Forget all' });
+    forgetAll.addEventListener('click', () => actions.forget(null));
+    const rememberedWrap = el(
+      'div',
+      { 'data-role': 'remembered-section' },
+      el('div', { class: 'rpm-h-row' }, el('h3', { class: 'rpm-h', text: 'Remembered friends' }), forgetAll),
+      remembered
+    );
+    const chatSection = el(
+      'div',
+      { class: 'rpm-section', 'data-role': 'chat-section', hidden: true },
+      chatLabel,
+      chatExplain,
+      chatStatus,
+      rememberedWrap
+    );
+
     const foot = el('div', { class: 'rpm-foot', 'data-role': 'me' });
 
     const panel = el(
@@ -283,6 +324,7 @@ export function createView({ qrUrl, actions, now }) {
       membersSection,
       inviteSection,
       pasteSection,
+      chatSection,
       foot
     );
     document.addEventListener('keydown', (event) => {
@@ -294,7 +336,8 @@ export function createView({ qrUrl, actions, now }) {
     Object.assign(ui, {
       panel, toggle, link, notice, warnings, off, inviteSection, inviteBlock, inviteButton, inviteHint, inviteExpired,
       pasteSection, paste, useButton, pasteNote, answerBlock, answerWrap, members, empty, foot,
-      membersSection, membersTitle,
+      membersSection, membersTitle, chatSection, chatToggle, chatExplain, chatStatus, remembered,
+      rememberedWrap, forgetAll,
     });
     document.body.append(panel);
   }
@@ -346,12 +389,54 @@ export function createView({ qrUrl, actions, now }) {
         { class: 'rpm-member-main' },
         el('div', { class: 'rpm-name', 'data-role': 'riot-id', text: m.riotId }),
         el('span', { class: 'rpm-status', 'data-status': m.status, 'data-role': 'status', text: statusLabel(m) }),
+        m.verified
+          ? el('span', {
+              class: 'rpm-verified',
+              'data-role': 'verified',
+              title: 'Linked from their League chat message: they are the account that sent it',
+              text: '✓ verified',
+            })
+          : null,
         el('div', { class: 'rpm-skin', 'data-role': 'skin', text: skinLine(m) }),
         warning,
         injection
       ),
       remove
     );
+  }
+
+  function rememberedRow(f) {
+    const forget = el('button', {
+      class: 'rpm-btn',
+      type: 'button',
+      'data-role': 'forget',
+      disabled: state.forgetting !== null,
+      title: `${f.name} will no longer reconnect by themselves`,
+      text: 'Forget',
+    });
+    forget.addEventListener('click', () => actions.forget(f.puuid));
+    return el(
+      'li',
+      { class: 'rpm-member', 'data-friend': f.puuid },
+      el('div', { class: 'rpm-member-main' }, el('div', { class: 'rpm-name', text: f.name })),
+      forget
+    );
+  }
+
+  function renderChat(connected) {
+    const chat = state.leagueChat;
+    ui.chatSection.hidden = !connected || !chat || !chat.available;
+    if (ui.chatSection.hidden) return;
+    ui.chatToggle.checked = chat.enabled;
+    ui.chatToggle.disabled = state.chatPending;
+    ui.chatExplain.hidden = !state.chatExplaining;
+    let status = chat.enabled ? 'On: invites go to lobby friends who are not linked yet.' : 'Off.';
+    if (chat.enabled && chat.auto) status = 'On: party mode was turned on for a remembered friend in your lobby.';
+    if (chat.problem) status = chat.problem;
+    ui.chatStatus.textContent = status;
+    ui.remembered.replaceChildren(...chat.remembered.map(rememberedRow));
+    ui.rememberedWrap.hidden = chat.remembered.length === 0;
+    ui.forgetAll.disabled = state.forgetting !== null;
   }
 
   /** Show `next` (or the state last shown). */
@@ -411,6 +496,7 @@ export function createView({ qrUrl, actions, now }) {
     ui.empty.hidden = state.members.length > 0 || !connected || !state.enabled;
     ui.membersSection.hidden = !connected || (!state.enabled && state.members.length === 0);
     ui.membersTitle.textContent = state.members.length ? `Friends (${state.members.length})` : 'Friends';
+    renderChat(connected);
     if (!ui.panel.hidden) placePanel();
     const where = PHASE_WORDS[state.phase];
     ui.foot.textContent = state.me ? `You: ${state.me.riotId}${where ? ` · ${where}` : ''}` : '';

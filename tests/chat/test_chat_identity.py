@@ -69,3 +69,25 @@ async def test_a_league_client_restart_mid_handshake_still_links(tmp_path: Path)
         assert len(hub.sent_by(invitee.puuid)) <= 2
         assert inviter.agent is not None and inviter.agent.sessions == 2
         await until(lambda: invitee.agent is not None and len(invitee.agent.verified()) == 1)
+
+
+async def test_an_invite_before_my_client_shows_its_sender_in_my_lobby_is_kept(
+    tmp_path: Path,
+) -> None:
+    from webrtc_party.rose.chat_handshake import NOT_IN_LOBBY
+
+    async with chat_party(tmp_path, 2, stop_at="lobby") as (hub, members):
+        inviter, invitee = sorted(members, key=lambda m: m.puuid)
+        for m in members:
+            assert m.service is not None
+            await m.service.enable()
+        await asyncio.sleep(0.5)  # both agents have their chat sessions
+        await inviter.emu.run_until("join-1")  # the inviter's client sees the lobby first
+        await until(lambda: len(hub.sent_by(inviter.puuid)) == 1)
+        agent = invitee.agent
+        assert agent is not None
+        await until(lambda: NOT_IN_LOBBY in agent.ignored)
+        assert hub.sent_by(invitee.puuid) == []
+        await invitee.emu.run_until("join-1")  # now mine shows it too: the kept invite counts
+        await until(lambda: invitee.linked() == {inviter.puuid}, 60)
+        assert len(hub.sent_by(inviter.puuid)) == 1 and len(hub.sent_by(invitee.puuid)) == 1

@@ -5,6 +5,7 @@ tests/ui/test_panel_rose.py, the panel's reducer fixtures in panel/test/."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import fields
 from pathlib import Path
@@ -18,6 +19,7 @@ from jsonschema import Draft202012Validator
 from signaling.errors import ExpiredTokenError, OwnTokenError
 from tests.rose.schema_kit import check_message, schema
 from webrtc_party.errors import ConnectError
+from webrtc_party.rose.bridge_chat import encode_friend_forgotten, encode_league_chat_set
 from webrtc_party.rose.bridge_messages import (
     BridgeMessageError,
     RequestType,
@@ -35,6 +37,8 @@ from webrtc_party.rose.bridge_messages import (
 )
 from webrtc_party.rose.bridge_schema import SCHEMA_PATH, main, schema_text
 from webrtc_party.rose.control import (
+    ChatFriend,
+    ChatInfo,
     MemberInfo,
     PartySnapshot,
     PendingToken,
@@ -89,6 +93,7 @@ def member(**changes: object) -> MemberInfo:
         "selections": (
             SelectionInfo(222, "Jinx", 222002, "Firecracker Jinx", None, None, None, False),
         ),
+        "verified": True,
     }
     return MemberInfo(**(base | changes))  # type: ignore[arg-type]
 
@@ -125,7 +130,17 @@ def messages() -> list[dict[str, Any]]:
         encode_phase_change("InProgress"),
         encode_error(BridgeMessageError("unknown-type", "Unknown.", "party-x", "i")),
         encode_error(ValueError("boom")),
+        encode_league_chat_set(ChatInfo(True, True, True), "c"),
+        encode_friend_forgotten(1, "p1", 4),
+        encode_friend_forgotten(2, None),
+        encode_friend_forgotten(0, "nobody"),
+        encode_state(dataclasses.replace(SNAP, league_chat=CHAT)),
     ]
+
+
+CHAT = ChatInfo(
+    True, True, True, True, True, "chat down", (ChatFriend("p1", "Jinx#EUW", 9.5),), ("p3",)
+)
 
 
 @pytest.mark.parametrize("msg", messages(), ids=lambda m: str(m["type"]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from signaling.token import DEFAULT_TTL
 from webrtc_party.config import DEFAULT_STUN_SERVERS, LinkConfig, parse_ice_url
 from webrtc_party.errors import ConfigError
 from webrtc_party.interfaces import InterfacePolicy
@@ -27,7 +28,11 @@ def add_link_options(parser: argparse.ArgumentParser) -> None:
         "--relay-only", action="store_true", help="use only the TURN relay (hides your address)"
     )
     group.add_argument(
-        "--token-ttl", type=int, default=600, metavar="SECONDS", help="token lifetime (600)"
+        "--token-ttl",
+        type=int,
+        default=DEFAULT_TTL,
+        metavar="SECONDS",
+        help=f"token lifetime ({DEFAULT_TTL})",
     )
     group.add_argument(
         "--connect-timeout", type=float, default=15.0, metavar="SECONDS", help="(15)"

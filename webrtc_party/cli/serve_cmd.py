@@ -6,9 +6,10 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import sys
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +17,24 @@ from webrtc_party.cli.common import EXIT_OK, run_async
 from webrtc_party.cli.options import add_link_options, link_config
 from webrtc_party.lcu.client import watch_league
 from webrtc_party.lcu.emulator import SCENARIOS, LcuEmulator
+from webrtc_party.lcu.emulator.chat import ChatHub
+from webrtc_party.lcu.lockfile import Lockfile, find_lockfile
 from webrtc_party.lcu.state import LeagueState
 from webrtc_party.rose.bridge_server import DEFAULT_PORT, BridgeServer
+from webrtc_party.rose.chat_store import (
+    ENV_DATA_DIR,
+    ENV_LEAGUE_CHAT,
+    ChatStore,
+    league_chat_from_env,
+)
+from webrtc_party.rose.chat_switch import ChatSetup
 from webrtc_party.rose.demo import run_demo
 from webrtc_party.rose.installed import SkinFiles
+from webrtc_party.rose.rose_setup import party_data_dir
 from webrtc_party.rose.service import LeagueSource, PartyService
 from webrtc_party.tasks import TaskSet
 
-__all__ = ["register"]
+__all__ = ["add_league_chat_options", "chat_setup", "register"]
 
 
 def register(sub: Any) -> None:
@@ -59,6 +70,7 @@ def register(sub: Any) -> None:
     bridge.add_argument(
         "--exit-after", type=float, metavar="SECONDS", help="stop after SECONDS (for scripts)"
     )
+    add_league_chat_options(p)
     add_link_options(p)
     p.set_defaults(command=lambda args: run_async(_serve(args)))
 
@@ -66,7 +78,50 @@ def register(sub: Any) -> None:
         "demo",
         help="the whole flow with no League client: 3 emulated clients, 3 party members",
     )
-    d.set_defaults(command=lambda args: run_async(run_demo(_say)))
+    d.add_argument(
+        "--league-chat",
+        action="store_true",
+        help="link the friends through the emulated League chat (no pasted token)",
+    )
+    d.set_defaults(
+        command=lambda args: run_async(run_demo(_say, league_chat=args.league_chat))
+    )
+
+
+def add_league_chat_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("League chat (docs/league-chat.md)")
+    group.add_argument(
+        "--league-chat",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="connect to friends in my lobby through League chat, for this run (default: "
+        f"the saved setting, off unless turned on; env {ENV_LEAGUE_CHAT})",
+    )
+    group.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help=f"where the setting and remembered friends are kept (env {ENV_DATA_DIR}; "
+        "default: party-mode in Rose's data folder)",
+    )
+
+
+def chat_setup(
+    args: argparse.Namespace,
+    lockfile: Path | None,
+    cafile: Path | None,
+    verify: bool,
+    environ: Mapping[str, str] | None = None,
+) -> ChatSetup:
+    """The League-chat setup of ``serve``: flag over env over the saved setting."""
+    env = os.environ if environ is None else environ
+    folder = args.data_dir or party_data_dir(env)
+    override = args.league_chat if args.league_chat is not None else league_chat_from_env(env)
+
+    def credentials() -> Lockfile:
+        return find_lockfile(lockfile)
+
+    return ChatSetup(credentials, ChatStore(folder), cafile, verify, override, on_event=_say)
 
 
 def _say(line: str) -> None:
@@ -89,13 +144,23 @@ async def _serve(args: argparse.Namespace) -> int:
     async with contextlib.AsyncExitStack() as stack:
         if args.emulator:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lcu-emu-")))
-            emu = await stack.enter_async_context(LcuEmulator(folder, args.scenario))
+            emu = LcuEmulator(folder, args.scenario)
+            ChatHub(emu.world.accounts).attach(emu)
+            await stack.enter_async_context(emu)
             source = _league(emu.lockfile_path, emu.ca_path, True)
+            chat = chat_setup(args, emu.lockfile_path, emu.ca_path, True)
             _say(f"emulated League client ({args.scenario}) on 127.0.0.1:{emu.port}")
         else:
             emu = None
             source = _league(args.lockfile, args.cafile, not args.insecure)
-        service = await stack.enter_async_context(PartyService(config, source, skins=skins))
+            chat = chat_setup(args, args.lockfile, args.cafile, not args.insecure)
+        on = chat.store.settings.league_chat if chat.override is None else chat.override
+        _say(f"League chat: {'on' if on else 'off'} (setting, friends in {chat.store.folder})")
+        for warning in chat.store.warnings:
+            _say(f"warning: {warning}")
+        service = await stack.enter_async_context(
+            PartyService(config, source, skins=skins, chat=chat)
+        )
         bridge = await stack.enter_async_context(
             BridgeServer(service, port=args.port, key_dir=args.plugin_dir)
         )

@@ -199,6 +199,10 @@ class PartyCore:
         """Every member (this one first) with its state and honest status."""
         return self.gossip.board.members(now)
 
+    def key_of(self, member: MemberId) -> bytes | None:
+        """The public key bound to ``member`` (None: not known)."""
+        return self.gossip.store.keys.get(member)
+
     def links(self, now: float) -> tuple[LinkView, ...]:
         return self.gossip.board.link_views(now)
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from webrtc_party.errors import PartyError
+from webrtc_party.rose.bridge_chat import encode_friend_forgotten, encode_league_chat_set
 from webrtc_party.rose.bridge_messages import (
     BridgeMessageError,
     Json,
@@ -30,7 +31,7 @@ from webrtc_party.rose.bridge_messages import (
     encode_token_result,
     error_code,
 )
-from webrtc_party.rose.control import PartyControl, PendingToken, PendingTokenKind
+from webrtc_party.rose.control import ChatInfo, PartyControl, PendingToken, PendingTokenKind
 from webrtc_party.rose.errors import NotEnabledError
 
 __all__ = ["Outgoing", "handle_ui_message", "reusable_invite"]
@@ -89,11 +90,38 @@ async def _dispatch(control: PartyControl, req: Request) -> list[Json]:
         except PartyError as exc:
             return [encode_token_failure(exc, mtype, rid)]
         return [encode_token_result(outcome, mtype, rid)]
+    if kind in (RequestType.SET_LEAGUE_CHAT, RequestType.FORGET_FRIEND):
+        return await _league_chat(control, req)
     assert kind is RequestType.REMOVE_PEER and req.member is not None
     if not control.enabled:
         return [encode_peer_removed(False, req.member, error=NotEnabledError(), request_id=rid)]
     removed = await control.remove(req.member)
     return [encode_peer_removed(removed, req.member, request_id=rid)]
+
+
+@runtime_checkable
+class LeagueChatControl(Protocol):
+    """What a party service with League chat adds (``PartyService`` has it)."""
+
+    async def set_league_chat(self, on: bool, explained: bool | None = None) -> ChatInfo: ...
+
+    def forget_friend(self, puuid: str | None) -> int: ...
+
+
+async def _league_chat(control: PartyControl, req: Request) -> list[Json]:
+    if not isinstance(control, LeagueChatControl):
+        raise BridgeMessageError(
+            "league-chat-unavailable",
+            "League chat is not available in this party service.",
+            req.type.value,
+            req.request_id,
+        )
+    if req.type is RequestType.SET_LEAGUE_CHAT:
+        assert req.enabled is not None  # decode_request guarantees it
+        info = await control.set_league_chat(req.enabled, req.explained)
+        return [encode_league_chat_set(info, req.request_id)]
+    puuid = None if req.forget_all else req.member
+    return [encode_friend_forgotten(control.forget_friend(puuid), puuid, req.request_id)]
 
 
 async def handle_ui_message(

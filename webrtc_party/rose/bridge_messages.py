@@ -1,4 +1,5 @@
-"""Pure codec of the UI bridge (docs/bridge.md): decode UI requests, encode Python messages.
+"""Pure codec of the UI bridge (docs/bridge.md): the Python -> UI messages, and (re-exported
+from ``bridge_requests``) the decoder of UI requests.
 
 No I/O and no clock: ``decode_request`` validates one frame from a panel and raises
 :class:`BridgeMessageError` (with a ``code`` from the spec) for anything it cannot accept;
@@ -7,15 +8,28 @@ the ``encode_*`` functions build the flat JSON objects the panel reads.
 
 from __future__ import annotations
 
-import enum
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 from signaling.errors import TokenError
-from webrtc_party.errors import ConnectError, RemoteError
+from webrtc_party.errors import ConnectError
+from webrtc_party.rose.bridge_requests import (
+    BRIDGE_VERSION,
+    MAX_FRAME,
+    MAX_ID,
+    MAX_PASTE,
+    MAX_TOKEN,
+    PUUID_TEXT,
+    BridgeMessageError,
+    Json,
+    Request,
+    RequestType,
+    decode_request,
+)
 from webrtc_party.rose.control import (
+    ChatInfo,
     MemberInfo,
     PartySnapshot,
     PendingToken,
@@ -27,9 +41,12 @@ from webrtc_party.rose.party_view import party_phase
 __all__ = [
     "BRIDGE_VERSION",
     "MAX_FRAME",
+    "MAX_ID",
     "MAX_PASTE",
     "MAX_TOKEN",
+    "PUUID_TEXT",
     "BridgeMessageError",
+    "Json",
     "Request",
     "RequestType",
     "decode_request",
@@ -38,6 +55,7 @@ __all__ = [
     "encode_enabled",
     "encode_error",
     "encode_invite",
+    "encode_league_chat",
     "encode_member",
     "encode_peer_removed",
     "encode_phase_change",
@@ -48,128 +66,6 @@ __all__ = [
     "encode_token_result",
     "error_code",
 ]
-
-BRIDGE_VERSION = 1
-MAX_FRAME = 64 * 1024  # characters of one text frame
-MAX_TOKEN = 200  # a bare token (QR codes)
-MAX_PASTE = 4000  # a pasted chat message with a token inside (two Discord messages)
-MAX_ID = 64
-Json = dict[str, Any]
-
-
-class RequestType(enum.StrEnum):
-    ENABLE = "party-enable"
-    DISABLE = "party-disable"
-    CREATE_INVITE = "party-create-invite"
-    PASTE_TOKEN = "party-paste-token"
-    ADD_PEER = "party-add-peer"
-    REMOVE_PEER = "party-remove-peer"
-    GET_STATE = "party-get-state"
-
-
-class BridgeMessageError(RemoteError):
-    """A message from a panel could not be accepted; ``code`` is from docs/bridge.md."""
-
-    user_message = "The panel sent a message that could not be accepted."
-
-    def __init__(
-        self,
-        code: str,
-        message: str,
-        request_type: str | None = None,
-        request_id: str | int | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.request_type = request_type
-        self.request_id = request_id
-
-
-@dataclass(frozen=True)
-class Request:
-    """One validated UI request. ``member`` (remove) is a puuid or a summoner id as text."""
-
-    type: RequestType
-    request_id: str | int | None = None
-    token: str | None = None
-    member: str | None = None
-
-
-def _request_id(obj: Mapping[str, Any], kind: str | None) -> str | int | None:
-    rid = obj.get("id")
-    if rid is None:
-        return None
-    if isinstance(rid, bool) or not isinstance(rid, str | int):
-        raise BridgeMessageError("bad-field", "'id' must be a string or an integer", kind)
-    if len(str(rid)) > MAX_ID:
-        raise BridgeMessageError("bad-field", f"'id' is longer than {MAX_ID} characters", kind)
-    return rid
-
-
-def _token(obj: Mapping[str, Any], kind: str, rid: str | int | None) -> str:
-    if "token" not in obj or obj["token"] is None:
-        raise BridgeMessageError("missing-field", "Paste a token first.", kind, rid)
-    token = obj["token"]
-    if not isinstance(token, str):
-        raise BridgeMessageError("bad-field", "'token' must be text", kind, rid)
-    token = token.strip()
-    if not token:
-        raise BridgeMessageError("bad-field", "The token is empty: paste it again.", kind, rid)
-    if len(token) > MAX_PASTE:
-        raise BridgeMessageError(
-            "bad-field",
-            f"This paste is too long ({len(token)} characters): paste just the token.",
-            kind,
-            rid,
-        )
-    return token
-
-
-def _member(obj: Mapping[str, Any], kind: str, rid: str | int | None) -> str:
-    sid = obj.get("summoner_id")
-    if sid is not None:
-        if isinstance(sid, bool):
-            raise BridgeMessageError("bad-field", "'summoner_id' must be a number", kind, rid)
-        if isinstance(sid, int) and sid >= 0:
-            return str(sid)
-        if isinstance(sid, str) and sid.isdigit() and sid.isascii() and len(sid) <= 20:
-            return str(int(sid))
-        raise BridgeMessageError(
-            "bad-field", "'summoner_id' must be a non-negative integer", kind, rid
-        )
-    puuid = obj.get("puuid")
-    if puuid is None:
-        raise BridgeMessageError("missing-field", "Say whom to remove: summoner_id", kind, rid)
-    if not isinstance(puuid, str) or not 1 <= len(puuid) <= 100:
-        raise BridgeMessageError("bad-field", "'puuid' must be 1..100 characters", kind, rid)
-    return puuid
-
-
-def decode_request(frame: str | bytes | Mapping[str, Any]) -> Request:
-    """Validate one message from a panel. Raises only :class:`BridgeMessageError`."""
-    if isinstance(frame, Mapping):
-        obj: Any = frame
-    else:
-        if len(frame) > MAX_FRAME:
-            raise BridgeMessageError("too-large", f"A message is at most {MAX_FRAME} bytes.")
-        try:
-            obj = json.loads(frame)
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-            raise BridgeMessageError("bad-json", f"The message is not JSON: {exc}") from None
-    if not isinstance(obj, Mapping) or not isinstance(obj.get("type"), str):
-        raise BridgeMessageError("not-an-object", 'A message is a JSON object with a "type".')
-    raw_type = obj["type"]
-    kind = raw_type[:64]
-    rid = _request_id(obj, kind)
-    if raw_type not in RequestType._value2member_map_:
-        raise BridgeMessageError("unknown-type", f"Unknown message type {kind!r}.", kind, rid)
-    rtype = RequestType(raw_type)
-    if rtype in (RequestType.PASTE_TOKEN, RequestType.ADD_PEER):
-        return Request(rtype, rid, token=_token(obj, kind, rid))
-    if rtype is RequestType.REMOVE_PEER:
-        return Request(rtype, rid, member=_member(obj, kind, rid))
-    return Request(rtype, rid)
-
 
 # -- Python -> UI ------------------------------------------------------------------------
 
@@ -276,6 +172,15 @@ def encode_state_fields(snap: PartySnapshot, last_result: Json | None = None) ->
         "peers": [_peer(m) for m in snap.members],
         "last_result": last_result,
         "warnings": list(snap.warnings),
+        "league_chat": encode_league_chat(snap.league_chat),
+    }
+
+
+def encode_league_chat(info: ChatInfo) -> Json:
+    """The ``league_chat`` object of the state (docs/bridge.md)."""
+    return asdict(info) | {
+        "remembered": [asdict(f) for f in info.remembered],
+        "refused": list(info.refused),
     }
 
 

@@ -27,9 +27,10 @@ from webrtc_party.rose.bridge_messages import (
     BRIDGE_VERSION,
     MAX_ID,
     MAX_PASTE,
+    PUUID_TEXT,
     RequestType,
 )
-from webrtc_party.rose.control import MemberInfo, PendingTokenKind
+from webrtc_party.rose.control import ChatInfo, MemberInfo, PendingTokenKind
 
 __all__ = ["INCOMING", "OUTGOING", "SCHEMA_PATH", "bridge_schema", "main", "schema_text"]
 
@@ -51,6 +52,8 @@ OUTGOING = (
     "party-peer-removed",
     "phase-change",
     "party-error",
+    "party-league-chat",
+    "party-friend-forgotten",
 )
 INCOMING = tuple(t.value for t in RequestType)
 
@@ -88,7 +91,8 @@ def _member_schema() -> Json:
     props["summoner_id"] = {"type": "integer", "minimum": 0}
     props["status"] = {"enum": ["self", "direct", "relayed", "connecting", "lost"]}
     props["phase"] = {"enum": [p.value for p in GamePhase]}
-    required = [f.name for f in dataclasses.fields(MemberInfo)]
+    # verified came with League chat (docs/league-chat.md): a bridge before it has no such key
+    required = [f.name for f in dataclasses.fields(MemberInfo) if f.name != "verified"]
     return {"type": "object", "properties": props, "required": required}
 
 
@@ -143,7 +147,18 @@ def _requests() -> dict[str, Json]:
         if rtype in (RequestType.PASTE_TOKEN, RequestType.ADD_PEER):
             props["token"] = paste
             required = ("token",)
+        if rtype is RequestType.SET_LEAGUE_CHAT:
+            props |= {"enabled": {"type": "boolean"}, "explained": {"type": ["boolean", "null"]}}
+            required = ("enabled",)
         schema = _message(rtype.value, props, required)
+        if rtype is RequestType.FORGET_FRIEND:
+            every = {"all": {"const": True}}
+            one = {"puuid": {"type": "string", "pattern": PUUID_TEXT.pattern}}
+            schema["properties"] |= every | one
+            schema["oneOf"] = [
+                {"properties": every, "required": ["all"]},
+                {"properties": one, "required": ["puuid"]},
+            ]
         if rtype is RequestType.REMOVE_PEER:
             schema["properties"] |= member
             schema["anyOf"] = [by_summoner, by_puuid]
@@ -212,12 +227,35 @@ def _state_props() -> Json:
         "peers": {"type": "array", "items": peer},
         "last_result": _nullable(result),
         "warnings": {"type": "array", "items": {"type": "string"}},
+        "league_chat": _league_chat(),
         "timestamp": {
             "type": "number",
             "description": "ours: unix seconds; Rose's: milliseconds",
         },
         "id": _REQUEST_ID,
     }
+
+
+def _league_chat() -> Json:
+    """The state's ``league_chat`` object (ChatInfo; docs/league-chat.md)."""
+    hints = typing.get_type_hints(ChatInfo)
+    props = {
+        f.name: _field_schema(hints[f.name])
+        for f in dataclasses.fields(ChatInfo)
+        if f.name not in ("remembered", "refused")
+    }
+    friend = {
+        "type": "object",
+        "properties": {
+            "puuid": {"type": "string"},
+            "name": {"type": "string"},
+            "linked_at": {"type": "number"},
+        },
+        "required": ["puuid", "name", "linked_at"],
+    }
+    props["remembered"] = {"type": "array", "items": friend}
+    props["refused"] = {"type": "array", "items": {"type": "string"}}
+    return {"type": "object", "properties": props, "required": list(props)}
 
 
 def _replies() -> dict[str, Json]:
@@ -265,6 +303,28 @@ def _replies() -> dict[str, Json]:
             "party-error",
             {**rid, **failure, "request_type": {"type": ["string", "null"], "maxLength": 64}},
             ("error", "code"),
+        ),
+        "party-league-chat": _message(
+            "party-league-chat",
+            {
+                **rid,
+                "success": {"type": "boolean"},
+                "enabled": {"type": "boolean"},
+                "explained": {"type": "boolean"},
+            },
+            ("success", "enabled"),
+        ),
+        "party-friend-forgotten": _message(
+            "party-friend-forgotten",
+            {
+                **rid,
+                "success": {"type": "boolean"},
+                "count": {"type": "integer", "minimum": 0},
+                "all": {"const": True},
+                "puuid": {"type": "string"},
+                **failure,
+            },
+            ("success", "count"),
         ),
     }
 

@@ -22,6 +22,7 @@ from webrtc_party.lcu.chat import ChatMessage, puuid_of
 __all__ = [
     "HUMAN_LINE",
     "MARK",
+    "NOT_IN_LOBBY",
     "AcceptAnswer",
     "AcceptInvite",
     "ChatHandshake",
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 MARK = "[party-mode v1]"
+NOT_IN_LOBBY = "not in my lobby"
 HUMAN_LINE = "Party mode invite (Rose skin sync), ignore if you don't use it."
 HUMAN_ANSWER = "Party mode answer (Rose skin sync), ignore if you don't use it."
 MAX_TOKEN = 3000  # characters
@@ -149,7 +151,7 @@ class ChatHandshake:
         if sender not in friends:
             return Ignored("not on my friend list")
         if sender not in {p.lower() for p in lobby}:
-            return Ignored("not in my lobby")
+            return Ignored(NOT_IN_LOBBY)
         if kind is ChatKind.INVITE:
             if self.invites(sender):
                 return Ignored("an invite from the side that should answer")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 __all__ = [
+    "ChatFriend",
+    "ChatInfo",
     "MemberInfo",
     "PartyControl",
     "PartySnapshot",
@@ -86,6 +88,30 @@ class MemberInfo:
     injection: str | None = None  # last game's hook outcome: injected | missing-locally | ...
     injection_detail: str | None = None  # the hook's sentence for the user
     selections: tuple[SelectionInfo, ...] = ()  # every pick, the one above first (Swiftplay: 2)
+    verified: bool = False  # linked from a League chat DM and said hello as its sender
+
+
+@dataclass(frozen=True)
+class ChatFriend:
+    """A friend remembered for League-chat reconnects (docs/league-chat.md)."""
+
+    puuid: str
+    name: str
+    linked_at: float  # unix seconds
+
+
+@dataclass(frozen=True)
+class ChatInfo:
+    """League-chat party mode as the panel shows it."""
+
+    available: bool = False  # this service can reach the League client's chat
+    enabled: bool = False  # the opt-in setting (off by default)
+    explained: bool = False  # the panel showed once what friends will see
+    running: bool = False  # talking to the chat now (setting on and party on)
+    auto: bool = False  # a remembered friend in my lobby turned the party on
+    problem: str | None = None
+    remembered: tuple[ChatFriend, ...] = ()
+    refused: tuple[str, ...] = ()  # PUUIDs refused this party: a remembered key differed
 
 
 @dataclass(frozen=True)
@@ -97,6 +123,7 @@ class PartySnapshot:
     phase: str  # League gameflow phase as the client reports it
     timestamp: float
     warnings: tuple[str, ...] = ()  # sentences for the user: no League client, injection...
+    league_chat: ChatInfo = ChatInfo()
 
 
 class PartyControl(Protocol):

@@ -24,10 +24,14 @@ from webrtc_party.errors import PartyError
 from webrtc_party.interfaces import InterfacePolicy
 from webrtc_party.lcu.client import watch_league
 from webrtc_party.lcu.emulator import LcuEmulator
+from webrtc_party.lcu.emulator.chat import ChatHub
 from webrtc_party.lcu.emulator.scenarios import Step
 from webrtc_party.lcu.emulator.world import World
+from webrtc_party.lcu.lockfile import find_lockfile
 from webrtc_party.lcu.state import LeagueState
 from webrtc_party.party import CustomMod, PartyConfig
+from webrtc_party.rose.chat_store import ChatStore
+from webrtc_party.rose.chat_switch import ChatSetup
 from webrtc_party.rose.injection import PartyInjectionHook
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.modindex import content_hash
@@ -98,6 +102,10 @@ class _Member:
     skins: Path
     mods: Path
 
+    @property
+    def puuid(self) -> str:
+        return self.emu.world.me.puuid
+
 
 class _FolderInjector:
     """Stands in for Rose's injector: the folder its overlay is built from."""
@@ -122,13 +130,45 @@ def _league(emu: LcuEmulator) -> Callable[[], AsyncIterator[LeagueState]]:
     return lambda: watch_league(emu.lockfile_path, cafile=emu.ca_path)
 
 
-async def run_demo(out: Out, base: Path | None = None) -> int:
-    """Play the demo; returns 0 when every member's plan holds both friends' skins."""
+async def run_demo(out: Out, base: Path | None = None, *, league_chat: bool = False) -> int:
+    """Play the demo; returns 0 when every member's plan holds both friends' skins.
+
+    ``league_chat``: the friends link through the emulated League chat, nobody pastes."""
     with tempfile.TemporaryDirectory(prefix="webrtc-party-demo-") as tmp:
-        return await _play(out, base or Path(tmp))
+        return await _play(out, base or Path(tmp), league_chat)
 
 
-async def _play(out: Out, base: Path) -> int:
+def _chat(emu: LcuEmulator, folder: Path, say: Out) -> ChatSetup:
+    lockfile = emu.lockfile_path
+    store = ChatStore(folder / "party-mode")
+    return ChatSetup(
+        lambda: find_lockfile(lockfile), store, emu.ca_path, override=True, poll=0.1, on_event=say
+    )
+
+
+def _prefixed(out: Out, name: str) -> Out:
+    return lambda text: out(f"{name}: {text}")
+
+
+def _links_by_chat(party: list[_Member], hub: ChatHub) -> list[str]:
+    """How each pair linked, from the DMs the shared chat carried."""
+    lines = []
+    for i, a in enumerate(party):
+        for b in party[i + 1 :]:
+            pair = {a.puuid, b.puuid}
+            dms = [m for m in hub.sent if {m.sender, m.recipient} == pair]
+            names = {a.puuid: a.name, b.puuid: b.name}
+            if len(dms) >= 2:
+                how = f"{names[dms[0].sender]}'s invite DM + {names[dms[1].sender]}'s answer DM"
+            else:
+                how = f"{len(dms)} DM(s): linked by introduction"
+            verified = b.puuid in {x.puuid for x in a.service.snapshot().members if x.verified}
+            tick = ", verified (hello as the DM's sender)" if verified else ""
+            lines.append(f"{a.name} <-> {b.name} through League chat: {how}, no paste{tick}")
+    return lines
+
+
+async def _play(out: Out, base: Path, league_chat: bool = False) -> int:
     start = time.monotonic()
     timeline: list[str] = []
 
@@ -139,12 +179,20 @@ async def _play(out: Out, base: Path) -> int:
     fast = PartyConfig(intro_timeout=10.0, intro_backoff=1.0)
     async with contextlib.AsyncExitStack() as stack:
         party: list[_Member] = []
+        hub: ChatHub | None = None
         for i in range(3):
             folder = base / f"member{i}"
             (folder / "lcu").mkdir(parents=True)
             emu = LcuEmulator(folder / "lcu", "premade", size=3, local=i)
             emu.steps = _demo_steps(emu.world, emu.steps)
+            name = f"{emu.world.me.game_name}#{emu.world.me.tag_line}"
+            chat = None
+            if league_chat:
+                hub = hub or ChatHub(emu.world.accounts[:3])
+                hub.attach(emu)
             await stack.enter_async_context(emu)
+            if league_chat:
+                chat = _chat(emu, folder, _prefixed(mark, name))
             skins, mods = _rose_folder(folder / "Rose", with_custom_mod=i != 2)
             service = PartyService(
                 config,
@@ -153,9 +201,9 @@ async def _play(out: Out, base: Path) -> int:
                 skins=SkinFiles(skins, mods),
                 tick=0.2,
                 retry_delay=0.2,
+                chat=chat,
             )
             await stack.enter_async_context(service)
-            name = f"{emu.world.me.game_name}#{emu.world.me.tag_line}"
             party.append(_Member(name, emu, service, skins, mods))
         mark("3 emulated League clients and 3 party services started")
         for m in party:
@@ -169,7 +217,11 @@ async def _play(out: Out, base: Path) -> int:
         jinx.service.set_custom_mod(JINX_SKIN, mod)
         out(f"{jinx.name} plays custom mod {MOD_NAME!r} (hash {mod.content_hash[:16]}...)")
 
-        for joiner in party[1:]:
+        if hub is not None:  # the premade lobby forms; the League chat carries the handshakes
+            for m in party:
+                await m.emu.run_until("join-2")
+            mark("premade lobby of 3 friends formed (League chat party mode on for all)")
+        for joiner in party[1:] if hub is None else ():
             invite = await host.service.create_invite()
             out(f"\n{host.name} invites {joiner.name}:\n  {invite.token}")
             outcome = await joiner.service.accept(invite.token)
@@ -185,13 +237,21 @@ async def _play(out: Out, base: Path) -> int:
                 for m in party
             )
 
-        await _until(meshed, "full mesh")
-        mark(f"{party[1].name} <-> {party[2].name} linked by introduction (no token)")
+        await _until(meshed, "full mesh", 40.0)
+        if hub is None:
+            mark(f"{party[1].name} <-> {party[2].name} linked by introduction (no token)")
+        else:
+            await _until(lambda: _all_verified(party), "verified members")
+            for line in _links_by_chat(party, hub):
+                mark(line)
+            mark(f"full mesh: {len(hub.sent)} League chat DMs in all, 0 tokens pasted")
 
         for step in STEPS_TO_PLAY:
-            for m in party:
+            ahead = [m for m in party if step in m.emu.step_names[m.emu.position :]]
+            for m in ahead:
                 await m.emu.run_until(step)
-            mark(f"League clients: {step}")
+            if ahead:
+                mark(f"League clients: {step}")
 
         def everyone_sees_everything() -> bool:
             for m in party:
@@ -225,6 +285,10 @@ async def _play(out: Out, base: Path) -> int:
             out("  " + line)
         out("\ndemo " + ("finished: every member injects both friends' skins" if ok else "FAILED"))
         return 0 if ok else 1
+
+
+def _all_verified(party: list[_Member]) -> bool:
+    return all(all(x.verified for x in m.service.snapshot().members) for m in party)
 
 
 def _team(team: TeamView | None) -> TeamView | None:

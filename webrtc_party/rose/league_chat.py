@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from signaling.errors import UnknownInviteError
 from webrtc_party.errors import PartyError
@@ -30,10 +31,11 @@ from webrtc_party.lcu.chat import (
 from webrtc_party.lcu.client import Credentials, LcuClient
 from webrtc_party.lcu.errors import LcuError
 from webrtc_party.lcu.wamp import EventType, LcuEvent
-from webrtc_party.link_events import LinkState
 from webrtc_party.node import PartyNode
+from webrtc_party.party import MemberStatus
 from webrtc_party.rose.chat_handshake import (
     MARK,
+    NOT_IN_LOBBY,
     AcceptAnswer,
     AcceptInvite,
     ChatHandshake,
@@ -41,7 +43,9 @@ from webrtc_party.rose.chat_handshake import (
     Ignored,
     encode_chat,
 )
-from webrtc_party.rose.service import PartyService
+
+if TYPE_CHECKING:
+    from webrtc_party.rose.service import PartyService
 
 __all__ = ["LINKED_VIA", "LeagueChatAgent"]
 
@@ -63,6 +67,7 @@ class LeagueChatAgent:
         poll: float = 0.25,
         retry_delay: float = 2.0,
         on_event: Callable[[str], None] | None = None,
+        allowed: Callable[[str], bool] | None = None,
     ) -> None:
         self._service = service
         self._credentials = credentials
@@ -70,6 +75,8 @@ class LeagueChatAgent:
         self._clock = clock
         self._poll, self._retry_delay = poll, retry_delay
         self._on_event = on_event
+        self._allowed = allowed or (lambda _puuid: True)
+        self.refused: set[str] = set()  # friends refused this party (a remembered key differed)
         self.problem: str | None = None
         self.messages_sent = 0
         self.sessions = 0
@@ -80,21 +87,34 @@ class LeagueChatAgent:
         self._bound: dict[str, str] = {}  # link name -> the friend it must reach
         self._invite_links: dict[str, list[str]] = {}  # friend -> links of our invites
         self._catch_up = True
+        self._deferred: dict[str, ChatMessage] = {}  # friend -> its newest message, lobby-early
 
     # -- what the panel shows ---------------------------------------------------------------
 
     def verified(self) -> dict[str, str]:
-        """PUUID -> ``"league-chat"`` for members whose link the chat bound and who said
-        hello as that PUUID (the node closes the link otherwise)."""
+        """PUUID -> ``"league-chat"`` for members who said hello as that PUUID on a link a
+        chat message bound to them (the node closes such a link otherwise). It holds for the
+        party's life: the core pins the key of that hello, so every later link of the member
+        (an introduction racing the chat, say) must show the same key."""
+        node = self._service.node
+        members = {m.member_id for m in node.members()} if node is not None else set()
+        return {f: LINKED_VIA for f in self.identified() if f in members}
+
+    def identified(self) -> frozenset[str]:
+        """Friends who said hello on a chat-bound link this party (none refused)."""
         node = self._node
         if node is None or node is not self._service.node:
-            return {}
-        open_links = {p.peer for p in node.peers() if p.state is LinkState.OPEN}
-        members = {m.member_id for m in node.members() if not m.is_local}
+            return frozenset()
+        return frozenset(node.hello_on_bound & set(self._bound.values()) - self.refused)
+
+    def bound(self) -> dict[str, str]:
+        """Link name -> the friend a chat message bound it to (this party)."""
+        return dict(self._bound) if self._node is self._service.node else {}
+
+    def _usable_friends(self) -> dict[str, ChatUser]:
+        """My friends this agent may link with now (the service's rule; none refused)."""
         return {
-            friend: LINKED_VIA
-            for peer, friend in self._bound.items()
-            if peer in open_links and friend in members
+            p: u for p, u in self._friends.items() if p not in self.refused and self._allowed(p)
         }
 
     # -- the session ------------------------------------------------------------------------
@@ -152,7 +172,7 @@ class LeagueChatAgent:
             self._node, self._core = None, None
             return None
         if node is not self._node:
-            self._bound, self._invite_links = {}, {}
+            self._bound, self._invite_links, self._deferred = {}, {}, {}
         if node is not self._node or self._core is None:
             self._node = node
             self._core = ChatHandshake(node.identity.puuid, self._clock())
@@ -167,14 +187,26 @@ class LeagueChatAgent:
             current = self._current()
             if current is not None:
                 node, core = current
-                linked = {m.member_id.lower() for m in node.members() if not m.is_local}
+                # a friend counts as linked once it said hello on a chat-bound link and is
+                # direct: a link an introduction made first does not stop the chat handshake
+                # (it proves the PUUID; the core then keeps one of the two links)
+                direct = {
+                    m.member_id.lower()
+                    for m in node.members()
+                    if not m.is_local and m.status is MemberStatus.DIRECT
+                }
+                linked = set(self.identified()) & direct
                 for friend in [f for f in core.open_invites() if f in linked]:
                     core.linked(friend)
-                for action in core.invites_to_send(self._friends, self._lobby(), linked):
+                friends = self._usable_friends()
+                for action in core.invites_to_send(friends, self._lobby(), linked):
                     await self._invite(chat, node, core, action.friend)
                 if self._catch_up:
                     self._catch_up = False
                     await self._read_waiting(chat, core, linked)
+                lobby = self._lobby()
+                for sender in [f for f in self._deferred if f in lobby]:
+                    await self._handle(chat, self._deferred.pop(sender))
             await asyncio.sleep(self._poll)
 
     async def _read_waiting(self, chat: LeagueChat, core: ChatHandshake, linked: set[str]) -> None:
@@ -228,8 +260,11 @@ class LeagueChatAgent:
             return
         node, core = current
         kind = await chat.conversation_type(msg.conversation_id)
-        action = core.receive(msg, kind, self._friends, self._lobby())
+        action = core.receive(msg, kind, self._usable_friends(), self._lobby())
         if isinstance(action, Ignored):
+            if action.reason == NOT_IN_LOBBY and msg.sender in self._friends:
+                # my client may show the lobby a moment after theirs: try again when it does
+                self._deferred[msg.sender] = msg
             self.ignored.append(action.reason)
             log.debug("league chat: ignored a message from %s: %s", msg.sender, action.reason)
             return

@@ -21,12 +21,14 @@ from webrtc_party.lcu.client import credentials_from_connection, watch_league
 from webrtc_party.lcu.gamedata import load_game_data
 from webrtc_party.lcu.state import LeagueState
 from webrtc_party.party import PartyConfig
+from webrtc_party.rose.chat_store import ENV_DATA_DIR, ChatStore, league_chat_from_env
+from webrtc_party.rose.chat_switch import ChatSetup
 from webrtc_party.rose.chroma_parents import ChromaParents
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.rose_follow import RoseFollower
 from webrtc_party.rose.service import PartyService
 
-__all__ = ["RoseFolders", "rose_folders", "rose_service", "rose_user_data_dir"]
+__all__ = ["RoseFolders", "party_data_dir", "rose_folders", "rose_service", "rose_user_data_dir"]
 
 
 def rose_user_data_dir(environ: Mapping[str, str], platform: str = sys.platform) -> Path:
@@ -41,6 +43,17 @@ def rose_user_data_dir(environ: Mapping[str, str], platform: str = sys.platform)
         return Path.cwd() / "skins"  # Rose's own last resort
     xdg = environ.get("XDG_DATA_HOME")
     return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "Rose"
+
+
+def party_data_dir(
+    environ: Mapping[str, str], platform: str = sys.platform, rose_dir: Path | None = None
+) -> Path:
+    """Party mode's own folder (League-chat setting, remembered friends, our party key):
+    ``$WEBRTC_PARTY_DATA_DIR``, else ``party-mode`` inside Rose's data dir."""
+    explicit = environ.get(ENV_DATA_DIR, "").strip()
+    if explicit:
+        return Path(explicit)
+    return (rose_dir or rose_user_data_dir(environ, platform)) / "party-mode"
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,11 @@ def rose_service(
         parents = ChromaParents(bundled=names.chroma_parents, skins_dir=folders.skins)
         follower = RoseFollower(state, chroma_parent=parents, mods_root=folders.mods, poll=poll)
     source: Callable[[], AsyncIterator[LeagueState]] | None = league if lcu is not None else None
+    chat = None
+    if lcu is not None:  # League chat through Rose's lcu too (off unless the user opts in)
+        base = _roses_own_data_dir() if injection_manager is not None else None
+        store = ChatStore(party_data_dir(env, rose_dir=base))
+        chat = ChatSetup(credentials, store, override=league_chat_from_env(env))
     return PartyService(
         config,
         source,
@@ -116,4 +134,5 @@ def rose_service(
         retry_delay=retry_delay,
         tick=tick,
         rose=follower,
+        chat=chat,
     )

@@ -14,8 +14,7 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any
+from collections.abc import AsyncIterator, Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -25,9 +24,17 @@ from webrtc_party.lcu.state import GAME_PHASES, LeagueState
 from webrtc_party.linknode import PeerConnected, TokenMade
 from webrtc_party.node import PartyNode
 from webrtc_party.party import CustomMod, MemberIdentity, PartyConfig, Selection
-from webrtc_party.rose.control import PartySnapshot, PendingToken, PendingTokenKind, TokenOutcome
-from webrtc_party.rose.errors import NoLeagueClientError, NotEnabledError, league_problem
+from webrtc_party.rose.chat_switch import ChatSetup, ChatSwitch
+from webrtc_party.rose.control import (
+    ChatInfo,
+    PartySnapshot,
+    PendingToken,
+    PendingTokenKind,
+    TokenOutcome,
+)
+from webrtc_party.rose.errors import NoLeagueClientError, NotEnabledError
 from webrtc_party.rose.installed import SkinFiles
+from webrtc_party.rose.league_follow import LeagueFollower
 from webrtc_party.rose.party_view import (
     PartyPicture,
     build_picture,
@@ -37,6 +44,7 @@ from webrtc_party.rose.party_view import (
 )
 from webrtc_party.rose.records import InjectionReport, PartySkin, TeamView
 from webrtc_party.rose.rose_follow import RoseFollower
+from webrtc_party.tasks import TaskSet
 
 __all__ = ["LeagueSource", "PartyService", "keep_chroma"]
 
@@ -85,16 +93,15 @@ class PartyService:
         retry_delay: float = 2.0,
         tick: float = 1.0,
         rose: RoseFollower | None = None,
+        chat: ChatSetup | None = None,
     ) -> None:
         self._link_config = link_config
-        self._league_source = league
         self._party_config = party_config
         self.skins = skins or SkinFiles(None)
         self._names = names or load_game_data()
-        self._key = key or Ed25519PrivateKey.generate()
+        self._fixed_key, self._session_key = key, Ed25519PrivateKey.generate()
         self._clock = clock
         self._identity_wait = identity_wait
-        self._retry_delay = retry_delay
         self._tick = tick
         self.league = LeagueState()
         self._identity: MemberIdentity | None = None
@@ -109,19 +116,24 @@ class PartyService:
         self._listeners: list[Listener] = []
         self._dirty = asyncio.Event()
         self._last_sent: tuple[PartySnapshot, float] | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskSet("party service", log)
         self._pump: asyncio.Task[None] | None = None
         self._rose = rose
-        self._league_problem: str | None = None
+        self._follower = (
+            LeagueFollower(league, self.apply_league, self._changed, retry_delay)
+            if league is not None
+            else None
+        )
+        self.chat = ChatSwitch(self, chat)
 
     # -- lifecycle ------------------------------------------------------------------------
 
     async def __aenter__(self) -> PartyService:
-        if self._league_source is not None:
-            self._spawn(self._follow_league())
+        if self._follower is not None:
+            self._tasks.spawn(self._follower.run())
         if self._rose is not None:
-            self._spawn(self._rose.run(lambda _sel: self._push_selection()))
-        self._spawn(self._refresher())
+            self._tasks.spawn(self._rose.run(lambda _sel: self._push_selection()))
+        self._tasks.spawn(self._refresher())
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -129,21 +141,8 @@ class PartyService:
 
     async def close(self) -> None:
         await self.disable()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        task.add_done_callback(self._log_crash)
-        return task
-
-    @staticmethod
-    def _log_crash(task: asyncio.Task[None]) -> None:
-        if not task.cancelled() and task.exception() is not None:
-            log.error("party service task failed", exc_info=task.exception())
+        await self.chat.stop()
+        await self._tasks.cancel()
 
     # -- PartyControl ---------------------------------------------------------------------
 
@@ -156,6 +155,10 @@ class PartyService:
         return self._node
 
     async def enable(self) -> None:
+        self.chat.user_enabled()
+        await self._enable()
+
+    async def _enable(self) -> None:
         async with self._node_lock:
             if self._node is not None:
                 return
@@ -171,17 +174,20 @@ class PartyService:
             await self._start_node(identity)
 
     async def _start_node(self, identity: MemberIdentity) -> None:
-        node = PartyNode(identity, self._link_config, self._party_config, key=self._key)
+        key = self._session_key = self._fixed_key or self.chat.party_key(self._session_key)
+        node = PartyNode(identity, self._link_config, self._party_config, key=key)
+        self.chat.node_key(key)
         await node.__aenter__()
         node.set_phase(party_phase(self.league.phase))
         node.set_selection(self._selections)
         self._node = node
         self._lobby_seen = {p.puuid for p in self.league.premade}
-        self._pump = self._spawn(self._pump_node(node))
+        self._pump = self._tasks.spawn(self._pump_node(node))
         log.info("party on as %s", identity.riot_id)
         self._changed()
 
     async def disable(self) -> None:
+        self.chat.user_disabled()
         async with self._node_lock:
             await self._stop_node()
 
@@ -232,6 +238,21 @@ class PartyService:
     def snapshot(self) -> PartySnapshot:
         return self.picture().snapshot
 
+    # -- League chat (docs/league-chat.md) ------------------------------------------------
+
+    async def set_league_chat(self, on: bool, explained: bool | None = None) -> ChatInfo:
+        """Turn League-chat party mode on or off (persisted in the data dir)."""
+        self.chat.set_enabled(on, explained)
+        await self.chat.sync()
+        self._changed()
+        return self.chat.info()
+
+    def forget_friend(self, puuid: str | None) -> int:
+        """Forget one remembered friend (None: all); they no longer reconnect by themselves."""
+        gone = self.chat.forget(puuid)
+        self._changed()
+        return gone
+
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         self._listeners.append(listener)
 
@@ -246,7 +267,7 @@ class PartyService:
     def picture(self) -> PartyPicture:
         """The snapshot and the injection hook's records, from the same moment."""
         node = self._node
-        return build_picture(
+        picture = build_picture(
             enabled=node is not None,
             league=self.league,
             views=node.members() if node is not None else (),
@@ -261,14 +282,15 @@ class PartyService:
             warnings=self._warnings(),
             lobby_seen=frozenset(self._lobby_seen),
         )
+        return dataclasses.replace(picture, snapshot=self.chat.decorate(picture.snapshot))
 
     def _warnings(self) -> tuple[str, ...]:
         out = []
-        if self._league_problem is not None:
-            out.append(self._league_problem)
+        if self._follower is not None and self._follower.problem is not None:
+            out.append(self._follower.problem)
         if self._rose is not None and self._rose.problem is not None:
             out.append(self._rose.problem)
-        return tuple(out)
+        return (*out, *self.chat.warnings())
 
     def team_view(self) -> TeamView | None:
         return self.picture().team
@@ -327,6 +349,7 @@ class PartyService:
     def _remember(self, made: TokenMade, kind: PendingTokenKind) -> PendingToken:
         token = PendingToken(kind, made.text, made.expires_at)
         self._pending.append((token, made.peer))
+        self.chat.made_by_hand(made.peer)
         self._changed()
         return token
 
@@ -334,34 +357,6 @@ class PartyService:
         self._dirty.set()
 
     # -- tasks ----------------------------------------------------------------------------
-
-    async def _follow_league(self) -> None:
-        assert self._league_source is not None
-        last = ""
-        while True:
-            try:
-                states = self._league_source()
-                try:
-                    async for state in states:
-                        last = ""
-                        if self._league_problem is not None:
-                            self._league_problem = None
-                            self._changed()
-                        await self.apply_league(state)
-                finally:  # close the client's connections now, not when the loop dies
-                    close = getattr(states, "aclose", None)
-                    if close is not None:
-                        await close()
-            except Exception as exc:  # the client may start later: keep looking, quietly
-                text = f"{type(exc).__name__}: {exc}"
-                self._league_problem = league_problem(exc)
-                self._changed()
-                level = logging.DEBUG if text == last else logging.WARNING
-                log.log(
-                    level, "League client: %s; looking again every %.0f s", exc, self._retry_delay
-                )
-                last = text
-            await asyncio.sleep(self._retry_delay)
 
     async def _pump_node(self, node: PartyNode) -> None:
         async for event in node.events():
@@ -383,6 +378,9 @@ class PartyService:
                 missing = self.skins.missing(sels)
                 if missing:
                     await asyncio.to_thread(self.skins.check_all, missing)
+            if self.chat.wants_auto_on() and self._identity is not None:
+                await self.chat.auto_on(self._enable)
+            await self.chat.sync()
             self._notify()
 
     def _notify(self) -> None:

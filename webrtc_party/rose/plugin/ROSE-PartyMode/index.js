@@ -20,8 +20,13 @@
     peerAdded: "party-peer-added",
     peerRemoved: "party-peer-removed",
     phase: "phase-change",
-    error: "party-error"
+    error: "party-error",
     // our bridge only: a request it could not read
+    // League chat (our bridge and the Rose integration's handle_ui_message; docs/league-chat.md)
+    setLeagueChat: "party-set-league-chat",
+    forgetFriend: "party-forget-friend",
+    leagueChatSet: "party-league-chat",
+    friendForgotten: "party-friend-forgotten"
   });
   var INCOMING = Object.freeze([
     MSG.state,
@@ -30,7 +35,9 @@
     MSG.peerAdded,
     MSG.peerRemoved,
     MSG.phase,
-    MSG.error
+    MSG.error,
+    MSG.leagueChatSet,
+    MSG.friendForgotten
   ]);
 
   // src/reducer.js
@@ -49,7 +56,14 @@
     // {key, serial, riotId}
     noteTimeout: "panel/note-timeout",
     // {serial}
-    queuedSendFailed: "panel/queued-send-failed"
+    queuedSendFailed: "panel/queued-send-failed",
+    chatAsk: "panel/chat-ask",
+    // the user turned League chat on before it was explained
+    chatCancel: "panel/chat-cancel",
+    chatSent: "panel/chat-sent",
+    // party-set-league-chat went out
+    forgetSent: "panel/forget-sent"
+    // {puuid | null (all)}
   });
   var TEXT = Object.freeze({
     answerBack: "Invite accepted. Now send your answer back.",
@@ -60,7 +74,10 @@
     cannotStart: "Party mode could not start.",
     cannotStop: "Party mode could not stop.",
     cannotRemove: "That member could not be removed.",
-    wentWrong: "Something went wrong."
+    wentWrong: "Something went wrong.",
+    chatFailed: "The League chat setting could not be changed.",
+    // shown once, before League chat is first turned on
+    chatExplain: `Your friends in your lobby who are not linked yet get ONE direct message from you in League chat: "Party mode invite (Rose skin sync), ignore if you don't use it." followed by a long token. A friend with party mode answers with one message and you connect; nobody pastes. Friends you connect with are remembered and reconnect by themselves next time, until you forget them. Riot may dislike automated chat messages: it is off unless you turn it on.`
   });
   function initialState() {
     return {
@@ -88,8 +105,15 @@
       warnings: [],
       removing: {},
       // member key -> serial of its removal timer
-      serial: 0
+      serial: 0,
       // last serial handed to a timer (notes, removals)
+      leagueChat: null,
+      // party-state.league_chat, or null (Rose's own bridge has none)
+      chatExplaining: false,
+      // the one-time explanation is open
+      chatPending: false,
+      forgetting: null
+      // a puuid (or '*' for all) being forgotten
     };
   }
   var str = (v, fallback = "") => typeof v === "string" ? v : v == null ? fallback : String(v);
@@ -122,7 +146,21 @@
       injection: raw.injection == null ? null : str(raw.injection),
       injectionDetail: raw.injection_detail == null ? null : str(raw.injection_detail),
       inLobby: raw.in_lobby === true,
-      onTeam: raw.on_team === true
+      onTeam: raw.on_team === true,
+      verified: raw.verified === true
+    };
+  }
+  function leagueChatFrom(raw) {
+    if (!raw || typeof raw !== "object") return null;
+    const friends = Array.isArray(raw.remembered) ? raw.remembered : [];
+    return {
+      available: raw.available === true,
+      enabled: raw.enabled === true,
+      explained: raw.explained === true,
+      running: raw.running === true,
+      auto: raw.auto === true,
+      problem: typeof raw.problem === "string" && raw.problem ? raw.problem : null,
+      remembered: friends.filter((f) => f && typeof f.puuid === "string" && f.puuid).map((f) => ({ puuid: f.puuid, name: str(f.name, "Unknown player"), linkedAt: num(f.linked_at) }))
     };
   }
   function newestPending(pending, kind) {
@@ -170,6 +208,11 @@
     st.dropRemoving((key) => s.members.some((m) => m.key === key));
     if (typeof msg.phase === "string") st.setPhase(msg.phase);
     s.warnings = Array.isArray(msg.warnings) ? msg.warnings.filter((w) => typeof w === "string" && w) : [];
+    s.leagueChat = leagueChatFrom(msg.league_chat);
+    if (s.forgetting !== null && s.leagueChat) {
+      const left = s.leagueChat.remembered.some((f) => s.forgetting === "*" || f.puuid === s.forgetting);
+      if (!left) s.forgetting = null;
+    }
     s.invite = "my_token" in msg ? tokenFrom(msg.my_token, msg.my_token_expires_at) : newestPending(msg.pending, "invite");
     if (s.invite && s.invite.expiresAt === null) {
       const listed = newestPending(msg.pending, "invite");
@@ -287,6 +330,8 @@
       st.setPasteNote("error", text);
       return;
     }
+    if (asked === MSG.setLeagueChat) s.chatPending = false;
+    if (asked === MSG.forgetFriend) s.forgetting = null;
     if (asked === MSG.enable) s.inviteRequested = false;
     if (asked === MSG.enable || asked === MSG.disable) s.pendingToggle = false;
     if (asked == null) {
@@ -337,6 +382,20 @@
         if (!s.pasteNote || s.pasteNote.kind !== "ok" || s.pasteNote.serial !== event.serial) return false;
         s.pasteNote = null;
         return true;
+      case PANEL.chatAsk:
+        s.chatExplaining = true;
+        return true;
+      case PANEL.chatCancel:
+        if (!s.chatExplaining) return false;
+        s.chatExplaining = false;
+        return true;
+      case PANEL.chatSent:
+        s.chatExplaining = false;
+        s.chatPending = true;
+        return true;
+      case PANEL.forgetSent:
+        s.forgetting = event.puuid === null ? "*" : event.puuid;
+        return true;
       case PANEL.queuedSendFailed:
         s.pasteBusy = false;
         st.setPasteNote("error", TEXT.bridgeGone);
@@ -368,6 +427,20 @@
         break;
       case MSG.error:
         onError(st, event);
+        break;
+      case MSG.leagueChatSet:
+        st.s.chatPending = false;
+        if (event.success === false) st.s.notice = errorText(event, TEXT.chatFailed);
+        else if (st.s.leagueChat) {
+          st.s.leagueChat = { ...st.s.leagueChat, enabled: event.enabled === true, explained: event.explained === true };
+        }
+        break;
+      case MSG.friendForgotten:
+        if (st.s.leagueChat && event.success !== false) {
+          const gone = (f) => event.all === true || f.puuid === event.puuid;
+          st.s.leagueChat = { ...st.s.leagueChat, remembered: st.s.leagueChat.remembered.filter((f) => !gone(f)) };
+        }
+        st.s.forgetting = null;
         break;
       default:
         if (!onPanelEvent(st, event || {})) return { state, effects: [] };
@@ -666,6 +739,8 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
 .rpm-remove:hover{border-color:#e84057;color:#e84057}
 .rpm-remove:disabled{opacity:.4;cursor:default}
 .rpm-foot{padding-top:8px;font-size:11px;color:#5b5a56}
+.rpm-verified { margin-left: 6px; font-size: 11px; color: #0acf83; border: 1px solid #0acf83; border-radius: 3px; padding: 0 4px; }
+.rpm-chat-label { gap: 6px; cursor: pointer; }
 `;
 
   // src/view.js
@@ -904,6 +979,45 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
       const empty = el("p", { class: "rpm-muted", "data-role": "members-empty", text: "Nobody yet. Invite a friend or paste their invite." });
       const membersTitle = el("h3", { class: "rpm-h", "data-role": "members-title", text: "Friends" });
       const membersSection = el("div", { class: "rpm-section", "data-role": "members-section" }, membersTitle, empty, members);
+      const chatToggle = el("input", { type: "checkbox", "data-role": "chat-toggle" });
+      chatToggle.addEventListener("change", () => {
+        chatToggle.checked = !chatToggle.checked;
+        actions.chatToggle();
+      });
+      const chatLabel = el(
+        "label",
+        { class: "rpm-row rpm-chat-label" },
+        chatToggle,
+        el("span", { class: "rpm-grow", text: "Connect to friends in my lobby through League chat" })
+      );
+      const chatOk = el("button", { class: "rpm-btn rpm-primary", type: "button", "data-role": "chat-explain-ok", text: "Turn on" });
+      chatOk.addEventListener("click", () => actions.chatConfirm());
+      const chatCancel = el("button", { class: "rpm-btn", type: "button", "data-role": "chat-explain-cancel", text: "Cancel" });
+      chatCancel.addEventListener("click", () => actions.chatCancel());
+      const chatExplain = el(
+        "div",
+        { class: "rpm-note", "data-role": "chat-explain", role: "dialog", hidden: true },
+        el("p", { text: TEXT.chatExplain }),
+        el("div", { class: "rpm-row" }, el("span", { class: "rpm-grow" }), chatCancel, chatOk)
+      );
+      const chatStatus = el("p", { class: "rpm-hint", "data-role": "chat-status" });
+      const remembered = el("ul", { class: "rpm-members", "data-role": "remembered" });
+      const forgetAll = el("button", { class: "rpm-btn", type: "button", "data-role": "forget-all", text: "Forget all" });
+      forgetAll.addEventListener("click", () => actions.forget(null));
+      const rememberedWrap = el(
+        "div",
+        { "data-role": "remembered-section" },
+        el("div", { class: "rpm-h-row" }, el("h3", { class: "rpm-h", text: "Remembered friends" }), forgetAll),
+        remembered
+      );
+      const chatSection = el(
+        "div",
+        { class: "rpm-section", "data-role": "chat-section", hidden: true },
+        chatLabel,
+        chatExplain,
+        chatStatus,
+        rememberedWrap
+      );
       const foot = el("div", { class: "rpm-foot", "data-role": "me" });
       const panel = el(
         "div",
@@ -915,6 +1029,7 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
         membersSection,
         inviteSection,
         pasteSection,
+        chatSection,
         foot
       );
       document.addEventListener("keydown", (event) => {
@@ -945,7 +1060,14 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
         empty,
         foot,
         membersSection,
-        membersTitle
+        membersTitle,
+        chatSection,
+        chatToggle,
+        chatExplain,
+        chatStatus,
+        remembered,
+        rememberedWrap,
+        forgetAll
       });
       document.body.append(panel);
     }
@@ -990,12 +1112,50 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
           { class: "rpm-member-main" },
           el("div", { class: "rpm-name", "data-role": "riot-id", text: m.riotId }),
           el("span", { class: "rpm-status", "data-status": m.status, "data-role": "status", text: statusLabel(m) }),
+          m.verified ? el("span", {
+            class: "rpm-verified",
+            "data-role": "verified",
+            title: "Linked from their League chat message: they are the account that sent it",
+            text: "✓ verified"
+          }) : null,
           el("div", { class: "rpm-skin", "data-role": "skin", text: skinLine(m) }),
           warning,
           injection
         ),
         remove
       );
+    }
+    function rememberedRow(f) {
+      const forget = el("button", {
+        class: "rpm-btn",
+        type: "button",
+        "data-role": "forget",
+        disabled: state.forgetting !== null,
+        title: `${f.name} will no longer reconnect by themselves`,
+        text: "Forget"
+      });
+      forget.addEventListener("click", () => actions.forget(f.puuid));
+      return el(
+        "li",
+        { class: "rpm-member", "data-friend": f.puuid },
+        el("div", { class: "rpm-member-main" }, el("div", { class: "rpm-name", text: f.name })),
+        forget
+      );
+    }
+    function renderChat(connected) {
+      const chat = state.leagueChat;
+      ui.chatSection.hidden = !connected || !chat || !chat.available;
+      if (ui.chatSection.hidden) return;
+      ui.chatToggle.checked = chat.enabled;
+      ui.chatToggle.disabled = state.chatPending;
+      ui.chatExplain.hidden = !state.chatExplaining;
+      let status = chat.enabled ? "On: invites go to lobby friends who are not linked yet." : "Off.";
+      if (chat.enabled && chat.auto) status = "On: party mode was turned on for a remembered friend in your lobby.";
+      if (chat.problem) status = chat.problem;
+      ui.chatStatus.textContent = status;
+      ui.remembered.replaceChildren(...chat.remembered.map(rememberedRow));
+      ui.rememberedWrap.hidden = chat.remembered.length === 0;
+      ui.forgetAll.disabled = state.forgetting !== null;
     }
     function render(next) {
       if (next) state = next;
@@ -1041,6 +1201,7 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
       ui.empty.hidden = state.members.length > 0 || !connected || !state.enabled;
       ui.membersSection.hidden = !connected || !state.enabled && state.members.length === 0;
       ui.membersTitle.textContent = state.members.length ? `Friends (${state.members.length})` : "Friends";
+      renderChat(connected);
       if (!ui.panel.hidden) placePanel();
       const where = PHASE_WORDS[state.phase];
       ui.foot.textContent = state.me ? `You: ${state.me.riotId}${where ? ` · ${where}` : ""}` : "";
@@ -1214,6 +1375,27 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
       },
       opened() {
         send({ type: MSG.getState });
+      },
+      chatToggle() {
+        const chat = state.leagueChat;
+        if (!chat || state.chatPending) return;
+        if (chat.enabled) {
+          if (send({ type: MSG.setLeagueChat, enabled: false })) dispatch({ type: PANEL.chatSent });
+        } else if (!chat.explained) {
+          dispatch({ type: PANEL.chatAsk });
+        } else if (send({ type: MSG.setLeagueChat, enabled: true })) {
+          dispatch({ type: PANEL.chatSent });
+        }
+      },
+      chatConfirm() {
+        if (send({ type: MSG.setLeagueChat, enabled: true, explained: true })) dispatch({ type: PANEL.chatSent });
+      },
+      chatCancel() {
+        dispatch({ type: PANEL.chatCancel });
+      },
+      forget(puuid) {
+        const message = puuid === null ? { type: MSG.forgetFriend, all: true } : { type: MSG.forgetFriend, puuid };
+        if (send(message)) dispatch({ type: PANEL.forgetSent, puuid });
       }
     };
     const view = createView({ qrUrl, actions, now: nowSeconds });
