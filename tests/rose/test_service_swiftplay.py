@@ -10,8 +10,10 @@ from pathlib import Path
 from tests.rose.party_kit import members, partied, until
 from tests.rose.rose_kit import FakeRoseInjector, make_zip, mod_payload
 from webrtc_party.lcu.client import LcuClient
-from webrtc_party.party import Selection
+from webrtc_party.lcu.state import Selection as Slot
+from webrtc_party.party import MAX_SELECTIONS, CustomMod, Selection, Source
 from webrtc_party.rose import PartyInjectionHook
+from webrtc_party.rose.party_view import party_selections
 from webrtc_party.rose.records import MemberStatus
 
 PLAYER_SLOTS = "/lol-lobby/v1/lobby/members/localMember/player-slots"
@@ -64,3 +66,16 @@ async def test_both_swiftplay_picks_reach_a_friend_and_a_change_follows(tmp_path
             (b.puuid, JINX): MemberStatus.INJECTED,
             (b.puuid, LEE): MemberStatus.INJECTED,
         }
+
+
+def test_party_selections_one_per_champion_capped_and_the_first_replaceable() -> None:
+    mod = CustomMod("a" * 64, "Arcane Jinx")
+    slots = [Slot(JINX, 222002), Slot(LEE, 64000), Slot(JINX, 222005), Slot(AHRI, 0)]
+    got = party_selections(slots, {222002: mod})
+    # a custom mod chosen for the skin wins; the same champion twice and skin 0 are dropped
+    assert got == (Selection(JINX, 222002, None, mod, Source.CUSTOM), Selection(LEE, 64000))
+    many = [Slot(c, c * 1000 + 1) for c in range(1, 10)]
+    assert len(party_selections(many)) == MAX_SELECTIONS
+    kept = party_selections(slots[:2], None, lambda p: Selection(p.champion_id, 222002, 222004))
+    assert kept == (Selection(JINX, 222002, 222004), Selection(LEE, 64000))
+    assert party_selections([]) == ()

@@ -100,16 +100,19 @@ def party_selection(
 
 
 def party_selections(
-    sels: Sequence[LeagueSelection], custom: Mapping[int, CustomMod] | None = None
+    sels: Sequence[LeagueSelection],
+    custom: Mapping[int, CustomMod] | None = None,
+    first: Callable[[Selection], Selection] = lambda pick: pick,
 ) -> tuple[Selection, ...]:
     """Every pick we announce outside Rose (a Swiftplay lobby: one per player slot), first
-    first; one per champion and at most ``MAX_SELECTIONS``, so the party never refuses them."""
+    first; one per champion and at most ``MAX_SELECTIONS``, so the party never refuses them.
+    ``first`` may replace the first pick (the service keeps its chroma in a game)."""
     out: list[Selection] = []
     for sel in sels:
         pick = party_selection(sel, custom)
         if pick is not None and all(p.champion_id != pick.champion_id for p in out):
             out.append(pick)
-    return tuple(out[:MAX_SELECTIONS])
+    return (first(out[0]), *out[1:MAX_SELECTIONS]) if out else ()
 
 
 def team_view(league: LeagueState) -> TeamView | None:

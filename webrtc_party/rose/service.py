@@ -314,10 +314,9 @@ class PartyService:
         if self._rose is not None:  # what Rose will inject, not what the client shows
             picks = self._rose.selections
         else:
-            new = party_selections(self.league.my_selections, self._custom)
-            first = keep_chroma(next(iter(self._selections), None), next(iter(new), None),
-                                self.league.phase)
-            picks = new if first is None else (first, *new[1:])
+            old, phase = next(iter(self._selections), None), self.league.phase
+            picks = party_selections(self.league.my_selections, self._custom,
+                                     lambda first: keep_chroma(old, first, phase) or first)
         if picks != self._selections:
             log.info("our selection: %s -> %s", self._selections, picks)
             self._selections = picks
