@@ -40,6 +40,20 @@ class Handler:
         self.injection_manager = injection_manager
         self.ran = []
 
+    def trigger_swiftplay_injection(self):
+        if not self.state.swiftplay_skin_tracking:
+            log.warning("[phase] No tracked skins - cannot trigger injection")
+            return
+        tracked = dict(self.state.swiftplay_skin_tracking)
+        if not tracked:
+            log.warning("[phase] No tracked skins for active champions - cannot trigger injection")
+            return
+        extracted_mods = [str(skin) for skin in tracked.values() if skin % 1000]
+        if not extracted_mods:
+            log.warning("[phase] No mods extracted - cannot inject")
+            return
+        self.state.swiftplay_extracted_mods = extracted_mods
+
     def run_swiftplay_overlay(self):
         extracted_mods = list(self.state.swiftplay_extracted_mods)
         if extracted_mods:
@@ -188,6 +202,9 @@ def test_swiftplay_patch_inserts_before_the_overlay_run(tmp_path: Path) -> None:
         def prepare_party_mods(self, injector: object) -> list[str]:
             calls.append(("prepare", injector))
             return ["party-abc-103"]
+
+        def swiftplay_overlay_mods(self, injector: object, mods: list[str]) -> list[str]:
+            return [*mods, *self.prepare_party_mods(injector)]
 
     class Injector:
         def __init__(self) -> None:

@@ -172,7 +172,43 @@ def test_swiftplay_slots_give_my_selection() -> None:
     t = Tracker()
     t.apply_snapshot({URI_SUMMONER: fixture("current-summoner.json"), URI_LOBBY: lobby}, 1)
     assert t.state.swiftplay and t.state.my_selection == Selection(222, 222002)
+    assert t.state.my_selections == (Selection(222, 222002),)
     assert t.state.lobby is not None and t.state.lobby.members[0].slots == (Selection(222, 222002),)
+
+
+def swiftplay_lobby(*slots: tuple[int, int]) -> Any:
+    """The premade fixture as a Swiftplay lobby whose local member (members[0]) has ``slots``
+    (the playerSlots element fields are inferred from Rose's code: the 2023 API description
+    predates Swiftplay, and the recorded lobby has an empty list)."""
+    lobby = copy.deepcopy(fixture("lobby.normal-draft-premade-3.json"))
+    lobby["gameConfig"]["queueId"] = 480
+    lobby["members"][0]["playerSlots"] = [
+        {"championId": c, "perks": "", "positionPreference": "", "skinId": s,
+         "spell1": 4, "spell2": 14}
+        for c, s in slots
+    ]
+    return lobby
+
+
+def test_both_swiftplay_slots_are_my_selections_and_a_change_of_the_second_is_an_event() -> None:
+    t = Tracker(chroma_parents={238004: 238001})
+    t.apply_snapshot({
+        URI_SUMMONER: fixture("current-summoner.json"),
+        URI_LOBBY: swiftplay_lobby((222, 222002), (64, 0)),  # skin 0: the default
+    }, 1)
+    assert t.state.my_selections == (Selection(222, 222002), Selection(64, 64000))
+    assert t.state.my_selection == Selection(222, 222002)  # the first slot, as before
+    events = t.apply_event(URI_LOBBY, "Update", swiftplay_lobby((222, 222002), (238, 238004)), 2)
+    (changed,) = [e for e in events if isinstance(e, MySelectionChanged)]
+    assert changed.old == changed.new == Selection(222, 222002)  # the first did not move
+    assert changed.selections == (Selection(222, 222002), Selection(238, 238001, 238004))
+    # one champion in both slots (not something the client allows): announced once
+    t.apply_event(URI_LOBBY, "Update", swiftplay_lobby((222, 222002), (222, 222005)), 3)
+    once: tuple[Selection, ...] = t.state.my_selections
+    assert once == (Selection(222, 222002),)
+    t.apply_event(URI_LOBBY, "Update", swiftplay_lobby(), 4)
+    none: tuple[Selection, ...] = t.state.my_selections
+    assert none == () and t.state.my_selection is None
 
 
 def test_every_phase_value_is_accepted() -> None:

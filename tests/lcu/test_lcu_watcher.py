@@ -11,15 +11,27 @@ from pathlib import Path
 
 import pytest
 
-from webrtc_party.lcu.client import LcuClient, LeagueUpdate, LeagueWatcher, watch_league
+from webrtc_party.lcu.client import (
+    LcuClient,
+    LeagueUpdate,
+    LeagueWatcher,
+    NotInPhase,
+    watch_league,
+)
 from webrtc_party.lcu.emulator import DEFAULT_ACCOUNTS, Account, LcuEmulator
-from webrtc_party.lcu.errors import LcuAuthError, LcuConnectionError, LockfileNotFoundError
+from webrtc_party.lcu.errors import (
+    LcuAuthError,
+    LcuConnectionError,
+    LcuRequestError,
+    LockfileNotFoundError,
+)
 from webrtc_party.lcu.lockfile import Lockfile
 from webrtc_party.lcu.state import (
     ChampSelectEnded,
     GameEnded,
     GameStarted,
     LeagueState,
+    MySelectionChanged,
     Selection,
 )
 
@@ -149,6 +161,41 @@ async def test_dodge_scenario(tmp_path: Path) -> None:
             state = seen[-1].state
             assert state.team == () and state.my_selection is None and state.game is None
             assert len(state.premade) == 2
+
+
+async def test_swiftplay_both_slots_and_the_player_slots_put(tmp_path: Path) -> None:
+    """Both of my Swiftplay champions with their skins; the client's own PUT of the player
+    slots (what its skin picker, and Rose, send) changes the second one."""
+    put = "/lol-lobby/v1/lobby/members/localMember/player-slots"
+    async with LcuEmulator(tmp_path, "swiftplay", size=2, local=1) as emu:
+        async with LcuClient(emu.lockfile, cafile=emu.ca_path) as client:
+            assert isinstance(await client.request("PUT", put, []), NotInPhase)  # no lobby
+            async with contextlib.aclosing(watcher(emu).updates()) as updates:
+                await emu.run_until("slots")
+                seen = await updates_until(updates, lambda s: len(s.my_selections) == 2)
+                state = seen[-1].state
+                assert state.my_selections == (Selection(222, 222002), Selection(64, 64000))
+                assert state.my_selection == Selection(222, 222002)
+                lobby = await client.get("/lol-lobby/v2/lobby")
+                assert isinstance(lobby, dict)
+                slots = lobby["localMember"]["playerSlots"]
+                assert [(s["championId"], s["skinId"]) for s in slots] == [
+                    (222, 222002), (64, 64000)
+                ]
+                slots[1]["skinId"] = 64001
+                assert await client.request("PUT", put, slots) is None
+                seen = await updates_until(
+                    updates, lambda s: s.my_selections[1:] == (Selection(64, 64001),)
+                )
+                changed = [e for u in seen for e in u.events if isinstance(e, MySelectionChanged)]
+                assert changed and changed[-1].selections == (
+                    *state.my_selections[:1], Selection(64, 64001)
+                )
+                with pytest.raises(LcuRequestError, match="400"):
+                    await client.request("PUT", put, {"championId": 64})
+                await emu.run_until("in-progress")  # in game: the champion the game gave me
+                seen = await updates_until(updates, lambda s: s.phase == "InProgress")
+                assert seen[-1].state.my_selections == (Selection(222, 222002),)
 
 
 async def test_swiftplay_and_custom_bots(tmp_path: Path) -> None:

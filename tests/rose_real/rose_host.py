@@ -161,6 +161,18 @@ class Host:
             self.swiftplay.trigger_swiftplay_injection()
             self.swiftplay.run_swiftplay_overlay()
             return True
+        if op == "phase":
+            # Rose's own phase handler: Matchmaking extracts, ChampSelect runs the overlay
+            # only if extracted mods are waiting (what its phase thread calls on a change).
+            if getattr(self, "phase_handler", None) is None:
+                phase_mod = importlib.import_module("threads.handlers.phase_handler")
+                self.phase_handler = phase_mod.PhaseHandler(
+                    self.lcu, self.state, self.injection_manager, self.skin_scraper,
+                    self.swiftplay,
+                )
+            self.state.phase = cmd["phase"]
+            self.phase_handler.handle_phase_change(cmd["phase"], cmd["previous"])
+            return True
         if op == "manager":
             pm = getattr(self.state, "party_manager", None)
             return {

@@ -30,13 +30,14 @@ def register(sub: Any) -> None:
     a.add_argument(
         "--swiftplay",
         action="store_true",
-        help="also patch threads/handlers/swiftplay_handler.py so Swiftplay games get party mods",
+        help="also patch threads/handlers/swiftplay_handler.py so Swiftplay games get party "
+        "mods, also when both your champions keep their default skins",
     )
     a.add_argument(
         "--default-skin",
         action="store_true",
         help="also patch threads/handlers/injection_trigger.py so friends' skins are injected "
-        "when your own skin is the default (Rose skips its overlay then)",
+        "when your own skin is the default in champion select (Rose skips its overlay then)",
     )
     a.add_argument("--dry-run", action="store_true", help="say what would change, change nothing")
     a.set_defaults(command=_adopt)

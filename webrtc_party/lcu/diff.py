@@ -53,8 +53,12 @@ def diff_states(old: LeagueState, new: LeagueState, now: float) -> list[TrackerE
         events.append(ChampSelectEnded(at=now, dodged=not new.team))
     if old.team != new.team:
         events.append(TeamChanged(at=now, team=new.team))
-    if old.my_selection != new.my_selection:
-        events.append(MySelectionChanged(at=now, old=old.my_selection, new=new.my_selection))
+    if old.my_selection != new.my_selection or old.my_selections != new.my_selections:
+        events.append(
+            MySelectionChanged(
+                at=now, old=old.my_selection, new=new.my_selection, selections=new.my_selections
+            )
+        )
     game = new.game
     if game is not None:
         same = old.game is not None and old.game.game_id == game.game_id

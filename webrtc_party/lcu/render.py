@@ -49,6 +49,7 @@ def state_to_json(state: LeagueState) -> dict[str, Any]:
         "swiftplay": state.swiftplay,
         "team": [_teammate(t) for t in state.team],
         "mySelection": _selection(state.my_selection),
+        "mySelections": [_selection(s) for s in state.my_selections],
         "game": None
         if game is None
         else {
@@ -103,8 +104,15 @@ def state_lines(old: LeagueState | None, new: LeagueState, data: GameData) -> li
     if old is None or old.team != new.team:
         out.append("my team:" if new.team else "my team: none")
         out += [_cell(t, data) for t in new.team]
-    if old is None or old.my_selection != new.my_selection:
-        out.append(f"my selection: {describe_selection(new.my_selection, data)}")
+    if old is None or (old.my_selection, old.my_selections) != (
+        new.my_selection,
+        new.my_selections,
+    ):
+        if len(new.my_selections) > 1:
+            picks = "; ".join(describe_selection(s, data) for s in new.my_selections)
+            out.append(f"my selections: {picks}")
+        else:
+            out.append(f"my selection: {describe_selection(new.my_selection, data)}")
     if new.game is not None and (old is None or old.game != new.game):
         status = f"ended ({new.game.outcome})" if new.game.ended else "running"
         out.append(f"game {new.game.game_id}: {status}")

@@ -197,6 +197,9 @@ class LeagueState:
     champ_select: ChampSelect | None = None
     team: tuple[Teammate, ...] = ()
     my_selection: Selection | None = None
+    # every champion I may play and its skin, first = my_selection: in a Swiftplay lobby one
+    # per player slot (two), else my_selection alone (or nothing)
+    my_selections: tuple[Selection, ...] = ()
     queue_id: int | None = None
     game_mode: str = ""
     is_custom: bool = False
@@ -252,6 +255,7 @@ class TeamChanged(TrackerEvent):
 class MySelectionChanged(TrackerEvent):
     old: Selection | None
     new: Selection | None
+    selections: tuple[Selection, ...] = ()  # all of them (``LeagueState.my_selections``)
 
 
 @dataclass(frozen=True)

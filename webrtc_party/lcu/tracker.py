@@ -294,27 +294,32 @@ class Tracker:
             )
         return tuple(out)
 
-    def _my_selection(
+    def _my_selections(
         self, team: tuple[Teammate, ...], cs: ParsedChampSelect | None, me: Player | None
-    ) -> Selection | None:
+    ) -> tuple[Selection, ...]:
+        """Champion select: my cell; in game: my pick; in a Swiftplay lobby: every player slot
+        of mine (one champion each, first slot first)."""
         if cs is not None:
             mine = next((t for t in team if t.is_me), None)
             if mine is None or mine.champion_id <= 0:
-                return None
+                return ()
             skin = mine.skin_id
             if self._skin_selector and self._skin_selector[0] == mine.champion_id:
                 skin = self._skin_selector[1] or skin
-            return self._selection(mine.champion_id, skin)
+            return _some(self._selection(mine.champion_id, skin))
         game = self._current_game()
         if game is not None and me is not None:
             pick = next((s for s in game.selections if s.puuid == me.puuid), None)
-            return self._selection(pick.champion_id, pick.skin_id) if pick else None
+            return _some(self._selection(pick.champion_id, pick.skin_id) if pick else None)
         if self._lobby is not None and me is not None:
             member = next((m for m in self._lobby.members if m.puuid == me.puuid), None)
-            if member is not None and member.slots:
-                slot = member.slots[0]
-                return self._selection(slot.champion_id, slot.skin_id)
-        return None
+            out: list[Selection] = []
+            for slot in member.slots if member is not None else ():
+                sel = self._selection(slot.champion_id, slot.skin_id)
+                if sel is not None and all(s.champion_id != sel.champion_id for s in out):
+                    out.append(sel)
+            return tuple(out)
+        return ()
 
     def _derive(self, now: float) -> LeagueState:
         party = self._lobby or self._kept_lobby
@@ -333,6 +338,7 @@ class Tracker:
         elif game is not None:
             queue_id = game.queue_id
         lobby = self._lobby
+        mine = self._my_selections(team, cs, me)
         return LeagueState(
             phase=self._phase,
             me=me,
@@ -340,7 +346,8 @@ class Tracker:
             lobby=lobby,
             champ_select=self._cs.info if self._cs else None,
             team=team,
-            my_selection=self._my_selection(team, cs, me),
+            my_selection=mine[0] if mine else None,
+            my_selections=mine,
             queue_id=queue_id,
             game_mode=lobby.game_mode if lobby else "",
             is_custom=(lobby.is_custom if lobby else bool(self._cs and self._cs.info.is_custom)),
@@ -358,3 +365,7 @@ class Tracker:
         for event in events:
             log.debug("tracker: %s", event)
         return events
+
+
+def _some(selection: Selection | None) -> tuple[Selection, ...]:
+    return () if selection is None else (selection,)

@@ -31,6 +31,7 @@ from typing import Any, Protocol, overload
 from webrtc_party.rose.archive import ArchiveLimits
 from webrtc_party.rose.layout import RoseLayout
 from webrtc_party.rose.modindex import CustomModIndex
+from webrtc_party.rose.planning import is_party_mod_name
 from webrtc_party.rose.preparer import PartyModPreparer, RoseInjector
 from webrtc_party.rose.records import InjectionReport, PartySkin, TeamView
 
@@ -231,6 +232,52 @@ class PartyInjectionHook:
             stop = getattr(manager, "_stop_monitor", None)
             if callable(stop):
                 stop()  # resumes the game, as after Rose's own injections
+
+    def prepare_swiftplay_party_mods(self) -> list[str]:
+        """Friends' mods for a Swiftplay game in which Rose extracts nothing of ours (no tracked
+        skin, or only default skins, which have no file): Rose's
+        ``trigger_swiftplay_injection`` calls it with the optional ``rose adopt --swiftplay``
+        patch and keeps the names as its extracted mods, so its overlay still runs.
+
+        Done as Rose's own extraction does it, on the injection manager given to the
+        constructor: initialized, mods and overlay folders cleaned, then the friends' folders
+        unpacked. Their names ([] for none). Never raises.
+        """
+        manager: Any = self.injection_manager
+        try:
+            if manager is None:
+                log.warning("[PARTY] no party mods for Swiftplay: no injection manager")
+                return []
+            ensure = getattr(manager, "_ensure_initialized", None)
+            if callable(ensure):
+                ensure()
+            injector = getattr(manager, "injector", None)
+            if injector is None:
+                log.warning("[PARTY] no party mods for Swiftplay: Rose's injector is not ready")
+                return []
+            for clean in ("_clean_mods_dir", "_clean_overlay_dir"):
+                step = getattr(injector, clean, None)
+                if callable(step):
+                    step()
+            names = self.prepare_party_mods(injector)
+        except Exception as exc:
+            log.warning("[PARTY] no party mods for Swiftplay: %s", exc)
+            log.debug("[PARTY] Swiftplay party mods failure", exc_info=True)
+            return []
+        if names:
+            log.info("[PARTY] Swiftplay, none of our skins to extract: %d party mod(s)", len(names))
+        return names
+
+    def swiftplay_overlay_mods(self, injector: RoseInjector, mods: Sequence[str]) -> list[str]:
+        """The mod list for Rose's Swiftplay overlay, called (``rose adopt --swiftplay``)
+        right before it runs: Rose's own folders of ``mods`` and, with the party on, the
+        friends' folders prepared afresh (those prepared at matchmaking are replaced, so a pick
+        changed since then, or a friend who left, is honoured). Never raises.
+        """
+        own = [name for name in mods if not is_party_mod_name(name)]
+        if not self.is_enabled():
+            return own
+        return own + self.prepare_party_mods(injector)
 
     def cleanup(self, injector: RoseInjector) -> list[str]:
         """Remove every mod folder a party hook created in ``injector.mods_dir``."""

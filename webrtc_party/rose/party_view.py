@@ -17,6 +17,7 @@ from webrtc_party.lcu.state import LeagueState, Phase, Player
 from webrtc_party.lcu.state import Selection as LeagueSelection
 from webrtc_party.link_events import Path
 from webrtc_party.party import (
+    MAX_SELECTIONS,
     CustomMod,
     FieldError,
     GamePhase,
@@ -38,6 +39,7 @@ __all__ = [
     "injection_warnings",
     "party_phase",
     "party_selection",
+    "party_selections",
     "party_skins",
     "team_view",
 ]
@@ -95,6 +97,22 @@ def party_selection(
         return Selection(sel.champion_id, sel.skin_id, sel.chroma_id, mod, source)
     except FieldError:
         return None  # the client showed something no skin numbering allows: announce nothing
+
+
+def party_selections(
+    sels: Sequence[LeagueSelection],
+    custom: Mapping[int, CustomMod] | None = None,
+    first: Callable[[Selection], Selection] = lambda pick: pick,
+) -> tuple[Selection, ...]:
+    """Every pick we announce outside Rose (a Swiftplay lobby: one per player slot), first
+    first; one per champion and at most ``MAX_SELECTIONS``, so the party never refuses them.
+    ``first`` may replace the first pick (the service keeps its chroma in a game)."""
+    out: list[Selection] = []
+    for sel in sels:
+        pick = party_selection(sel, custom)
+        if pick is not None and all(p.champion_id != pick.champion_id for p in out):
+            out.append(pick)
+    return (first(out[0]), *out[1:MAX_SELECTIONS]) if out else ()
 
 
 def team_view(league: LeagueState) -> TeamView | None:

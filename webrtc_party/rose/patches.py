@@ -3,8 +3,12 @@
 Rose 59922fc never asks the party hook in two places; each patch adds the call there and
 nothing else (docs/rose-adoption.md):
 
-* ``--swiftplay`` (:func:`patch_swiftplay`): ``threads/handlers/swiftplay_handler.py``,
-  ``run_swiftplay_overlay``: friends' mods join the Swiftplay overlay's ``extracted_mods``;
+* ``--swiftplay`` (:func:`patch_swiftplay`): ``threads/handlers/swiftplay_handler.py``, in
+  two places. ``run_swiftplay_overlay``: friends' mods join the Swiftplay overlay's
+  ``extracted_mods``. ``trigger_swiftplay_injection``: where Rose gives up because it has
+  nothing of ours to extract (no tracked skin, none for the lobby's champions, or only default
+  skins, which have no file), friends' mods become the extracted mods, so Rose's phase handler
+  still runs the overlay, with friends' mods only;
 * ``--default-skin`` (:func:`patch_default_skin`): ``threads/handlers/injection_trigger.py``,
   the branch of ``trigger_injection`` that skips the injection when our own skin is the
   default: with party mode on, the hook runs an overlay of friends' mods alone
@@ -27,6 +31,7 @@ __all__ = [
     "DEFAULT_SKIN_MARKER",
     "SWIFTPLAY_FILE",
     "SWIFTPLAY_MARKER",
+    "SWIFTPLAY_TRIGGER_MARKER",
     "AdoptError",
     "patch_default_skin",
     "patch_swiftplay",
@@ -34,6 +39,7 @@ __all__ = [
 
 SWIFTPLAY_FILE = PurePosixPath("threads/handlers/swiftplay_handler.py")
 SWIFTPLAY_MARKER = "# webrtc-party: party mods in the Swiftplay overlay"
+SWIFTPLAY_TRIGGER_MARKER = "# webrtc-party: party mods when Rose extracts none of ours"
 DEFAULT_SKIN_FILE = PurePosixPath("threads/handlers/injection_trigger.py")
 DEFAULT_SKIN_MARKER = "# webrtc-party: party mods when our own skin is the default"
 
@@ -46,7 +52,6 @@ class AdoptError(LocalError):
 
 # The Swiftplay anchor: inside ``run_swiftplay_overlay``, the log line just before Rose runs
 # the overlay with ``extracted_mods``. Party mods are added to that list right before it.
-_SWIFTPLAY_DEF = re.compile(r"^([ \t]*)def run_swiftplay_overlay\(self\)", re.M)
 _SWIFTPLAY_ANCHOR = re.compile(
     r'^(?P<indent>[ \t]+)log\.info\(f"\[phase\] Running overlay injection for '
     r"\{len\(extracted_mods\)\}[^\n]*\n",
@@ -59,43 +64,102 @@ def _swiftplay_block(indent: str, nl: str) -> str:
     lines = [
         SWIFTPLAY_MARKER + " (optional patch, `webrtc-party rose adopt --swiftplay`)",
         'party_manager = getattr(self.state, "party_manager", None)',
-        'if party_manager is not None and getattr(party_manager, "enabled", False):',
+        "if party_manager is not None:",
         "    try:",
         "        from party.integration.injection_hook import PartyInjectionHook",
         "",
         "        hook = PartyInjectionHook(party_manager, self.state, self.injection_manager)",
-        "        if hook.is_enabled():",
-        "            extracted_mods.extend(",
-        "                hook.prepare_party_mods(self.injection_manager.injector)",
-        "            )",
+        "        extracted_mods = hook.swiftplay_overlay_mods(",
+        "            self.injection_manager.injector, extracted_mods",
+        "        )",
+        "        if not extracted_mods:",
+        '            log.info("[phase] webrtc-party: no mods left for the Swiftplay overlay")',
+        "            return",
         "    except Exception as exc:  # the overlay must still run without party mods",
         '        log.warning("[phase] webrtc-party: no party mods for Swiftplay: %s", exc)',
         "",
     ]
+    return _indented(lines, indent, nl)
+
+
+def _swiftplay_trigger_block(indent: str, nl: str) -> str:
+    lines = [
+        SWIFTPLAY_TRIGGER_MARKER + " (optional patch, `webrtc-party rose adopt --swiftplay`)",
+        'party_manager = getattr(self.state, "party_manager", None)',
+        'if getattr(party_manager, "enabled", False):',
+        "    try:",
+        "        from party.integration.injection_hook import PartyInjectionHook",
+        "",
+        "        hook = PartyInjectionHook(party_manager, self.state, self.injection_manager)",
+        "        party_mods = hook.prepare_swiftplay_party_mods() if hook.is_enabled() else []",
+        "        if party_mods:",
+        "            self.state.swiftplay_extracted_mods = party_mods",
+        "    except Exception as exc:  # Rose goes on as it would without the patch",
+        '        log.warning("[phase] webrtc-party: no party mods for Swiftplay: %s", exc)',
+    ]
+    return _indented(lines, indent, nl)
+
+
+def _indented(lines: list[str], indent: str, nl: str) -> str:
     return "".join(f"{indent}{line}{nl}" if line else nl for line in lines)
 
 
-def patch_swiftplay(text: str) -> str:
-    """Rose's Swiftplay handler with party mods added to its overlay (same text if patched).
-
-    Raises :class:`AdoptError` if the anchor is not found exactly once in
-    ``run_swiftplay_overlay`` followed by the overlay run: Rose's code moved and a blind
-    insertion could break it.
-    """
-    if SWIFTPLAY_MARKER in text:  # already patched
-        return text
-    defs = list(_SWIFTPLAY_DEF.finditer(text))
+def _method_body(text: str, name: str) -> tuple[int, int]:
+    """(start, end) of the one ``def name(self)`` in ``text``; AdoptError otherwise."""
+    defs = list(re.finditer(rf"^([ \t]*)def {name}\(self\)", text, re.M))
     if len(defs) != 1:
         raise AdoptError(
-            f"{SWIFTPLAY_FILE}: expected one 'def run_swiftplay_overlay(self)', found "
-            f"{len(defs)}; Rose's Swiftplay code has changed, so the --swiftplay patch was "
-            "not applied (nothing was changed)"
+            f"{SWIFTPLAY_FILE}: expected one 'def {name}(self)', found {len(defs)}; Rose's "
+            "Swiftplay code has changed, so the --swiftplay patch was not applied (nothing was "
+            "changed)"
         )
     start = defs[0].end()
     following = re.search(rf"^[ \t]{{0,{len(defs[0].group(1))}}}def \w", text[start:], re.M)
-    body_end = start + following.start() if following else len(text)
-    anchors = list(_SWIFTPLAY_ANCHOR.finditer(text, start, body_end))
-    if len(anchors) != 1 or _SWIFTPLAY_RUN not in text[anchors[0].end() : body_end]:
+    return start, start + following.start() if following else len(text)
+
+
+# The trigger's anchors: in ``trigger_swiftplay_injection``, the three places where Rose gives
+# up for want of anything of ours: each a WARNING line followed by ``return`` at its indent.
+# The party block goes between the two, so Rose's line is logged and Rose returns as before.
+_TRIGGER_GIVE_UPS = (
+    "No tracked skins - cannot trigger injection",
+    "No tracked skins for active champions - cannot trigger injection",
+    "No mods extracted - cannot inject",
+)
+
+
+def _trigger_anchor(text: str, start: int, end: int, message: str) -> re.Match[str]:
+    pattern = re.compile(
+        rf'^(?P<indent>[ \t]+)log\.warning\("\[phase\] {re.escape(message)}"\)[ \t]*'
+        r"(?P<nl>\r?\n)(?P=indent)return[ \t]*\r?\n",
+        re.M,
+    )
+    found = list(pattern.finditer(text, start, end))
+    if len(found) != 1:
+        raise AdoptError(
+            f"{SWIFTPLAY_FILE}: the line that logs '{message}' followed by 'return' was found "
+            f"{len(found)} time(s) in trigger_swiftplay_injection (expected once); Rose's "
+            "Swiftplay code has changed, so the --swiftplay patch was not applied (nothing was "
+            "changed)"
+        )
+    return found[0]
+
+
+def _patch_trigger(text: str) -> str:
+    start, end = _method_body(text, "trigger_swiftplay_injection")
+    anchors = [_trigger_anchor(text, start, end, m) for m in _TRIGGER_GIVE_UPS]
+    pieces, done = [], 0
+    for anchor in sorted(anchors, key=lambda a: a.start()):
+        cut = anchor.end("nl")  # right after Rose's log line, before its return
+        pieces += [text[done:cut], _swiftplay_trigger_block(anchor["indent"], anchor["nl"])]
+        done = cut
+    return "".join([*pieces, text[done:]])
+
+
+def _patch_overlay(text: str) -> str:
+    start, end = _method_body(text, "run_swiftplay_overlay")
+    anchors = list(_SWIFTPLAY_ANCHOR.finditer(text, start, end))
+    if len(anchors) != 1 or _SWIFTPLAY_RUN not in text[anchors[0].end() : end]:
         raise AdoptError(
             f"{SWIFTPLAY_FILE}: the line that logs 'Running overlay injection for ...' before "
             f"the overlay runs was found {len(anchors)} time(s) in run_swiftplay_overlay "
@@ -106,6 +170,29 @@ def patch_swiftplay(text: str) -> str:
     nl = "\r\n" if anchor.group(0).endswith("\r\n") else "\n"
     block = _swiftplay_block(anchor.group("indent"), nl)
     return text[: anchor.start()] + block + text[anchor.start() :]
+
+
+def patch_swiftplay(text: str) -> str:
+    """Rose's Swiftplay handler with party mods in its overlay, also when Rose has none of
+    ours to extract (the same text if already patched).
+
+    Raises :class:`AdoptError` unless every anchor is found exactly once: in
+    ``run_swiftplay_overlay`` the log line followed by the overlay run, in
+    ``trigger_swiftplay_injection`` each of Rose's three give-up lines followed by
+    ``return``. Rose's code moved and a blind insertion could break it. A handler patched by
+    an older webrtc-party (the overlay block without the trigger's) is refused with the way
+    out.
+    """
+    overlay, trigger = SWIFTPLAY_MARKER in text, SWIFTPLAY_TRIGGER_MARKER in text
+    if overlay and trigger:  # already patched
+        return text
+    if overlay or trigger:
+        raise AdoptError(
+            f"{SWIFTPLAY_FILE} holds only part of the --swiftplay patch (patched by an older "
+            "webrtc-party or edited by hand); restore it from Rose's git (git checkout -- "
+            f"{SWIFTPLAY_FILE}) and adopt again (nothing was changed)"
+        )
+    return _patch_trigger(_patch_overlay(text))
 
 
 # The default-skin anchor: in ``trigger_injection``, the branch taken for a default skin with

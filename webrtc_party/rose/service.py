@@ -40,7 +40,7 @@ from webrtc_party.rose.party_view import (
     build_picture,
     identity_of,
     party_phase,
-    party_selection,
+    party_selections,
 )
 from webrtc_party.rose.records import InjectionReport, PartySkin, TeamView
 from webrtc_party.rose.rose_follow import RoseFollower
@@ -336,9 +336,9 @@ class PartyService:
         if self._rose is not None:  # what Rose will inject, not what the client shows
             picks = self._rose.selections
         else:
-            new = party_selection(self.league.my_selection, self._custom)
-            new = keep_chroma(next(iter(self._selections), None), new, self.league.phase)
-            picks = () if new is None else (new,)
+            old, phase = next(iter(self._selections), None), self.league.phase
+            picks = party_selections(self.league.my_selections, self._custom,
+                                     lambda first: keep_chroma(old, first, phase) or first)
         if picks != self._selections:
             log.info("our selection: %s -> %s", self._selections, picks)
             self._selections = picks

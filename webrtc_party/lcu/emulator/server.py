@@ -41,6 +41,10 @@ __all__ = ["LcuEmulator"]
 log = logging.getLogger(__name__)
 Json = Any
 MY_SELECTION = "/lol-champ-select/v1/session/my-selection"
+# Swiftplay: the client's own skin picker, and Rose's force_swiftplay_base_skins, PUT the whole
+# list of the local member's player slots here (the shape is inferred from Rose's code: the
+# 2023 API description predates Swiftplay).
+PLAYER_SLOTS = "/lol-lobby/v1/lobby/members/localMember/player-slots"
 CHAT_TOPIC = "OnJsonApiEvent_lol-chat_v1_conversations"  # covers every uri below it
 
 
@@ -276,7 +280,25 @@ class LcuEmulator:
                 self.world.choose_skin(self.world.cell_of(self.world.me), skin)
                 await self.sync()
             return web.Response(status=204)
+        if request.method == "PUT" and uri == PLAYER_SLOTS and self.world.party_id:
+            return await self._put_player_slots(request)
         return _json(not_found(uri), 404)
+
+    async def _put_player_slots(self, request: web.Request) -> web.StreamResponse:
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        slots = _player_slots(body)
+        if slots is None:
+            return _json(
+                {"errorCode": "RPC_ERROR", "httpStatus": 400, "implementationDetails": {},
+                 "message": "player slots must be a list of {championId, skinId, ...}"},
+                400,
+            )
+        self.world.slots[self.world.me.puuid] = slots
+        await self.sync()
+        return web.Response(status=204)
 
     async def _websocket(
         self, request: web.Request, ws: web.WebSocketResponse
@@ -322,3 +344,20 @@ _WORLD_URIS = frozenset(
         "/lol-champ-select/v1/skin-carousel-skins",
     }
 )
+
+
+def _player_slots(body: Json) -> list[tuple[int, int]] | None:
+    """(champion, skin) per slot of a player-slots PUT body, None if it is not one."""
+    if not isinstance(body, list) or len(body) > 2:
+        return None
+    out = []
+    for slot in body:
+        if not isinstance(slot, dict):
+            return None
+        champion, skin = slot.get("championId"), slot.get("skinId")
+        if not isinstance(champion, int) or not isinstance(skin, int):
+            return None
+        if isinstance(champion, bool) or isinstance(skin, bool):
+            return None
+        out.append((champion, skin))
+    return out
