@@ -57,6 +57,8 @@ class SelectionInfo:
     chroma_name: str | None
     custom_mod: str | None  # display name of a custom mod
     skin_installed: bool | None  # None: not known (our own)
+    injection: str | None = None  # the hook's outcome for this pick in the current game
+    injection_detail: str | None = None  # the hook's sentence about this pick
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,8 @@ class MemberInfo:
     custom_mod: str | None  # display name of a custom mod
     skin_installed: bool | None  # None: not known (no selection, or our own)
     stale: bool  # its state must not be injected (lost)
-    injection: str | None = None  # last game's hook outcome: injected | missing-locally | ...
-    injection_detail: str | None = None  # the hook's sentence for the user
+    injection: str | None = None  # the worst hook outcome of its picks: injected | missing-...
+    injection_detail: str | None = None  # the hook's sentence about that pick
     selections: tuple[SelectionInfo, ...] = ()  # every pick, the one above first (Swiftplay: 2)
     verified: bool = False  # linked from a League chat DM and said hello as its sender
 

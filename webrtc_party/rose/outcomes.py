@@ -8,10 +8,39 @@ than picked (their chroma, form or custom mod missing, their skin used instead).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from webrtc_party.rose.forms import form_of
 from webrtc_party.rose.records import MemberOutcome, MemberStatus, TeamView
 
-__all__ = ["describe_look", "is_warning"]
+__all__ = ["OUTCOME_RANK", "describe_look", "is_warning", "worst_outcome"]
+
+OUTCOME_RANK: tuple[MemberStatus, ...] = (
+    MemberStatus.REJECTED,
+    MemberStatus.MISSING_LOCALLY,
+    MemberStatus.CHAMPION_MISMATCH,
+    MemberStatus.STALE,
+    MemberStatus.CHAMPION_TAKEN,
+    MemberStatus.NOT_ON_MY_TEAM,
+    MemberStatus.DEFAULT_SKIN,
+    MemberStatus.INJECTED,
+    MemberStatus.SELF,
+)
+"""Outcomes worst first: a member's own ``injection`` is the worst of its picks' outcomes."""
+
+_RANK = {status.value: i for i, status in enumerate(OUTCOME_RANK)}
+
+
+def worst_outcome(outcomes: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
+    """The worst ``(status, detail)`` of a member's picks (the first of equals); None if none.
+
+    A status this build does not know ranks after every known one.
+    """
+    best: tuple[str, str] | None = None
+    for outcome in outcomes:
+        if best is None or _RANK.get(outcome[0], len(_RANK)) < _RANK.get(best[0], len(_RANK)):
+            best = outcome
+    return best
 
 
 def describe_look(skin_id: int, chroma_id: int | None) -> str:

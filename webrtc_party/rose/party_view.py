@@ -29,6 +29,7 @@ from webrtc_party.party import (
 )
 from webrtc_party.party.model import selection_tuple
 from webrtc_party.rose.control import MemberInfo, PartySnapshot, PendingToken, SelectionInfo
+from webrtc_party.rose.outcomes import worst_outcome
 from webrtc_party.rose.records import CustomModRef, PartySkin, Teammate, TeamView
 
 __all__ = [
@@ -46,6 +47,9 @@ __all__ = [
 
 InstalledLookup = Callable[[Selection], bool | None]
 """Whether the files for a friend's selection exist in OUR skins folder (None: unknown)."""
+
+Injections = Mapping[tuple[str, int], tuple[str, str]]
+"""The hook's last outcomes: (puuid, champion id) -> (status, detail)."""
 
 _PHASES: dict[str, GamePhase] = {
     Phase.NONE: GamePhase.NONE,
@@ -185,7 +189,7 @@ def party_skins(
 
 
 def _selection_info(
-    sel: Selection, names: GameData, installed: bool | None
+    sel: Selection, names: GameData, installed: bool | None, outcome: tuple[str, str] | None
 ) -> SelectionInfo:
     return SelectionInfo(
         champion_id=sel.champion_id,
@@ -196,6 +200,8 @@ def _selection_info(
         chroma_name=None if sel.chroma_id is None else names.skin_name(sel.chroma_id),
         custom_mod=None if sel.custom is None else sel.custom.name,
         skin_installed=installed,
+        injection=None if outcome is None else outcome[0],
+        injection_detail=None if outcome is None else outcome[1],
     )
 
 
@@ -216,10 +222,10 @@ def _member_info(
     names: GameData,
     installed: InstalledLookup,
     seen_offset: float,
-    injections: Mapping[str, tuple[str, str]],
+    injections: Injections,
 ) -> MemberInfo:
     sel = view.selection
-    injection = injections.get(view.member_id)
+    injection = worst_outcome(o for (p, _), o in injections.items() if p == view.member_id)
     path = paths.get(view.member_id)
     via = None if view.via is None else riot_ids.get(view.via, view.via)
     return MemberInfo(
@@ -250,7 +256,12 @@ def _member_info(
         injection=None if injection is None else injection[0],
         injection_detail=None if injection is None else injection[1],
         selections=tuple(
-            _selection_info(s, names, None if view.is_local else installed(s))
+            _selection_info(
+                s,
+                names,
+                None if view.is_local else installed(s),
+                injections.get((view.member_id, s.champion_id)),
+            )
             for s in view.selections
         ),
     )
@@ -260,12 +271,18 @@ _NOT_INJECTED = frozenset({"missing-locally", "rejected"})
 
 
 def injection_warnings(members: Iterable[MemberInfo]) -> tuple[str, ...]:
-    """A sentence for each friend whose skin the last injection could not use."""
-    return tuple(
-        f"{m.riot_id}'s skin was not injected: {m.injection_detail or m.injection}"
-        for m in members
-        if m.injection in _NOT_INJECTED
-    )
+    """A sentence for each friend's pick the last injection could not use (the champion is
+    named when the friend has several picks)."""
+    out: list[str] = []
+    for m in members:
+        picks: list[MemberInfo | SelectionInfo] = [s for s in m.selections if s.injection]
+        for p in picks or [m]:
+            if p.injection not in _NOT_INJECTED:
+                continue
+            what = "skin" if len(m.selections) < 2 else f"{p.champion_name or p.champion_id} skin"
+            why = p.injection_detail or p.injection
+            out.append(f"{m.riot_id}'s {what} was not injected: {why}")
+    return tuple(out)
 
 
 def _local_view(
@@ -307,7 +324,7 @@ def build_picture(
     my_selection: Selection | Sequence[Selection] | None,
     now: float,
     monotonic_now: float | None = None,
-    injections: Mapping[str, tuple[str, str]] | None = None,
+    injections: Injections | None = None,
     warnings: Sequence[str] = (),
     lobby_seen: frozenset[str] = frozenset(),
 ) -> PartyPicture:
@@ -317,10 +334,10 @@ def build_picture(
     their expiry are dropped; ``my_selection`` is what we announce, one pick or several (used when
     the party is off).
     ``monotonic_now`` is the party node's clock at ``now``: views' ``last_seen`` use it, the
-    snapshot shows unix seconds. ``injections`` maps a puuid to the (status, detail) the
-    injection hook reported for it in the last game. ``lobby_seen``: every PUUID the client
-    showed in my premade lobby since the party went on; with today's lobby, the only members
-    whose skins may be injected (``trusted``).
+    snapshot shows unix seconds. ``injections`` maps (puuid, champion id) to the (status,
+    detail) the injection hook reported for that pick in the last game. ``lobby_seen``: every
+    PUUID the client showed in my premade lobby since the party went on; with today's lobby,
+    the only members whose skins may be injected (``trusted``).
     """
     offset = 0.0 if monotonic_now is None else now - monotonic_now
     team = team_view(league)

@@ -107,7 +107,7 @@ class PartyService:
         self._identity: MemberIdentity | None = None
         self._identity_known = asyncio.Event()
         self._custom: dict[int, CustomMod] = {}
-        self._injections: dict[str, tuple[str, str]] = {}
+        self._injections: dict[tuple[str, int], tuple[str, str]] = {}  # (puuid, champion)
         self._selections: tuple[Selection, ...] = ()  # all of them (Swiftplay: one per champion)
         self._node: PartyNode | None = None
         self._lobby_seen: set[str] = set()  # premade PUUIDs since the party went on
@@ -307,8 +307,10 @@ class PartyService:
         self._push_selection()
 
     def record_injection(self, report: InjectionReport) -> None:
-        """Show the injection hook's outcome per member (a new champion select clears it)."""
-        self._injections = {o.puuid: (o.status.value, o.detail) for o in report.outcomes}
+        """Show the hook's outcome per pick: (puuid, champion) (a new champ select clears it)."""
+        self._injections = {
+            (o.puuid, o.skin.champion_id): (o.status.value, o.detail) for o in report.outcomes
+        }
         self._changed()
 
     async def apply_league(self, state: LeagueState) -> None:
