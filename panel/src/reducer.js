@@ -88,6 +88,27 @@ function tokenFrom(token, expiresAt) {
   return typeof token === 'string' && token ? { token, expiresAt: num(expiresAt) } : null;
 }
 
+const optStr = (value) => (value == null ? null : str(value));
+
+/** Every pick: ours in `selections` (names, outcome), Rose's peers in `skin_selections`. */
+function picksFrom(raw) {
+  const list = Array.isArray(raw.selections) ? raw.selections : Array.isArray(raw.skin_selections) ? raw.skin_selections : [];
+  return list
+    .filter((s) => s && typeof s === 'object')
+    .map((s) => ({
+      championId: num(s.champion_id),
+      championName: optStr(s.champion_name),
+      skinId: num(s.skin_id),
+      skinName: optStr(s.skin_name),
+      chromaId: num(s.chroma_id),
+      chromaName: optStr(s.chroma_name),
+      customMod: optStr(s.custom_mod),
+      skinInstalled: typeof s.skin_installed === 'boolean' ? s.skin_installed : null,
+      injection: optStr(s.injection),
+      injectionDetail: optStr(s.injection_detail),
+    }));
+}
+
 /** One member of party-state (`members[]`, or Rose's old `peers[]`) as the panel shows it. */
 export function memberFrom(raw) {
   const status = str(raw.status, raw.connected ? 'direct' : raw.connection_state || 'connecting');
@@ -114,6 +135,7 @@ export function memberFrom(raw) {
     inLobby: raw.in_lobby === true,
     onTeam: raw.on_team === true,
     verified: raw.verified === true,
+    picks: picksFrom(raw), // every pick, first first (Swiftplay: two)
   };
 }
 

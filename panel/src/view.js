@@ -1,39 +1,13 @@
 // The panel's DOM: the social bar button, the panel, and render(state). It reads the
-// state and never changes it: what the user does goes to `actions` (main.js).
+// state and never changes it: what the user does goes to `actions` (main.js). Member rows
+// are in members.js, the token boxes in tokens.js, DOM helpers in dom.js.
 
-import STYLE from './panel.css';
-import { TEXT, isExpired, isRemoving } from './reducer.js';
+import { el, injectStyle, svgIcon } from './dom.js';
+import { createRows, previewUrl, skinLine, statusLabel } from './members.js';
+import { TEXT, isExpired } from './reducer.js';
+import { createTokenBlocks } from './tokens.js';
 
-export function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === 'class') node.className = value;
-    else if (key === 'text') node.textContent = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-function svgIcon(paths, size) {
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('width', String(size));
-  svg.setAttribute('height', String(size));
-  svg.setAttribute('aria-hidden', 'true');
-  for (const d of paths) {
-    const path = document.createElementNS(ns, 'path');
-    path.setAttribute('d', d);
-    svg.append(path);
-  }
-  return svg;
-}
+export { el, injectStyle, previewUrl, skinLine, statusLabel };
 
 const ICON_PARTY = [
   'M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zm0 2c-3.3 0-6 1.8-6 4v2h12v-2c0-2.2-2.7-4-6-4z',
@@ -53,69 +27,6 @@ const PHASE_WORDS = {
   EndOfGame: 'after game',
 };
 
-export function injectStyle() {
-  if (document.getElementById('rpm-style')) return;
-  document.head.append(el('style', { id: 'rpm-style', text: STYLE }));
-}
-
-function copyText(text, button) {
-  const done = (ok) => {
-    const label = button.textContent;
-    button.textContent = ok ? 'Copied' : 'Select and copy';
-    setTimeout(() => {
-      button.textContent = label;
-    }, 1500);
-  };
-  const fallback = () => {
-    const area = el('textarea', { class: 'rpm-offscreen', readonly: true });
-    area.value = text;
-    area.style.position = 'fixed';
-    area.style.left = '-9999px';
-    document.body.append(area);
-    area.select();
-    let ok = false;
-    try {
-      ok = document.execCommand('copy');
-    } catch {
-      /* refused: ok stays false */
-    }
-    area.remove();
-    done(ok);
-  };
-  if (navigator.clipboard && navigator.clipboard.writeText) {
-    navigator.clipboard.writeText(text).then(() => done(true), fallback);
-  } else {
-    fallback();
-  }
-}
-
-function formatLeft(seconds) {
-  const s = Math.max(0, Math.floor(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
-export function skinLine(m) {
-  if (m.championName === null && m.championId === null) return 'No champion yet';
-  const champion = m.championName || `Champion ${m.championId}`;
-  const parts = [champion];
-  if (m.customMod) parts.push(m.customMod);
-  else if (m.skinName) parts.push(m.skinName);
-  if (m.chromaName) parts.push(m.chromaName);
-  return parts.join(' · ');
-}
-
-/** Only the League client's own asset paths, built from numbers: nothing a peer typed. */
-export function previewUrl(m) {
-  if (m.championId === null || m.skinId === null) return null;
-  return `/lol-game-data/assets/v1/champion-tiles/${m.championId}/${m.skinId}.jpg`;
-}
-
-export function statusLabel(m) {
-  if (m.status === 'relayed') return m.via ? `via ${m.via}` : m.statusText || 'relayed';
-  if (m.status === 'direct' && m.rttMs !== null) return `direct · ${Math.round(m.rttMs)} ms`;
-  return m.statusText || m.status;
-}
-
 /**
  * The panel and its button. `qrUrl(token)` is the bridge's QR address or null; `actions` has
  * toggle(), invite(), paste(text), remove(member) and opened() (the panel was opened);
@@ -125,70 +36,9 @@ export function createView({ qrUrl, actions, now }) {
   const ui = {};
   let state = null; // the state last rendered
   let button = null;
-  const brokenPreviews = new Set();
+  const { tokenBlock, setToken, updateCountdown } = createTokenBlocks(qrUrl);
+  const { memberRow, rememberedRow } = createRows({ actions, getState: () => state });
 
-  async function loadQr(img, token) {
-    const url = qrUrl(token);
-    img.hidden = true;
-    if (!url) return;
-    try {
-      const response = await fetch(url, { cache: 'no-store' });
-      if (!response.ok) return;
-      const blob = await response.blob();
-      if (img.dataset.token !== token) return; // replaced meanwhile
-      if (img.dataset.blob) URL.revokeObjectURL(img.dataset.blob);
-      const shown = URL.createObjectURL(blob);
-      img.dataset.blob = shown;
-      img.src = shown;
-      img.hidden = false;
-    } catch {
-      /* no QR: the token box is enough */
-    }
-  }
-
-  /** A token box: read-only text, Copy, QR from the bridge, countdown. */
-  function tokenBlock(kind) {
-    const area = el('textarea', { class: 'rpm-token', readonly: true, spellcheck: 'false', 'data-role': `${kind}-token` });
-    area.addEventListener('focus', () => area.select());
-    const copy = el('button', { class: 'rpm-btn', type: 'button', 'data-role': `${kind}-copy`, text: 'Copy' });
-    copy.addEventListener('click', () => copyText(area.value, copy));
-    const qr = el('img', { class: 'rpm-qr', alt: 'QR code of the token', 'data-role': `${kind}-qr`, hidden: true });
-    qr.addEventListener('error', () => {
-      qr.hidden = true;
-    });
-    const countdown = el('span', { class: 'rpm-countdown', 'data-role': `${kind}-countdown` });
-    const root = el(
-      'div',
-      { class: 'rpm-token-wrap' },
-      qr,
-      el('div', { class: 'rpm-token-side' }, area, el('div', { class: 'rpm-row' }, copy, countdown))
-    );
-    return { root, area, qr, countdown, token: null };
-  }
-
-  function setToken(block, pending) {
-    const token = pending ? pending.token : null;
-    if (block.token === token) return;
-    block.token = token;
-    block.area.value = token || '';
-    block.qr.dataset.token = token || '';
-    if (!token) {
-      block.qr.removeAttribute('src');
-      block.qr.hidden = true;
-      return;
-    }
-    loadQr(block.qr, token);
-  }
-
-  function updateCountdown(block, pending, at) {
-    if (!pending || pending.expiresAt === null) {
-      block.countdown.textContent = '';
-      return;
-    }
-    const left = pending.expiresAt - at;
-    block.countdown.textContent = left > 0 ? `expires in ${formatLeft(left)}` : 'expired';
-    block.countdown.classList.toggle('rpm-soon', left < 60);
-  }
 
   function build() {
     const toggle = el('button', {
@@ -342,86 +192,6 @@ export function createView({ qrUrl, actions, now }) {
     document.body.append(panel);
   }
 
-  function preview(m) {
-    const box = el('div', { class: 'rpm-preview', 'data-role': 'preview' });
-    const initial = (m.championName || m.riotId || '?').trim().charAt(0).toUpperCase();
-    const url = previewUrl(m);
-    if (!url || brokenPreviews.has(url)) {
-      box.textContent = initial;
-      return box;
-    }
-    const img = el('img', { alt: '', src: url, 'data-role': 'preview-img' });
-    img.addEventListener('error', () => {
-      brokenPreviews.add(url);
-      img.remove();
-      box.textContent = initial;
-    });
-    box.append(img);
-    return box;
-  }
-
-  function memberRow(m) {
-    const remove = el('button', {
-      class: 'rpm-remove',
-      type: 'button',
-      title: `Remove ${m.riotId} from the party`,
-      'aria-label': `Remove ${m.riotId}`,
-      'data-role': 'remove',
-      disabled: isRemoving(state, m.key) || !Number.isSafeInteger(m.summonerId) || m.summonerId <= 0,
-      text: '×',
-    });
-    remove.addEventListener('click', () => actions.remove(m));
-    const missing = m.skinInstalled === false || m.injection === 'missing-locally';
-    const warning = missing
-      ? el('div', { class: 'rpm-warn', 'data-role': 'skin-missing', text: 'Skin missing locally: they will look default to you' })
-      : null;
-    const quiet = new Set(['injected', 'missing-locally']);
-    const injection =
-      m.injection && !quiet.has(m.injection)
-        ? el('div', { class: 'rpm-warn', 'data-role': 'injection', 'data-injection': m.injection, text: m.injectionDetail || m.injection })
-        : null;
-    return el(
-      'li',
-      { class: 'rpm-member', 'data-member': m.key, 'data-status': m.status },
-      preview(m),
-      el(
-        'div',
-        { class: 'rpm-member-main' },
-        el('div', { class: 'rpm-name', 'data-role': 'riot-id', text: m.riotId }),
-        el('span', { class: 'rpm-status', 'data-status': m.status, 'data-role': 'status', text: statusLabel(m) }),
-        m.verified
-          ? el('span', {
-              class: 'rpm-verified',
-              'data-role': 'verified',
-              title: 'Linked from their League chat message: they are the account that sent it',
-              text: '✓ verified',
-            })
-          : null,
-        el('div', { class: 'rpm-skin', 'data-role': 'skin', text: skinLine(m) }),
-        warning,
-        injection
-      ),
-      remove
-    );
-  }
-
-  function rememberedRow(f) {
-    const forget = el('button', {
-      class: 'rpm-btn',
-      type: 'button',
-      'data-role': 'forget',
-      disabled: state.forgetting !== null,
-      title: `${f.name} will no longer reconnect by themselves`,
-      text: 'Forget',
-    });
-    forget.addEventListener('click', () => actions.forget(f.puuid));
-    return el(
-      'li',
-      { class: 'rpm-member', 'data-friend': f.puuid },
-      el('div', { class: 'rpm-member-main' }, el('div', { class: 'rpm-name', text: f.name })),
-      forget
-    );
-  }
 
   function renderChat(connected) {
     const chat = state.leagueChat;

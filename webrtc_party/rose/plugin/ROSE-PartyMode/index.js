@@ -123,6 +123,22 @@
   function tokenFrom(token, expiresAt) {
     return typeof token === "string" && token ? { token, expiresAt: num(expiresAt) } : null;
   }
+  var optStr = (value) => value == null ? null : str(value);
+  function picksFrom(raw) {
+    const list = Array.isArray(raw.selections) ? raw.selections : Array.isArray(raw.skin_selections) ? raw.skin_selections : [];
+    return list.filter((s) => s && typeof s === "object").map((s) => ({
+      championId: num(s.champion_id),
+      championName: optStr(s.champion_name),
+      skinId: num(s.skin_id),
+      skinName: optStr(s.skin_name),
+      chromaId: num(s.chroma_id),
+      chromaName: optStr(s.chroma_name),
+      customMod: optStr(s.custom_mod),
+      skinInstalled: typeof s.skin_installed === "boolean" ? s.skin_installed : null,
+      injection: optStr(s.injection),
+      injectionDetail: optStr(s.injection_detail)
+    }));
+  }
   function memberFrom(raw) {
     const status = str(raw.status, raw.connected ? "direct" : raw.connection_state || "connecting");
     const sel = raw.skin_selection && typeof raw.skin_selection === "object" ? raw.skin_selection : {};
@@ -147,7 +163,9 @@
       injectionDetail: raw.injection_detail == null ? null : str(raw.injection_detail),
       inLobby: raw.in_lobby === true,
       onTeam: raw.on_team === true,
-      verified: raw.verified === true
+      verified: raw.verified === true,
+      picks: picksFrom(raw)
+      // every pick, first first (Swiftplay: two)
     };
   }
   function leagueChatFrom(raw) {
@@ -741,9 +759,14 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
 .rpm-foot{padding-top:8px;font-size:11px;color:#5b5a56}
 .rpm-verified { margin-left: 6px; font-size: 11px; color: #0acf83; border: 1px solid #0acf83; border-radius: 3px; padding: 0 4px; }
 .rpm-chat-label { gap: 6px; cursor: pointer; }
+.rpm-picks{list-style:none;margin:2px 0 0;padding:0}
+.rpm-pick{padding:2px 0 2px 6px;border-left:2px solid #3c3c41}
+.rpm-pick[data-injection=injected]{border-left-color:#0ac8b9}
+.rpm-pick[data-injection=missing-locally],.rpm-pick[data-injection=rejected]{border-left-color:#e0a23b}
+.rpm-ok{font-size:11px;color:#0ac8b9}
 `;
 
-  // src/view.js
+  // src/dom.js
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [key, value] of Object.entries(attrs || {})) {
@@ -773,22 +796,6 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     }
     return svg;
   }
-  var ICON_PARTY = [
-    "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zm0 2c-3.3 0-6 1.8-6 4v2h12v-2c0-2.2-2.7-4-6-4z",
-    "M16.5 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm1 2h-1.2c1.1.9 1.7 2.1 1.7 3.5V19h4v-2c0-2-2-4-4.5-4z"
-  ];
-  var PHASE_WORDS = {
-    Lobby: "in lobby",
-    Matchmaking: "in queue",
-    ReadyCheck: "in queue",
-    ChampSelect: "champion select",
-    GameStart: "game starting",
-    InProgress: "in game",
-    Reconnect: "in game",
-    WaitingForStats: "after game",
-    PreEndOfGame: "after game",
-    EndOfGame: "after game"
-  };
   function injectStyle() {
     if (document.getElementById("rpm-style")) return;
     document.head.append(el("style", { id: "rpm-style", text: panel_default }));
@@ -826,6 +833,8 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     const s = Math.max(0, Math.floor(seconds));
     return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
   }
+
+  // src/members.js
   function skinLine(m) {
     if (m.championName === null && m.championId === null) return "No champion yet";
     const champion = m.championName || `Champion ${m.championId}`;
@@ -844,11 +853,107 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
     if (m.status === "direct" && m.rttMs !== null) return `direct · ${Math.round(m.rttMs)} ms`;
     return m.statusText || m.status;
   }
-  function createView({ qrUrl, actions, now }) {
-    const ui = {};
-    let state = null;
-    let button = null;
+  var QUIET = /* @__PURE__ */ new Set(["injected", "missing-locally"]);
+  function outcomeLine(p, role) {
+    if (!p.injection || QUIET.has(p.injection)) return null;
+    return el("div", { class: "rpm-warn", "data-role": role, "data-injection": p.injection, text: p.injectionDetail || p.injection });
+  }
+  function pickList(picks) {
+    return el(
+      "ul",
+      { class: "rpm-picks", "data-role": "picks" },
+      ...picks.map((p) => {
+        const missing = p.skinInstalled === false || p.injection === "missing-locally";
+        const injected = p.injection === "injected";
+        return el(
+          "li",
+          { class: "rpm-pick", "data-role": "pick", "data-champion": p.championId, "data-injection": p.injection },
+          el("div", { class: "rpm-skin", "data-role": "skin", text: skinLine(p) }),
+          missing ? el("div", { class: "rpm-warn", "data-role": "skin-missing", title: p.injectionDetail || null, text: "Skin missing locally: default to you" }) : null,
+          injected ? el("div", { class: "rpm-ok", "data-role": "injected", title: p.injectionDetail || null, text: "Injected" }) : null,
+          outcomeLine(p, "injection")
+        );
+      })
+    );
+  }
+  function createRows({ actions, getState }) {
     const brokenPreviews = /* @__PURE__ */ new Set();
+    function preview(m) {
+      const box = el("div", { class: "rpm-preview", "data-role": "preview" });
+      const initial = (m.championName || m.riotId || "?").trim().charAt(0).toUpperCase();
+      const url = previewUrl(m);
+      if (!url || brokenPreviews.has(url)) {
+        box.textContent = initial;
+        return box;
+      }
+      const img = el("img", { alt: "", src: url, "data-role": "preview-img" });
+      img.addEventListener("error", () => {
+        brokenPreviews.add(url);
+        img.remove();
+        box.textContent = initial;
+      });
+      box.append(img);
+      return box;
+    }
+    function memberRow(m) {
+      const remove = el("button", {
+        class: "rpm-remove",
+        type: "button",
+        title: `Remove ${m.riotId} from the party`,
+        "aria-label": `Remove ${m.riotId}`,
+        "data-role": "remove",
+        disabled: isRemoving(getState(), m.key) || !Number.isSafeInteger(m.summonerId) || m.summonerId <= 0,
+        text: "×"
+      });
+      remove.addEventListener("click", () => actions.remove(m));
+      const several = m.picks.length > 1;
+      const missing = !several && (m.skinInstalled === false || m.injection === "missing-locally");
+      const warning = missing ? el("div", { class: "rpm-warn", "data-role": "skin-missing", text: "Skin missing locally: they will look default to you" }) : null;
+      const injection = !several ? outcomeLine(m, "injection") : null;
+      return el(
+        "li",
+        { class: "rpm-member", "data-member": m.key, "data-status": m.status },
+        preview(m),
+        el(
+          "div",
+          { class: "rpm-member-main" },
+          el("div", { class: "rpm-name", "data-role": "riot-id", text: m.riotId }),
+          el("span", { class: "rpm-status", "data-status": m.status, "data-role": "status", text: statusLabel(m) }),
+          m.verified ? el("span", {
+            class: "rpm-verified",
+            "data-role": "verified",
+            title: "Linked from their League chat message: they are the account that sent it",
+            text: "✓ verified"
+          }) : null,
+          several ? pickList(m.picks) : el("div", { class: "rpm-skin", "data-role": "skin", text: skinLine(m) }),
+          warning,
+          injection
+        ),
+        remove
+      );
+    }
+    function rememberedRow(f) {
+      const forget = el("button", {
+        class: "rpm-btn",
+        type: "button",
+        "data-role": "forget",
+        disabled: getState().forgetting !== null,
+        title: `${f.name} will no longer reconnect by themselves`,
+        text: "Forget"
+      });
+      forget.addEventListener("click", () => actions.forget(f.puuid));
+      return el(
+        "li",
+        { class: "rpm-member", "data-friend": f.puuid },
+        el("div", { class: "rpm-member-main" }, el("div", { class: "rpm-name", text: f.name })),
+        forget
+      );
+    }
+    return { memberRow, rememberedRow };
+  }
+
+  // src/tokens.js
+  function createTokenBlocks(qrUrl) {
     async function loadQr(img, token) {
       const url = qrUrl(token);
       img.hidden = true;
@@ -906,6 +1011,32 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
       block.countdown.textContent = left > 0 ? `expires in ${formatLeft(left)}` : "expired";
       block.countdown.classList.toggle("rpm-soon", left < 60);
     }
+    return { tokenBlock, setToken, updateCountdown };
+  }
+
+  // src/view.js
+  var ICON_PARTY = [
+    "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zm0 2c-3.3 0-6 1.8-6 4v2h12v-2c0-2.2-2.7-4-6-4z",
+    "M16.5 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm1 2h-1.2c1.1.9 1.7 2.1 1.7 3.5V19h4v-2c0-2-2-4-4.5-4z"
+  ];
+  var PHASE_WORDS = {
+    Lobby: "in lobby",
+    Matchmaking: "in queue",
+    ReadyCheck: "in queue",
+    ChampSelect: "champion select",
+    GameStart: "game starting",
+    InProgress: "in game",
+    Reconnect: "in game",
+    WaitingForStats: "after game",
+    PreEndOfGame: "after game",
+    EndOfGame: "after game"
+  };
+  function createView({ qrUrl, actions, now }) {
+    const ui = {};
+    let state = null;
+    let button = null;
+    const { tokenBlock, setToken, updateCountdown } = createTokenBlocks(qrUrl);
+    const { memberRow, rememberedRow } = createRows({ actions, getState: () => state });
     function build() {
       const toggle = el("button", {
         class: "rpm-switch",
@@ -1070,77 +1201,6 @@ textarea.rpm-paste{height:58px;color:#f0e6d2}
         forgetAll
       });
       document.body.append(panel);
-    }
-    function preview(m) {
-      const box = el("div", { class: "rpm-preview", "data-role": "preview" });
-      const initial = (m.championName || m.riotId || "?").trim().charAt(0).toUpperCase();
-      const url = previewUrl(m);
-      if (!url || brokenPreviews.has(url)) {
-        box.textContent = initial;
-        return box;
-      }
-      const img = el("img", { alt: "", src: url, "data-role": "preview-img" });
-      img.addEventListener("error", () => {
-        brokenPreviews.add(url);
-        img.remove();
-        box.textContent = initial;
-      });
-      box.append(img);
-      return box;
-    }
-    function memberRow(m) {
-      const remove = el("button", {
-        class: "rpm-remove",
-        type: "button",
-        title: `Remove ${m.riotId} from the party`,
-        "aria-label": `Remove ${m.riotId}`,
-        "data-role": "remove",
-        disabled: isRemoving(state, m.key) || !Number.isSafeInteger(m.summonerId) || m.summonerId <= 0,
-        text: "×"
-      });
-      remove.addEventListener("click", () => actions.remove(m));
-      const missing = m.skinInstalled === false || m.injection === "missing-locally";
-      const warning = missing ? el("div", { class: "rpm-warn", "data-role": "skin-missing", text: "Skin missing locally: they will look default to you" }) : null;
-      const quiet = /* @__PURE__ */ new Set(["injected", "missing-locally"]);
-      const injection = m.injection && !quiet.has(m.injection) ? el("div", { class: "rpm-warn", "data-role": "injection", "data-injection": m.injection, text: m.injectionDetail || m.injection }) : null;
-      return el(
-        "li",
-        { class: "rpm-member", "data-member": m.key, "data-status": m.status },
-        preview(m),
-        el(
-          "div",
-          { class: "rpm-member-main" },
-          el("div", { class: "rpm-name", "data-role": "riot-id", text: m.riotId }),
-          el("span", { class: "rpm-status", "data-status": m.status, "data-role": "status", text: statusLabel(m) }),
-          m.verified ? el("span", {
-            class: "rpm-verified",
-            "data-role": "verified",
-            title: "Linked from their League chat message: they are the account that sent it",
-            text: "✓ verified"
-          }) : null,
-          el("div", { class: "rpm-skin", "data-role": "skin", text: skinLine(m) }),
-          warning,
-          injection
-        ),
-        remove
-      );
-    }
-    function rememberedRow(f) {
-      const forget = el("button", {
-        class: "rpm-btn",
-        type: "button",
-        "data-role": "forget",
-        disabled: state.forgetting !== null,
-        title: `${f.name} will no longer reconnect by themselves`,
-        text: "Forget"
-      });
-      forget.addEventListener("click", () => actions.forget(f.puuid));
-      return el(
-        "li",
-        { class: "rpm-member", "data-friend": f.puuid },
-        el("div", { class: "rpm-member-main" }, el("div", { class: "rpm-name", text: f.name })),
-        forget
-      );
     }
     function renderChat(connected) {
       const chat = state.leagueChat;
