@@ -90,9 +90,11 @@ function tokenFrom(token, expiresAt) {
 
 const optStr = (value) => (value == null ? null : str(value));
 
-/** Every pick: ours in `selections` (names, outcome), Rose's peers in `skin_selections`. */
+/** Every pick: ours in `selections` (names, outcome), peers[] in `skin_selections`, Rose's own
+ * peers in `skin_selection` (one). */
 function picksFrom(raw) {
-  const list = Array.isArray(raw.selections) ? raw.selections : Array.isArray(raw.skin_selections) ? raw.skin_selections : [];
+  let list = Array.isArray(raw.selections) ? raw.selections : raw.skin_selections;
+  if (!Array.isArray(list)) list = raw.skin_selection && typeof raw.skin_selection === 'object' ? [raw.skin_selection] : [];
   return list
     .filter((s) => s && typeof s === 'object')
     .map((s) => ({

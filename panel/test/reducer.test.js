@@ -61,6 +61,35 @@ test("Rose's old state: members from peers[], names and selection from the old k
   assert.deepEqual(state.invite, { token: 'wpiROSE', expiresAt: null });
 });
 
+test('Swiftplay: every pick of a member with its own outcome; one-pick members have one', () => {
+  const { state } = run(connected(), fixture('ours-state-swiftplay'));
+  const [jinx] = state.members;
+  assert.deepEqual(
+    jinx.picks.map((p) => [p.championName, p.skinName, p.skinInstalled, p.injection]),
+    [
+      ['Jinx', 'Firecracker Jinx', true, 'injected'],
+      ['Lee Sin', 'Traditional Lee Sin', false, 'missing-locally'],
+    ]
+  );
+  assert.match(jinx.picks[1].injectionDetail, /64001 is not installed/);
+  assert.equal(jinx.injection, 'missing-locally'); // the member's own: the worst of its picks
+  assert.equal(jinx.championName, 'Jinx'); // the flat fields stay the first pick
+  const single = run(connected(), fixture('ours-state')).state.members;
+  assert.deepEqual(
+    single.map((m) => m.picks.map((p) => [p.championId, p.skinId, p.injection])),
+    [[[222, 222002, 'missing-locally']], []] // one pick, and none yet
+  );
+  assert.deepEqual(state.warnings, [
+    "Jinx Enjoyer#EUW's Lee Sin skin was not injected: skin 64001 is not installed on this PC (Rose's skins folder has no file for it)",
+  ]);
+  // Rose's old peers[] carry their picks as skin_selections, without names or outcomes
+  const old = run(connected(), fixture('rose-state-old-peers')).state.members[0];
+  assert.deepEqual(
+    old.picks.map((p) => [p.championId, p.skinId, p.championName, p.injection]),
+    old.championId === null ? [] : [[old.championId, old.skinId, null, null]]
+  );
+});
+
 test('a state that is off drops the tokens; the local member is never listed', () => {
   const on = enabledWith();
   const off = reduce(frozen(on), fixture('ours-state-off'), NOW);

@@ -125,7 +125,8 @@
   }
   var optStr = (value) => value == null ? null : str(value);
   function picksFrom(raw) {
-    const list = Array.isArray(raw.selections) ? raw.selections : Array.isArray(raw.skin_selections) ? raw.skin_selections : [];
+    let list = Array.isArray(raw.selections) ? raw.selections : raw.skin_selections;
+    if (!Array.isArray(list)) list = raw.skin_selection && typeof raw.skin_selection === "object" ? [raw.skin_selection] : [];
     return list.filter((s) => s && typeof s === "object").map((s) => ({
       championId: num(s.champion_id),
       championName: optStr(s.champion_name),
