@@ -66,10 +66,10 @@ def test_two_picks_one_injected_one_missing_get_two_outcomes(
     data.add_skin(JINX, 222002)  # Lee's 64001 is NOT installed on our PC
     for e in emus:
         e.run_until("slots")
-    for member, tracking in zip((a, b), TRACKING, strict=True):
-        member.state.is_swiftplay_mode = True
-        member.state.locked_champ_id = next(iter(tracking))
-        member.state.swiftplay_skin_tracking = dict(tracking)
+    for rose_side, tracking in zip((a, b), TRACKING, strict=True):
+        rose_side.state.is_swiftplay_mode = True
+        rose_side.state.locked_champ_id = next(iter(tracking))
+        rose_side.state.swiftplay_skin_tracking = dict(tracking)
     link(a, b)
     wait(lambda: connected(a, 1) and connected(b, 1), 60)
     for e in emus:
