@@ -40,6 +40,77 @@
     MSG.friendForgotten
   ]);
 
+  // src/model.js
+  var str = (v, fallback = "") => typeof v === "string" ? v : v == null ? fallback : String(v);
+  var num = (v) => typeof v === "number" && Number.isFinite(v) ? v : null;
+  var optStr = (value) => value == null ? null : str(value);
+  function picksFrom(raw) {
+    let list = Array.isArray(raw.selections) ? raw.selections : raw.skin_selections;
+    if (!Array.isArray(list)) list = raw.skin_selection && typeof raw.skin_selection === "object" ? [raw.skin_selection] : [];
+    return list.filter((s) => s && typeof s === "object").map((s) => ({
+      championId: num(s.champion_id),
+      championName: optStr(s.champion_name),
+      skinId: num(s.skin_id),
+      skinName: optStr(s.skin_name),
+      chromaId: num(s.chroma_id),
+      chromaName: optStr(s.chroma_name),
+      customMod: optStr(s.custom_mod),
+      skinInstalled: typeof s.skin_installed === "boolean" ? s.skin_installed : null,
+      injection: optStr(s.injection),
+      injectionDetail: optStr(s.injection_detail)
+    }));
+  }
+  function memberFrom(raw) {
+    const status = str(raw.status, raw.connected ? "direct" : raw.connection_state || "connecting");
+    const sel = raw.skin_selection && typeof raw.skin_selection === "object" ? raw.skin_selection : {};
+    const pick = (key) => raw[key] !== void 0 ? raw[key] : sel[key];
+    return {
+      key: str(raw.puuid || raw.summoner_id),
+      summonerId: num(raw.summoner_id),
+      riotId: str(raw.riot_id || raw.summoner_name, "Unknown player"),
+      status,
+      statusText: str(raw.status_text, status),
+      via: raw.via == null ? null : str(raw.via),
+      rttMs: num(raw.rtt_ms),
+      championId: num(pick("champion_id")),
+      championName: raw.champion_name == null ? null : str(raw.champion_name),
+      skinId: num(pick("skin_id")),
+      skinName: raw.skin_name == null ? null : str(raw.skin_name),
+      chromaId: num(pick("chroma_id")),
+      chromaName: raw.chroma_name == null ? null : str(raw.chroma_name),
+      customMod: pick("custom_mod") == null ? null : str(pick("custom_mod")),
+      skinInstalled: typeof raw.skin_installed === "boolean" ? raw.skin_installed : null,
+      injection: raw.injection == null ? null : str(raw.injection),
+      injectionDetail: raw.injection_detail == null ? null : str(raw.injection_detail),
+      inLobby: raw.in_lobby === true,
+      onTeam: raw.on_team === true,
+      verified: raw.verified === true,
+      picks: picksFrom(raw)
+      // every pick, first first (Swiftplay: two)
+    };
+  }
+  function leagueChatFrom(raw) {
+    if (!raw || typeof raw !== "object") return null;
+    const friends = Array.isArray(raw.remembered) ? raw.remembered : [];
+    return {
+      available: raw.available === true,
+      enabled: raw.enabled === true,
+      explained: raw.explained === true,
+      running: raw.running === true,
+      auto: raw.auto === true,
+      problem: typeof raw.problem === "string" && raw.problem ? raw.problem : null,
+      remembered: friends.filter((f) => f && typeof f.puuid === "string" && f.puuid).map((f) => ({ puuid: f.puuid, name: str(f.name, "Unknown player"), linkedAt: num(f.linked_at) }))
+    };
+  }
+  function tokenFrom(token, expiresAt) {
+    return typeof token === "string" && token ? { token, expiresAt: num(expiresAt) } : null;
+  }
+  function newestPending(pending, kind) {
+    if (!Array.isArray(pending)) return null;
+    const found = pending.filter((p) => p && p.kind === kind).map((p) => tokenFrom(p.token, p.expires_at)).filter(Boolean);
+    return found.length ? found[found.length - 1] : null;
+  }
+
   // src/reducer.js
   var PANEL = Object.freeze({
     connected: "panel/connected",
@@ -116,77 +187,8 @@
       // a puuid (or '*' for all) being forgotten
     };
   }
-  var str = (v, fallback = "") => typeof v === "string" ? v : v == null ? fallback : String(v);
-  var num = (v) => typeof v === "number" && Number.isFinite(v) ? v : null;
   var isRemoving = (state, key) => Object.prototype.hasOwnProperty.call(state.removing, key);
   var isExpired = (pending, now) => pending !== null && pending !== void 0 && pending.expiresAt !== null && pending.expiresAt <= now;
-  function tokenFrom(token, expiresAt) {
-    return typeof token === "string" && token ? { token, expiresAt: num(expiresAt) } : null;
-  }
-  var optStr = (value) => value == null ? null : str(value);
-  function picksFrom(raw) {
-    let list = Array.isArray(raw.selections) ? raw.selections : raw.skin_selections;
-    if (!Array.isArray(list)) list = raw.skin_selection && typeof raw.skin_selection === "object" ? [raw.skin_selection] : [];
-    return list.filter((s) => s && typeof s === "object").map((s) => ({
-      championId: num(s.champion_id),
-      championName: optStr(s.champion_name),
-      skinId: num(s.skin_id),
-      skinName: optStr(s.skin_name),
-      chromaId: num(s.chroma_id),
-      chromaName: optStr(s.chroma_name),
-      customMod: optStr(s.custom_mod),
-      skinInstalled: typeof s.skin_installed === "boolean" ? s.skin_installed : null,
-      injection: optStr(s.injection),
-      injectionDetail: optStr(s.injection_detail)
-    }));
-  }
-  function memberFrom(raw) {
-    const status = str(raw.status, raw.connected ? "direct" : raw.connection_state || "connecting");
-    const sel = raw.skin_selection && typeof raw.skin_selection === "object" ? raw.skin_selection : {};
-    const pick = (key) => raw[key] !== void 0 ? raw[key] : sel[key];
-    return {
-      key: str(raw.puuid || raw.summoner_id),
-      summonerId: num(raw.summoner_id),
-      riotId: str(raw.riot_id || raw.summoner_name, "Unknown player"),
-      status,
-      statusText: str(raw.status_text, status),
-      via: raw.via == null ? null : str(raw.via),
-      rttMs: num(raw.rtt_ms),
-      championId: num(pick("champion_id")),
-      championName: raw.champion_name == null ? null : str(raw.champion_name),
-      skinId: num(pick("skin_id")),
-      skinName: raw.skin_name == null ? null : str(raw.skin_name),
-      chromaId: num(pick("chroma_id")),
-      chromaName: raw.chroma_name == null ? null : str(raw.chroma_name),
-      customMod: pick("custom_mod") == null ? null : str(pick("custom_mod")),
-      skinInstalled: typeof raw.skin_installed === "boolean" ? raw.skin_installed : null,
-      injection: raw.injection == null ? null : str(raw.injection),
-      injectionDetail: raw.injection_detail == null ? null : str(raw.injection_detail),
-      inLobby: raw.in_lobby === true,
-      onTeam: raw.on_team === true,
-      verified: raw.verified === true,
-      picks: picksFrom(raw)
-      // every pick, first first (Swiftplay: two)
-    };
-  }
-  function leagueChatFrom(raw) {
-    if (!raw || typeof raw !== "object") return null;
-    const friends = Array.isArray(raw.remembered) ? raw.remembered : [];
-    return {
-      available: raw.available === true,
-      enabled: raw.enabled === true,
-      explained: raw.explained === true,
-      running: raw.running === true,
-      auto: raw.auto === true,
-      problem: typeof raw.problem === "string" && raw.problem ? raw.problem : null,
-      remembered: friends.filter((f) => f && typeof f.puuid === "string" && f.puuid).map((f) => ({ puuid: f.puuid, name: str(f.name, "Unknown player"), linkedAt: num(f.linked_at) }))
-    };
-  }
-  function newestPending(pending, kind) {
-    if (!Array.isArray(pending)) return null;
-    const found = pending.filter((p) => p && p.kind === kind).map((p) => tokenFrom(p.token, p.expires_at)).filter(Boolean);
-    return found.length ? found[found.length - 1] : null;
-  }
   function errorText(message, fallback) {
     return typeof message.error === "string" && message.error.trim() ? message.error : fallback;
   }
