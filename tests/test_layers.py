@@ -119,9 +119,10 @@ RULES = (
     Rule("a pure core imports no shell", PURE, no_shell=True),
     Rule("the NAT classifier imports only enum, dataclasses and typing",
          ("webrtc_party.nat.classify",), only=("__future__", "dataclasses", "enum", "typing")),
-    Rule("the form table and its sentences stand on dataclasses, forms and records alone",
+    Rule("the form table and its sentences stand on dataclasses, forms and records alone "
+         "(and collections.abc's types)",
          ("webrtc_party.rose.forms", "webrtc_party.rose.outcomes"),
-         only=("__future__", "dataclasses", "webrtc_party.rose.forms",
+         only=("__future__", "collections.abc", "dataclasses", "webrtc_party.rose.forms",
                "webrtc_party.rose.records")),
 )  # fmt: skip
 
