@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import sys
 import threading
 import zipfile
 from collections.abc import Callable, Mapping
@@ -140,7 +141,10 @@ class RoseShapedInjector:
         return 0
 
     def _mk_run_overlay(
-        self, mod_names: list[str], timeout: int = 120, stop_callback: Any = None,
+        self,
+        mod_names: list[str],
+        timeout: int = 120,
+        stop_callback: Any = None,
         injection_manager: Any = None,
     ) -> int:
         """Rose's ``SkinInjector._mk_run_overlay`` signature (the Swiftplay path calls it)."""
@@ -283,3 +287,11 @@ class LeagueThread(EmulatorThread):
 def make_manager(league: LeagueThread, data: RoseData) -> PartyManager:
     """The one place these tests build a manager (over a service on an emulated client)."""
     return PartyManager.for_service(service_over(league.emu, SkinFiles(data.skins, data.custom)))
+
+
+def forget_party_modules() -> None:
+    """Drop every imported ``party`` / ``party.*`` module: Rose's package and a test's
+    Rose-shaped ``party.integration.injection_hook`` share that name, so whichever was
+    imported first would otherwise answer the other's imports."""
+    for name in [n for n in sys.modules if n == "party" or n.startswith("party.")]:
+        del sys.modules[name]

@@ -9,7 +9,6 @@ it, importing the hook through Rose's adopted ``party/integration/injection_hook
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ from tests.rose.hook_kit import (
     RoseInjectionManager,
     RoseShapedInjector,
     RoseState,
+    forget_party_modules,
     in_rose_thread,
 )
 from tests.rose.rose_kit import read_payload, skin
@@ -101,10 +101,12 @@ def rose_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     hook = root / "party" / "integration" / "injection_hook.py"
     hook.parent.mkdir(parents=True)
     hook.write_text(module_text("PartyInjectionHook"))
+    for package in (hook.parent, hook.parent.parent):  # regular packages, as Rose's are: a
+        (package / "__init__.py").write_text("")  # namespace one loses to any on sys.path
     monkeypatch.syspath_prepend(str(root))
+    forget_party_modules()  # a test that ran Rose's real code may have imported Rose's ``party``
     yield root
-    for name in [n for n in sys.modules if n == "party" or n.startswith("party.")]:
-        del sys.modules[name]
+    forget_party_modules()
 
 
 def patched_trigger() -> ModuleType:

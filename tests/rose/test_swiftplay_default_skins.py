@@ -15,7 +15,6 @@ as Rose would run it, importing the hook through Rose's adopted ``injection_hook
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +23,13 @@ from typing import Any
 
 import pytest
 
-from tests.rose.hook_kit import RoseData, RoseInjectionManager, RoseShapedInjector, in_rose_thread
+from tests.rose.hook_kit import (
+    RoseData,
+    RoseInjectionManager,
+    RoseShapedInjector,
+    forget_party_modules,
+    in_rose_thread,
+)
 from tests.rose.rose_kit import read_payload, skin
 from webrtc_party.rose import InjectionReport, PartySkin, TeamView
 from webrtc_party.rose.adopt import module_text
@@ -135,10 +140,12 @@ def rose_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     hook = root / "party" / "integration" / "injection_hook.py"
     hook.parent.mkdir(parents=True)
     hook.write_text(module_text("PartyInjectionHook"))
+    for package in (hook.parent, hook.parent.parent):  # regular packages, as Rose's are: a
+        (package / "__init__.py").write_text("")  # namespace one loses to any on sys.path
     monkeypatch.syspath_prepend(str(root))
+    forget_party_modules()  # a test that ran Rose's real code may have imported Rose's ``party``
     yield root
-    for name in [n for n in sys.modules if n == "party" or n.startswith("party.")]:
-        del sys.modules[name]
+    forget_party_modules()
 
 
 def handler_with(
@@ -176,8 +183,11 @@ JINX_MOD, LEE_MOD = mod_folder_name("friend", JINX), mod_folder_name("friend", L
     ],
 )
 def test_nothing_of_ours_to_extract_runs_an_overlay_of_the_friends_mods(
-    tmp_path: Path, rose_modules: Path, caplog: pytest.LogCaptureFixture,
-    tracking: dict[int, int], gives_up: str,
+    tmp_path: Path,
+    rose_modules: Path,
+    caplog: pytest.LogCaptureFixture,
+    tracking: dict[int, int],
+    gives_up: str,
 ) -> None:
     party = Party(list(FRIEND))
     handler, state, injector = handler_with(tmp_path, party, tracking)
@@ -250,9 +260,11 @@ def test_the_patch_is_anchored_idempotent_and_keeps_crlf() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "says"),
     [
-        ("- cannot inject\")\n                    return", "- cannot inject\")\n"
-         "                    pass", "'No mods extracted - cannot inject' followed by 'return' "
-         "was found 0"),
+        (
+            '- cannot inject")\n                    return',
+            '- cannot inject")\n                    pass',
+            "'No mods extracted - cannot inject' followed by 'return' was found 0",
+        ),
         ("No tracked skins - cannot", "Nothing tracked - cannot", "'No tracked skins - cannot"),
         ("def trigger_swiftplay_injection", "def trigger_injection", "found 0"),
     ],
