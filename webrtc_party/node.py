@@ -26,7 +26,7 @@ from webrtc_party.config import LinkConfig
 from webrtc_party.errors import LinkClosedError, PartyError
 from webrtc_party.interfaces import InterfacePolicy, host_addresses
 from webrtc_party.intro_tokens import screen_intro_token
-from webrtc_party.link_events import CloseCode, Path
+from webrtc_party.link_events import CloseCode, PathKind
 from webrtc_party.linknode import (
     LinkNode,
     PeerClosed,
@@ -72,7 +72,7 @@ class ChatReceived:
 
 
 PartyNodeEvent = MemberChanged | ChatReceived | PeerConnected | PeerClosed
-MemberPaths = dict[MemberId, Path]
+MemberPaths = dict[MemberId, PathKind]
 
 
 class PartyNode:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from webrtc_party.link_events import Path
+from webrtc_party.link_events import PathKind
 from webrtc_party.party import MemberStatus, MemberView, Selection
 
 __all__ = ["member_json", "selection_json", "status_text"]
@@ -34,7 +34,7 @@ def status_text(member: MemberView) -> str:
     return member.status.value
 
 
-def member_json(member: MemberView, path: Path | None = None) -> dict[str, Any]:
+def member_json(member: MemberView, path: PathKind | None = None) -> dict[str, Any]:
     return {
         "puuid": member.member_id,
         "summoner_id": member.identity.summoner_id,

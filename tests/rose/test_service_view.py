@@ -9,7 +9,7 @@ import pytest
 from webrtc_party.lcu.gamedata import load_game_data
 from webrtc_party.lcu.state import LeagueState, Lobby, LobbyMember, Player, Teammate
 from webrtc_party.lcu.state import Selection as LcuSelection
-from webrtc_party.link_events import Path as LinkPath
+from webrtc_party.link_events import PathKind
 from webrtc_party.party import (
     CustomMod,
     GamePhase,
@@ -176,7 +176,7 @@ def test_records_only_fresh_teammates_and_snapshot_fields() -> None:
         PendingToken(PendingTokenKind.INVITE, "wpiNEW", 1500),
     ]
     pic = picture(
-        league(), views, paths={"jinx": LinkPath.HOST}, pending=pending, monotonic_now=200.0
+        league(), views, paths={"jinx": PathKind.HOST}, pending=pending, monotonic_now=200.0
     )
     assert [s.puuid for s in pic.skins] == ["jinx", "zed"]
     jinx_rec, zed_rec = pic.skins

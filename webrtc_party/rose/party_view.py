@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from webrtc_party.lcu.gamedata import GameData
 from webrtc_party.lcu.state import LeagueState, Phase, Player
 from webrtc_party.lcu.state import Selection as LeagueSelection
-from webrtc_party.link_events import Path
+from webrtc_party.link_events import PathKind
 from webrtc_party.party import (
     MAX_SELECTIONS,
     CustomMod,
@@ -209,7 +209,7 @@ def _member_info(
     view: MemberView,
     *,
     riot_ids: Mapping[str, str],
-    paths: Mapping[str, Path],
+    paths: Mapping[str, PathKind],
     lobby: frozenset[str],
     trusted_lobby: frozenset[str],
     mates: frozenset[str],
@@ -300,7 +300,7 @@ def build_picture(
     enabled: bool,
     league: LeagueState,
     views: Sequence[MemberView],
-    paths: Mapping[str, Path],
+    paths: Mapping[str, PathKind],
     pending: Sequence[PendingToken],
     names: GameData,
     installed: InstalledLookup,
