@@ -14,7 +14,7 @@ from webrtc_party.party.errors import (
     IntroError,
     MessageTooLargeError,
     ProtocolError,
-    UnsupportedVersionError,
+    UnsupportedProtocolVersionError,
 )
 from webrtc_party.party.events import (
     CloseLink,
@@ -85,7 +85,7 @@ __all__ = [
     "ProtocolError",
     "Selection",
     "Source",
-    "UnsupportedVersionError",
+    "UnsupportedProtocolVersionError",
     "decode_message",
     "encode_message",
 ]
