@@ -31,7 +31,7 @@ from typing import Any
 from _common import environment_line, link_config, print_table, summarize
 
 from webrtc_party.node import PartyNode
-from webrtc_party.party import MemberIdentity, MemberStatus, Selection
+from webrtc_party.party import MemberIdentity, Reachability, Selection
 from webrtc_party.party.gossip import Gossip
 from webrtc_party.party.links import Link
 
@@ -59,7 +59,7 @@ def _make_node(index: int, before: bool, trial: int) -> PartyNode:
 
 def _shows(node: PartyNode, member: str, sel: Selection | None) -> bool:
     return any(
-        m.member_id == member and m.status is MemberStatus.DIRECT and m.selection == sel
+        m.member_id == member and m.status is Reachability.DIRECT and m.selection == sel
         for m in node.members()
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from webrtc_party.link_events import PathKind
-from webrtc_party.party import MemberStatus, MemberView, Selection
+from webrtc_party.party import MemberView, Reachability, Selection
 
 __all__ = ["member_json", "selection_json", "status_text"]
 
@@ -29,7 +29,7 @@ def selection_json(sel: Selection | None) -> dict[str, Any] | None:
 
 def status_text(member: MemberView) -> str:
     """Honest status for people: direct / via X / connecting / lost."""
-    if member.status is MemberStatus.RELAYED and member.via is not None:
+    if member.status is Reachability.RELAYED and member.via is not None:
         return f"via {member.via}"
     return member.status.value
 

@@ -14,8 +14,8 @@ from webrtc_party.party import (
     CustomMod,
     GamePhase,
     MemberIdentity,
-    MemberStatus,
     MemberView,
+    Reachability,
     Selection,
     Source,
 )
@@ -37,7 +37,7 @@ HASH = "ab" * 32
 def view(
     puuid: str,
     sel: Selection | None = None,
-    status: MemberStatus = MemberStatus.DIRECT,
+    status: Reachability = Reachability.DIRECT,
     *,
     via: str | None = None,
     local: bool = False,
@@ -160,16 +160,16 @@ def test_team_view_classic_and_swiftplay() -> None:
 def test_records_only_fresh_teammates_and_snapshot_fields() -> None:
     mod = CustomMod(HASH, "Arcane Jinx")
     views = [
-        view("me-1", Selection(103, 103001), MemberStatus.SELF, local=True),
+        view("me-1", Selection(103, 103001), Reachability.SELF, local=True),
         view("jinx", Selection(222, 222002, None, mod, Source.CUSTOM)),
         view(
             "zed",
             Selection(238, 238001, 238004, None, Source.CHROMA),
             via="jinx",
-            status=MemberStatus.RELAYED,
+            status=Reachability.RELAYED,
         ),
         view("other", Selection(99, 99002)),  # in the party, not in this game
-        view("gone", Selection(64, 64001), MemberStatus.LOST),
+        view("gone", Selection(64, 64001), Reachability.LOST),
     ]
     pending = [
         PendingToken(PendingTokenKind.INVITE, "wpiOLD", 900),
@@ -213,7 +213,7 @@ def test_only_members_the_client_showed_in_my_lobby_are_injected() -> None:
     jinx_skin, solo_skin = Selection(222, 222002), Selection(99, 99007)
 
     def relayed(puuid: str, sel: Selection) -> MemberView:
-        return replace(view(puuid, sel, MemberStatus.RELAYED, via="zed"), vouched=False)
+        return replace(view(puuid, sel, Reachability.RELAYED, via="zed"), vouched=False)
 
     ekko = view("ekko", Selection(245, 245001))
     views = [relayed("jinx", jinx_skin), relayed("solo", solo_skin), view("solo", solo_skin)]
@@ -225,7 +225,7 @@ def test_only_members_the_client_showed_in_my_lobby_are_injected() -> None:
     }
     assert all(m.stale for m in pic.snapshot.members if m.puuid == "solo")
     assert picture(state, [ekko]).skins == ()  # never seen in my lobby
-    lost = replace(relayed("jinx", jinx_skin), status=MemberStatus.LOST)
+    lost = replace(relayed("jinx", jinx_skin), status=Reachability.LOST)
     assert picture(state, [lost]).skins == ()
 
 

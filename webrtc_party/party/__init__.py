@@ -28,9 +28,9 @@ from webrtc_party.party.events import (
     LinkView,
     MemberChange,
     MemberChanged,
-    MemberStatus,
     MemberView,
     PartyEvent,
+    Reachability,
 )
 from webrtc_party.party.gossip import CAPABILITIES
 from webrtc_party.party.messages import (
@@ -75,7 +75,6 @@ __all__ = [
     "MemberId",
     "MemberIdentity",
     "MemberState",
-    "MemberStatus",
     "MemberView",
     "Message",
     "MessageTooLargeError",
@@ -83,6 +82,7 @@ __all__ = [
     "PartyCore",
     "PartyEvent",
     "ProtocolError",
+    "Reachability",
     "Selection",
     "Source",
     "UnsupportedProtocolVersionError",

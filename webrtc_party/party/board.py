@@ -13,8 +13,8 @@ from webrtc_party.party.events import (
     LinkView,
     MemberChange,
     MemberChanged,
-    MemberStatus,
     MemberView,
+    Reachability,
 )
 from webrtc_party.party.links import Link
 from webrtc_party.party.messages import StateMessage
@@ -62,7 +62,7 @@ class StatusBoard:
 
     def status(self, member: MemberId, now: float, alive: set[MemberId] | None = None) -> Status:
         if member == self.me:
-            return Status(MemberStatus.SELF, heard_at=now)
+            return Status(Reachability.SELF, heard_at=now)
         return self.watch.status(
             member,
             now,
@@ -83,7 +83,7 @@ class StatusBoard:
         """The view of a member that left or was removed (status ``lost``)."""
         seen = self.watch.last_seen.get(member)
         vouched = member in self._store.vouched
-        return make_view(last, Status(MemberStatus.LOST), seen, False, vouched)
+        return make_view(last, Status(Reachability.LOST), seen, False, vouched)
 
     def changes(self, now: float) -> list[MemberChanged]:
         """A STATUS event for every member whose status or path changed."""

@@ -23,7 +23,7 @@ from webrtc_party.party.events import (
     LinkIdentified,
     MemberChange,
     MemberChanged,
-    MemberStatus,
+    Reachability,
 )
 from webrtc_party.party.links import Link, hello_refusal, intro_next_hops, timeout_refusal
 from webrtc_party.party.messages import (
@@ -212,7 +212,7 @@ class Gossip:
         linked = {lk.member for lk in self.links.values() if not lk.closing}
         return [m for m in self.store.states if m != self.me and m not in linked]
 
-    def status(self, member: MemberId, now: float) -> MemberStatus:
+    def status(self, member: MemberId, now: float) -> Reachability:
         return self.board.status(member, now).status
 
     # -- internals ------------------------------------------------------------------

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from webrtc_party.party.config import PartyConfig
 from webrtc_party.party.errors import FieldError
-from webrtc_party.party.events import IntroAnswerReceived, IntroOfferReceived, MemberStatus
+from webrtc_party.party.events import IntroAnswerReceived, IntroOfferReceived, Reachability
 from webrtc_party.party.intro import IntroScheduler, initiates
 from webrtc_party.party.links import Link
 from webrtc_party.party.messages import MAX_HOPS, Intro, IntroKind, check_token, encode_message
@@ -40,7 +40,7 @@ class IntroHost(Protocol):
     def violation(self, link: Link, detail: str, now: float) -> None: ...
     def next_hops(self, target: MemberId, source: Link | None, now: float) -> list[Link]: ...
     def unlinked(self) -> list[MemberId]: ...
-    def status(self, member: MemberId, now: float) -> MemberStatus: ...
+    def status(self, member: MemberId, now: float) -> Reachability: ...
 
 
 class Introductions:
@@ -141,5 +141,5 @@ class Introductions:
         return [
             member
             for member in host.unlinked()
-            if initiates(me, member) and host.status(member, now) is MemberStatus.RELAYED
+            if initiates(me, member) and host.status(member, now) is Reachability.RELAYED
         ]

@@ -22,8 +22,8 @@ from webrtc_party.party import (
     FieldError,
     GamePhase,
     MemberIdentity,
-    MemberStatus,
     MemberView,
+    Reachability,
     Selection,
     Source,
 )
@@ -155,7 +155,7 @@ def trusted(view: MemberView, lobby: frozenset[str]) -> bool:
         return False
     if not view.stale:
         return True
-    return not view.vouched and view.status is MemberStatus.RELAYED
+    return not view.vouched and view.status is Reachability.RELAYED
 
 
 def party_skins(
@@ -200,7 +200,7 @@ def _selection_info(
 
 
 def _status_text(view: MemberView, riot_ids: Mapping[str, str]) -> str:
-    if view.status is MemberStatus.RELAYED and view.via is not None:
+    if view.status is Reachability.RELAYED and view.via is not None:
         return f"via {riot_ids.get(view.via, view.via)}"
     return view.status.value
 
@@ -229,7 +229,7 @@ def _member_info(
         is_local=view.is_local,
         status=view.status.value,
         status_text=_status_text(view, riot_ids),
-        via=via if view.status is MemberStatus.RELAYED else None,
+        via=via if view.status is Reachability.RELAYED else None,
         path=None if path is None else path.value,
         rtt_ms=None if view.rtt is None else round(view.rtt * 1000, 2),
         last_seen=None if view.last_seen is None else round(view.last_seen + seen_offset, 3),
@@ -278,7 +278,7 @@ def _local_view(
         extra=sels[1:],
         phase=phase,
         seq=0,
-        status=MemberStatus.SELF,
+        status=Reachability.SELF,
         via=None,
         rtt=None,
         last_seen=None,
