@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.rose.party_kit import members, partied, until
 from tests.rose.rose_kit import FakeRoseInjector, make_zip, mod_payload
 from webrtc_party.lcu.client import LcuClient
-from webrtc_party.lcu.state import Selection as Slot
+from webrtc_party.lcu.state import LeaguePick as Slot
 from webrtc_party.party import MAX_SELECTIONS, CustomMod, Selection, Source
 from webrtc_party.rose import PartyInjectionHook
 from webrtc_party.rose.party_view import party_selections

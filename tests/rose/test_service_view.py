@@ -7,8 +7,7 @@ from dataclasses import replace
 import pytest
 
 from webrtc_party.lcu.gamedata import load_game_data
-from webrtc_party.lcu.state import LeagueState, Lobby, LobbyMember, Player, Teammate
-from webrtc_party.lcu.state import Selection as LcuSelection
+from webrtc_party.lcu.state import LeaguePick, LeagueState, Lobby, LobbyMember, Player, Teammate
 from webrtc_party.link_events import PathKind
 from webrtc_party.party import (
     CustomMod,
@@ -72,7 +71,7 @@ def league(**changes: object) -> LeagueState:
             cell("stranger", 86, hidden=True),
             cell("zed", 238),
         ),
-        my_selection=LcuSelection(103, 103001),
+        my_selection=LeaguePick(103, 103001),
     )
     return LeagueState(**{**base.__dict__, **changes})
 
@@ -111,13 +110,13 @@ def test_phases(lcu: str, party: GamePhase) -> None:
 
 def test_selection_mapping_keeps_chroma_and_custom() -> None:
     assert party_selection(None) is None
-    assert party_selection(LcuSelection(103, 103001)) == Selection(103, 103001)
-    chroma = party_selection(LcuSelection(238, 238001, 238004))
+    assert party_selection(LeaguePick(103, 103001)) == Selection(103, 103001)
+    chroma = party_selection(LeaguePick(238, 238001, 238004))
     assert chroma == Selection(238, 238001, 238004, None, Source.CHROMA)
     mod = CustomMod(HASH, "Arcane")
-    custom = party_selection(LcuSelection(222, 222002), {222002: mod})
+    custom = party_selection(LeaguePick(222, 222002), {222002: mod})
     assert custom is not None and custom.custom == mod and custom.source is Source.CUSTOM
-    assert party_selection(LcuSelection(222, 999001)) is None  # not this champion's skin
+    assert party_selection(LeaguePick(222, 999001)) is None  # not this champion's skin
     # in game the client drops the chroma: the one from champ select stays
     assert keep_chroma(chroma, Selection(238, 238001), "InProgress") == chroma
     assert keep_chroma(chroma, Selection(238, 238001), "ChampSelect") == Selection(238, 238001)
@@ -136,14 +135,14 @@ def test_team_view_classic_and_swiftplay() -> None:
         ("", (86,)),
         ("zed", (238,)),
     ]
-    slots = (LcuSelection(222, 222002), LcuSelection(64, 64000))
+    slots = (LeaguePick(222, 222002), LeaguePick(64, 64000))
     lobby = Lobby(
         "p",
         480,
         "SWIFTPLAY",
         False,
         (
-            LobbyMember("me-1", 11, True, False, None, (LcuSelection(103, 103001),)),
+            LobbyMember("me-1", 11, True, False, None, (LeaguePick(103, 103001),)),
             LobbyMember("jinx", 2, False, False, None, slots),
         ),
         (),

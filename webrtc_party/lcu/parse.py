@@ -17,10 +17,10 @@ from webrtc_party.lcu.state import (
     ChampSelect,
     Game,
     GameSelection,
+    LeaguePick,
     Lobby,
     LobbyMember,
     Player,
-    Selection,
     Teammate,
 )
 
@@ -97,13 +97,13 @@ def parse_summoner(data: Any) -> Player:
     return Player(puuid, _int(d, "summonerId"), _str(d, "gameName"), _str(d, "tagLine"))
 
 
-def _slots(member: Mapping[str, Any]) -> tuple[Selection, ...]:
+def _slots(member: Mapping[str, Any]) -> tuple[LeaguePick, ...]:
     out = []
     for raw in _list(member.get("playerSlots"), "playerSlots"):
         slot = _obj(raw, "player slot")
         champion = _int(slot, "championId")
         if champion > 0:
-            out.append(Selection(champion, _int(slot, "skinId") or champion * 1000))
+            out.append(LeaguePick(champion, _int(slot, "skinId") or champion * 1000))
     return tuple(out)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from webrtc_party.lcu.gamedata import GameData
-from webrtc_party.lcu.state import LeagueState, Player, Selection, Teammate
+from webrtc_party.lcu.state import LeaguePick, LeagueState, Player, Teammate
 
 __all__ = ["describe_selection", "state_lines", "state_to_json"]
 
@@ -16,7 +16,7 @@ def _player(p: Player | None) -> Any:
     return {"puuid": p.puuid, "summonerId": p.summoner_id, "riotId": p.riot_id}
 
 
-def _selection(sel: Selection | None) -> Any:
+def _selection(sel: LeaguePick | None) -> Any:
     if sel is None:
         return None
     return {"championId": sel.champion_id, "skinId": sel.skin_id, "chromaId": sel.chroma_id}
@@ -64,7 +64,7 @@ def state_to_json(state: LeagueState) -> dict[str, Any]:
     }
 
 
-def describe_selection(sel: Selection | None, data: GameData) -> str:
+def describe_selection(sel: LeaguePick | None, data: GameData) -> str:
     if sel is None:
         return "none"
     text = f"{data.champion_name(sel.champion_id)} / {data.skin_name(sel.skin_id)}"

@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from webrtc_party.lcu.gamedata import GameData
-from webrtc_party.lcu.state import LeagueState, Phase, Player
-from webrtc_party.lcu.state import Selection as LeagueSelection
+from webrtc_party.lcu.state import LeaguePick, LeagueState, Phase, Player
 from webrtc_party.link_events import PathKind
 from webrtc_party.party import (
     MAX_SELECTIONS,
@@ -81,7 +80,7 @@ def identity_of(me: Player | None) -> MemberIdentity | None:
 
 
 def party_selection(
-    sel: LeagueSelection | None, custom: Mapping[int, CustomMod] | None = None
+    sel: LeaguePick | None, custom: Mapping[int, CustomMod] | None = None
 ) -> Selection | None:
     """What we announce: the client's skin and chroma; a custom mod chosen for that skin wins."""
     if sel is None or sel.skin_id <= 0:
@@ -100,7 +99,7 @@ def party_selection(
 
 
 def party_selections(
-    sels: Sequence[LeagueSelection],
+    sels: Sequence[LeaguePick],
     custom: Mapping[int, CustomMod] | None = None,
     first: Callable[[Selection], Selection] = lambda pick: pick,
 ) -> tuple[Selection, ...]:
