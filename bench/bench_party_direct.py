@@ -33,7 +33,7 @@ from _common import environment_line, link_config, print_table, summarize
 from webrtc_party.node import PartyNode
 from webrtc_party.party import MemberIdentity, Reachability, Selection
 from webrtc_party.party.gossip import Gossip
-from webrtc_party.party.links import Link
+from webrtc_party.party.links import LinkRecord
 
 SKIN = Selection(103, 103004)
 GOAL_MS = 200.0
@@ -43,7 +43,7 @@ SCRIPT = __file__
 class _PongOnlyGossip(Gossip):
     """The behaviour before: the key is pinned, but direct waits for a pong."""
 
-    def _confirm(self, link: Link, now: float) -> None:
+    def _confirm(self, link: LinkRecord, now: float) -> None:
         super()._confirm(link, now)
         link.confirmed_at = None
 

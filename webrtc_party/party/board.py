@@ -16,7 +16,7 @@ from webrtc_party.party.events import (
     MemberView,
     Reachability,
 )
-from webrtc_party.party.links import Link
+from webrtc_party.party.links import LinkRecord
 from webrtc_party.party.messages import StateMessage
 from webrtc_party.party.model import MemberId
 from webrtc_party.party.routes import Routes
@@ -41,7 +41,7 @@ class StatusBoard:
         config: PartyConfig,
         store: RecordStore,
         routes: Routes,
-        links: dict[str, Link],
+        links: dict[str, LinkRecord],
         intros: IntroBook,
     ) -> None:
         self.me = me

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from webrtc_party.party.config import PartyConfig
 from webrtc_party.party.events import MemberView, Reachability
-from webrtc_party.party.links import Link
+from webrtc_party.party.links import LinkRecord
 from webrtc_party.party.messages import StateMessage
 from webrtc_party.party.model import MemberId
 from webrtc_party.party.routes import Routes
@@ -49,7 +49,7 @@ def compute_status(
     now: float,
     *,
     config: PartyConfig,
-    links: Iterable[Link],
+    links: Iterable[LinkRecord],
     alive: Collection[MemberId],
     routes: Routes,
     reached: bool,
@@ -110,7 +110,7 @@ class Watcher:
         member: MemberId,
         now: float,
         *,
-        links: Iterable[Link],
+        links: Iterable[LinkRecord],
         alive: Collection[MemberId],
         routes: Routes,
         intro_pending: bool,
