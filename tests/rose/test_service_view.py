@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from webrtc_party.lcu.gamedata import load_game_data
-from webrtc_party.lcu.state import LeaguePick, LeagueState, Lobby, LobbyMember, Player, Teammate
+from webrtc_party.lcu.state import LeaguePick, LeagueState, Lobby, LobbyMember, Player, SelectCell
 from webrtc_party.link_events import PathKind
 from webrtc_party.party import (
     CustomMod,
@@ -47,8 +47,8 @@ def view(
     )
 
 
-def cell(puuid: str, champion: int, *, me: bool = False, hidden: bool = False) -> Teammate:
-    return Teammate(
+def cell(puuid: str, champion: int, *, me: bool = False, hidden: bool = False) -> SelectCell:
+    return SelectCell(
         cell_id=len(puuid),
         puuid="" if hidden else puuid,
         summoner_id=0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from webrtc_party.lcu.gamedata import GameData
-from webrtc_party.lcu.state import LeaguePick, LeagueState, Player, Teammate
+from webrtc_party.lcu.state import LeaguePick, LeagueState, Player, SelectCell
 
 __all__ = ["describe_selection", "state_lines", "state_to_json"]
 
@@ -22,7 +22,7 @@ def _selection(sel: LeaguePick | None) -> Any:
     return {"championId": sel.champion_id, "skinId": sel.skin_id, "chromaId": sel.chroma_id}
 
 
-def _teammate(t: Teammate) -> dict[str, Any]:
+def _teammate(t: SelectCell) -> dict[str, Any]:
     return {
         "cellId": t.cell_id,
         "puuid": t.puuid,
@@ -73,7 +73,7 @@ def describe_selection(sel: LeaguePick | None, data: GameData) -> str:
     return text
 
 
-def _cell(t: Teammate, data: GameData) -> str:
+def _cell(t: SelectCell, data: GameData) -> str:
     if t.is_bot:
         who = "bot"
     elif t.is_hidden:

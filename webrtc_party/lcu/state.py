@@ -27,8 +27,8 @@ __all__ = [
     "PhaseChanged",
     "Player",
     "PremadeChanged",
+    "SelectCell",
     "TeamChanged",
-    "Teammate",
     "TrackerEvent",
 ]
 
@@ -134,7 +134,7 @@ class Lobby:
 
 
 @dataclass(frozen=True)
-class Teammate:
+class SelectCell:
     """One cell of champion select. Hidden players and bots have puuid "" and summoner_id 0."""
 
     cell_id: int
@@ -160,7 +160,7 @@ class ChampSelect:
     is_custom: bool
     local_cell_id: int
     timer_phase: str
-    their_team: tuple[Teammate, ...]
+    their_team: tuple[SelectCell, ...]
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ class LeagueState:
     premade: tuple[Player, ...] = ()
     lobby: Lobby | None = None
     champ_select: ChampSelect | None = None
-    team: tuple[Teammate, ...] = ()
+    team: tuple[SelectCell, ...] = ()
     my_selection: LeaguePick | None = None
     # every champion I may play and its skin, first = my_selection: in a Swiftplay lobby one
     # per player slot (two), else my_selection alone (or nothing)
@@ -249,7 +249,7 @@ class ChampSelectEnded(TrackerEvent):
 
 @dataclass(frozen=True)
 class TeamChanged(TrackerEvent):
-    team: tuple[Teammate, ...]
+    team: tuple[SelectCell, ...]
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from webrtc_party.lcu.state import (
     Lobby,
     Phase,
     Player,
-    Teammate,
+    SelectCell,
     TrackerEvent,
 )
 
@@ -54,7 +54,7 @@ __all__ = [
     "LeaguePick",
     "LeagueState",
     "Player",
-    "Teammate",
+    "SelectCell",
     "Tracker",
     "TrackerEvent",
 ]
@@ -253,7 +253,7 @@ class Tracker:
 
     def _team(
         self, cs: ParsedChampSelect | None, premade: set[str], me: str | None
-    ) -> tuple[Teammate, ...]:
+    ) -> tuple[SelectCell, ...]:
         if cs is not None:
             out = []
             for t in cs.my_team:
@@ -277,7 +277,7 @@ class Tracker:
             pick = picks.get(puuid)
             name = self._player(puuid, 0)
             out.append(
-                Teammate(
+                SelectCell(
                     cell_id=i,
                     puuid=puuid,
                     summoner_id=name.summoner_id,
@@ -295,7 +295,7 @@ class Tracker:
         return tuple(out)
 
     def _my_selections(
-        self, team: tuple[Teammate, ...], cs: ParsedChampSelect | None, me: Player | None
+        self, team: tuple[SelectCell, ...], cs: ParsedChampSelect | None, me: Player | None
     ) -> tuple[LeaguePick, ...]:
         """Champion select: my cell; in game: my pick; in a Swiftplay lobby: every player slot
         of mine (one champion each, first slot first)."""
