@@ -43,7 +43,7 @@ from webrtc_party.party.outbox import Outbox
 from webrtc_party.party.ratelimit import Budgets, TokenBucket
 from webrtc_party.party.routes import Routes
 from webrtc_party.party.signing import public_key_bytes, sign_leave, sign_state
-from webrtc_party.party.store import RecordStore, Verdict
+from webrtc_party.party.store import RecordStore, RecordVerdict
 
 __all__ = ["CAPABILITIES", "Gossip", "Wanted"]
 
@@ -290,12 +290,12 @@ class Gossip:
         verdict = self.store.offer_state(msg, lambda m: self._budgets.take(m, now))
         if link.member == origin and (
             verdict.accepted
-            or (verdict is Verdict.DUPLICATE and msg.body == self.store.states[origin].body)
+            or (verdict is RecordVerdict.DUPLICATE and msg.body == self.store.states[origin].body)
         ):
             self._confirm(link, now)
-        if verdict.is_violation or (verdict is Verdict.THROTTLED and link.member == origin):
+        if verdict.is_violation or (verdict is RecordVerdict.THROTTLED and link.member == origin):
             self.violation(link, f"state of {origin[:8]}: {verdict.value}", now)
-        elif verdict is Verdict.OWN and msg.state.seq > self._seq:
+        elif verdict is RecordVerdict.OWN and msg.state.seq > self._seq:
             self._seq = msg.state.seq
             self._publish(now)
         elif verdict.accepted:
@@ -303,7 +303,7 @@ class Gossip:
             skip = self.routes.adjacent(origin, now, self.config.alive_timeout)
             self._relay(self.store.texts[origin], link, origin, skip)
             self.board.watch.seen(origin, now)
-            change = MemberChange.JOINED if verdict is Verdict.NEW else MemberChange.UPDATED
+            change = MemberChange.JOINED if verdict is RecordVerdict.NEW else MemberChange.UPDATED
             self._outbox.emit(MemberChanged(change, self.board.view(origin, now)))
 
     def _on_leave(self, link: LinkRecord, msg: Leave, now: float) -> None:
