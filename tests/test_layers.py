@@ -59,7 +59,7 @@ SHELLS = (
     "webrtc_party.config",
     "webrtc_party.interfaces", "webrtc_party.link", "webrtc_party.link_ice",
     "webrtc_party.linknode",
-    "webrtc_party.loops", "webrtc_party.node", "webrtc_party.punch",
+    "webrtc_party.loops", "webrtc_party.node", "webrtc_party.node_intros", "webrtc_party.punch",
     "webrtc_party.stun_probe", "webrtc_party.tasks",
     "webrtc_party._pyinstaller", "webrtc_party._pyinstaller.hook-webrtc_party",
     # the CLI parses and dispatches
