@@ -32,7 +32,7 @@ from webrtc_party.linknode import (
     PeerMessage,
     TokenMade,
 )
-from webrtc_party.node_intros import Introductions
+from webrtc_party.node_intros import IntroLinks
 from webrtc_party.party import (
     CloseLink,
     CloseReason,
@@ -101,7 +101,7 @@ class PartyNode:
         self._early: dict[str, list[str]] = {}  # texts that came before their link's open
         self._buffer_early = True
         self._expect: dict[str, MemberId] = {}  # intro link name -> the member it must reach
-        self._intros = Introductions(self._links, self.core, self._expect, monotonic, self._flush)
+        self._intros = IntroLinks(self._links, self.core, self._expect, monotonic, self._flush)
         self._bound: dict[str, MemberId] = {}  # link made by invite_for/accept_from -> member
         self.hello_on_bound: set[MemberId] = set()
         """Members who said hello on a link ``invite_for``/``accept_from`` bound to them."""

@@ -1,7 +1,7 @@
 """The party node's side of introductions: the links they make, answer and complete.
 
 The party core decides who is introduced to whom and carries the tokens over party links
-(party/introductions.py); ``Introductions`` does the I/O part for ``PartyNode``: it makes
+(party/introductions.py); ``IntroLinks`` does the I/O part for ``PartyNode``: it makes
 the invite for an ``IntroNeeded``, answers an ``IntroOfferReceived`` with a link of its own,
 applies an ``IntroAnswerReceived``, screens every introduced token first (only candidates
 we may contact) and caps the introduced links in flight.
@@ -27,12 +27,12 @@ from webrtc_party.party import (
     PartyCore,
 )
 
-__all__ = ["Introductions", "own_addresses"]
+__all__ = ["IntroLinks", "own_addresses"]
 
 logger = logging.getLogger(__name__)
 
 
-class Introductions:
+class IntroLinks:
     """``expect`` is the node's map of link name -> the member that link must reach (shared:
     the node fills it for links bound by League chat too); ``flush`` sends what the core
     queued."""
