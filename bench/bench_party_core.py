@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from webrtc_party.party import (
     MemberIdentity,
-    MemberStatus,
     PartyCore,
+    Reachability,
     Selection,
 )
 
@@ -60,7 +60,7 @@ class Party:
         party.idle(8.0 + 2.5 * n)  # heartbeats cross one hop per ping
         for core in cores:
             statuses = {v.status for v in core.members(party.now) if not v.is_local}
-            if statuses - {MemberStatus.DIRECT, MemberStatus.RELAYED} or len(
+            if statuses - {Reachability.DIRECT, Reachability.RELAYED} or len(
                 core.members(party.now)
             ) != n:
                 raise RuntimeError(f"{topology} of {n} did not form: {statuses}")

@@ -31,9 +31,9 @@ from typing import Any
 from _common import environment_line, link_config, print_table, summarize
 
 from webrtc_party.node import PartyNode
-from webrtc_party.party import MemberIdentity, MemberStatus, Selection
+from webrtc_party.party import MemberIdentity, Reachability, Selection
 from webrtc_party.party.gossip import Gossip
-from webrtc_party.party.links import Link
+from webrtc_party.party.links import LinkRecord
 
 SKIN = Selection(103, 103004)
 GOAL_MS = 200.0
@@ -43,7 +43,7 @@ SCRIPT = __file__
 class _PongOnlyGossip(Gossip):
     """The behaviour before: the key is pinned, but direct waits for a pong."""
 
-    def _confirm(self, link: Link, now: float) -> None:
+    def _confirm(self, link: LinkRecord, now: float) -> None:
         super()._confirm(link, now)
         link.confirmed_at = None
 
@@ -59,7 +59,7 @@ def _make_node(index: int, before: bool, trial: int) -> PartyNode:
 
 def _shows(node: PartyNode, member: str, sel: Selection | None) -> bool:
     return any(
-        m.member_id == member and m.status is MemberStatus.DIRECT and m.selection == sel
+        m.member_id == member and m.status is Reachability.DIRECT and m.selection == sel
         for m in node.members()
     )
 

@@ -47,8 +47,8 @@ from webrtc_party.party import (
     IntroNeeded,
     MemberChanged,
     MemberIdentity,
-    MemberStatus,
     PartyConfig,
+    Reachability,
     Selection,
 )
 
@@ -248,12 +248,12 @@ class Party:
             if len(statuses) != self.size - 1:
                 return False
             if self.topology == "mesh":
-                wanted = {MemberStatus.DIRECT.value}
+                wanted = {Reachability.DIRECT.value}
                 neighbours = self.size - 1
             else:
-                wanted = {MemberStatus.DIRECT.value, MemberStatus.RELAYED.value}
+                wanted = {Reachability.DIRECT.value, Reachability.RELAYED.value}
                 neighbours = (i > 0) + (i < self.size - 1)
-            direct = sum(1 for s in statuses.values() if s == MemberStatus.DIRECT.value)
+            direct = sum(1 for s in statuses.values() if s == Reachability.DIRECT.value)
             if set(statuses.values()) - wanted or direct != neighbours:
                 return False
             if state["open"] != neighbours:

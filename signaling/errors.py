@@ -35,7 +35,7 @@ __all__ = [
     "TokenError",
     "TooManyCandidatesError",
     "UnknownInviteError",
-    "UnsupportedVersionError",
+    "UnsupportedTokenVersionError",
     "WrongKindError",
 ]
 
@@ -90,7 +90,7 @@ class DamagedTokenError(TokenError):
     user_message = "This token is damaged (part of it is missing or changed): copy it again, whole."
 
 
-class UnsupportedVersionError(TokenError):
+class UnsupportedTokenVersionError(TokenError):
     """The token's format is older or newer than the one this release reads."""
 
     code = "unsupported-version"

@@ -32,7 +32,7 @@ from signaling.errors import (
     NoUsableCandidatesError,
     TokenError,
     TooManyCandidatesError,
-    UnsupportedVersionError,
+    UnsupportedTokenVersionError,
     WrongKindError,
 )
 
@@ -216,12 +216,12 @@ def _decode_payload(prefix: str, payload: bytes) -> Token:
     version = payload[0]
     if version != FORMAT_VERSION:
         if version < FORMAT_VERSION:
-            raise UnsupportedVersionError(
+            raise UnsupportedTokenVersionError(
                 f"This token was made by an older version of webrtc-party (token format "
                 f"{version}; this one reads format {FORMAT_VERSION}). Ask your friend to update "
                 "and make a new token."
             )
-        raise UnsupportedVersionError(
+        raise UnsupportedTokenVersionError(
             f"This token was made by a newer version of webrtc-party (token format {version}; "
             f"this one reads format {FORMAT_VERSION}). Update webrtc-party, then paste it again."
         )

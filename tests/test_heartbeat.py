@@ -10,10 +10,10 @@ from webrtc_party.heartbeat import (
     MAX_BEAT,
     MAX_PINGS,
     RTT_REFRESH,
+    BeatPing,
+    BeatPong,
     Bye,
     Heartbeat,
-    Ping,
-    Pong,
     SendPing,
     Vanished,
     decode_beat,
@@ -22,10 +22,10 @@ from webrtc_party.heartbeat import (
 
 
 def test_version_1_is_the_bytes_of_release_0_1_0() -> None:
-    assert encode_beat(Ping(0)) == "ping 0"
-    assert encode_beat(Pong(17)) == "pong 17"
+    assert encode_beat(BeatPing(0)) == "ping 0"
+    assert encode_beat(BeatPong(17)) == "pong 17"
     assert encode_beat(Bye()) == "bye"
-    for beat in (Ping(0), Pong(10**20 - 1), Bye()):
+    for beat in (BeatPing(0), BeatPong(10**20 - 1), Bye()):
         assert decode_beat(encode_beat(beat)) == beat
 
 
@@ -57,9 +57,9 @@ def test_bytes_and_oversized_texts_are_ignored() -> None:
 
 def test_a_beat_out_of_range_cannot_be_built() -> None:
     with pytest.raises(ValueError, match="1 to 20 digits"):
-        Ping(-1)
+        BeatPing(-1)
     with pytest.raises(ValueError, match="1 to 20 digits"):
-        Pong(10**20)
+        BeatPong(10**20)
 
 
 @given(st.text(max_size=100))
@@ -71,12 +71,12 @@ def test_any_text_decodes_to_a_beat_or_none(text: str) -> None:
 def test_a_busy_link_pings_only_to_refresh_the_round_trip() -> None:
     heart = Heartbeat(interval=1.0, timeout=5.0, now=100.0)
     first = heart.tick(100.0)
-    assert first == SendPing(Ping(0))  # the first round trip at once
+    assert first == SendPing(BeatPing(0))  # the first round trip at once
     for second in range(1, 10):
         heart.heard(100.0 + second)  # traffic every second
         assert heart.tick(100.0 + second) is None
     heart.heard(110.0)
-    assert heart.tick(110.0) == SendPing(Ping(1))  # RTT_REFRESH later
+    assert heart.tick(110.0) == SendPing(BeatPing(1))  # RTT_REFRESH later
     assert RTT_REFRESH == 10.0
 
 
@@ -84,9 +84,9 @@ def test_a_quiet_link_pings_after_two_intervals_and_vanishes_after_the_timeout()
     heart = Heartbeat(interval=1.0, timeout=5.0, now=0.0)
     assert isinstance(heart.tick(0.0), SendPing)
     assert heart.tick(1.0) is None
-    assert heart.tick(2.0) == SendPing(Ping(1))
-    assert heart.tick(3.0) == SendPing(Ping(2))
-    assert heart.tick(5.0) == SendPing(Ping(3))  # quiet 5.0: not yet over the timeout
+    assert heart.tick(2.0) == SendPing(BeatPing(1))
+    assert heart.tick(3.0) == SendPing(BeatPing(2))
+    assert heart.tick(5.0) == SendPing(BeatPing(3))  # quiet 5.0: not yet over the timeout
     step = heart.tick(6.0)
     assert step == Vanished(6.0)
     assert isinstance(step, Vanished) and step.reason == "no sign of the peer for 6.0 s"
@@ -96,18 +96,18 @@ def test_the_round_trip_comes_from_the_matching_pong() -> None:
     heart = Heartbeat(interval=1.0, timeout=5.0, now=0.0)
     step = heart.tick(0.0)
     assert isinstance(step, SendPing)
-    assert heart.pong(Pong(99), 0.01) is None  # never sent
-    assert heart.pong(Pong(step.ping.seq), 0.0425) == 42.5
+    assert heart.pong(BeatPong(99), 0.01) is None  # never sent
+    assert heart.pong(BeatPong(step.ping.seq), 0.0425) == 42.5
     assert heart.rtt_ms == 42.5
-    assert heart.pong(Pong(step.ping.seq), 0.05) is None  # once only
+    assert heart.pong(BeatPong(step.ping.seq), 0.05) is None  # once only
 
 
 def test_pings_awaiting_a_pong_are_bounded() -> None:
     heart = Heartbeat(interval=1.0, timeout=1000.0, now=0.0)
     for second in range(0, 2 * (MAX_PINGS + 10), 2):
         assert isinstance(heart.tick(float(second)), SendPing)
-    assert heart.pong(Pong(0), 500.0) is None  # the oldest was forgotten
-    assert heart.pong(Pong(MAX_PINGS + 9), 500.0) is not None
+    assert heart.pong(BeatPong(0), 500.0) is None  # the oldest was forgotten
+    assert heart.pong(BeatPong(MAX_PINGS + 9), 500.0) is not None
 
 
 def test_a_clock_step_back_neither_vanishes_nor_gives_a_negative_round_trip() -> None:
@@ -115,7 +115,7 @@ def test_a_clock_step_back_neither_vanishes_nor_gives_a_negative_round_trip() ->
     step = heart.tick(100.0)
     assert isinstance(step, SendPing)
     assert heart.tick(50.0) is None
-    assert heart.pong(Pong(step.ping.seq), 99.0) is None
+    assert heart.pong(BeatPong(step.ping.seq), 99.0) is None
     assert heart.rtt_ms is None
 
 

@@ -57,8 +57,9 @@ SHELLS = (
     "signaling.clipboard", "signaling.qr",
     "webrtc_party.__main__", "webrtc_party._aioice_patch", "webrtc_party.beat_channel",
     "webrtc_party.config",
-    "webrtc_party.interfaces", "webrtc_party.link", "webrtc_party.linknode",
-    "webrtc_party.loops", "webrtc_party.node", "webrtc_party.punch",
+    "webrtc_party.interfaces", "webrtc_party.link", "webrtc_party.link_ice",
+    "webrtc_party.linknode",
+    "webrtc_party.loops", "webrtc_party.node", "webrtc_party.node_intros", "webrtc_party.punch",
     "webrtc_party.stun_probe", "webrtc_party.tasks",
     "webrtc_party._pyinstaller", "webrtc_party._pyinstaller.hook-webrtc_party",
     # the CLI parses and dispatches

@@ -15,7 +15,7 @@ from tests.helpers import BlackHole, loopback_config, next_event, until
 from webrtc_party.config import LinkConfig
 from webrtc_party.errors import ConnectError, LinkClosedError
 from webrtc_party.link import Link
-from webrtc_party.link_events import CloseCode, Closed, LinkState, Path, Received
+from webrtc_party.link_events import CloseCode, Closed, LinkState, PathKind, Received
 
 
 async def pair(config: LinkConfig | None = None) -> tuple[Link, Link]:
@@ -30,7 +30,7 @@ async def pair(config: LinkConfig | None = None) -> tuple[Link, Link]:
 
 async def test_link_opens_talks_and_closes_on_both_ends() -> None:
     host, guest = await pair()
-    assert host.opened is not None and host.opened.path is Path.HOST
+    assert host.opened is not None and host.opened.path is PathKind.HOST
     assert host.opened.remote.startswith("host 127.0.0.1:")
     host.send("hello")
     assert await next_event(guest, Received) == Received("hello")

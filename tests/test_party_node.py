@@ -14,8 +14,8 @@ from webrtc_party.party import (
     GamePhase,
     IntroOfferReceived,
     MemberIdentity,
-    MemberStatus,
     PartyConfig,
+    Reachability,
     Selection,
 )
 
@@ -43,7 +43,7 @@ async def join(member: PartyNode, *joiners: PartyNode) -> None:
         await handshake(member, joiner)
 
 
-def statuses(node: PartyNode) -> dict[str, MemberStatus]:
+def statuses(node: PartyNode) -> dict[str, Reachability]:
     return {m.member_id: m.status for m in node.members() if not m.is_local}
 
 
@@ -68,7 +68,7 @@ async def test_five_members_full_mesh_from_four_handshakes(party5: list[PartyNod
         node.set_selection(Selection(100 + i, (100 + i) * 1000 + 2))
 
     def meshed() -> bool:
-        return all(list(statuses(n).values()) == [MemberStatus.DIRECT] * 4 for n in party5)
+        return all(list(statuses(n).values()) == [Reachability.DIRECT] * 4 for n in party5)
 
     await until(meshed)
     links = {frozenset((n.identity.puuid, m)) for n in party5 for m in n.paths()}
@@ -98,11 +98,11 @@ async def test_member_without_a_direct_link_is_relayed_and_says_via() -> None:
         await until(lambda: sees(nodes[1], "puuid-2") == Selection(103, 103015, 103016))
         # While the introduction may still succeed the status is "connecting"; once the
         # grace period is over without a direct link, it is honestly "via puuid-0".
-        await until(lambda: statuses(nodes[1]).get("puuid-2") is MemberStatus.RELAYED, 40)
+        await until(lambda: statuses(nodes[1]).get("puuid-2") is Reachability.RELAYED, 40)
         await until(lambda: refused >= 1)  # an introduction was tried, and failed
         await asyncio.sleep(1.0)
         view = next(m for m in nodes[1].members() if m.member_id == "puuid-2")
-        assert view.status is MemberStatus.RELAYED and view.via == "puuid-0"
+        assert view.status is Reachability.RELAYED and view.via == "puuid-0"
         # Never met on a link of its own, its key is only what puuid-0 relayed: shown,
         # but not vouched, so not injected (issue 12: a member could make it up).
         assert not view.vouched and view.stale
@@ -127,10 +127,10 @@ async def test_leave_and_rejoin_through_another_member() -> None:
         nodes[2] = make(2, keys[2])  # same member, new run
         await nodes[2].__aenter__()
         await handshake(nodes[1], nodes[2])  # invited by a member who is not the host
-        await until(lambda: statuses(nodes[0]).get("puuid-2") is MemberStatus.DIRECT)
+        await until(lambda: statuses(nodes[0]).get("puuid-2") is Reachability.DIRECT)
         assert statuses(nodes[2]) == {
-            "puuid-0": MemberStatus.DIRECT,
-            "puuid-1": MemberStatus.DIRECT,
+            "puuid-0": Reachability.DIRECT,
+            "puuid-1": Reachability.DIRECT,
         }
     finally:
         for node in nodes:
@@ -150,7 +150,7 @@ async def test_three_games_in_a_row_without_new_tokens(party5: list[PartyNode]) 
 
             def synced(phase: GamePhase = phase) -> bool:
                 return all(
-                    m.phase is phase and m.status in (MemberStatus.SELF, MemberStatus.DIRECT)
+                    m.phase is phase and m.status in (Reachability.SELF, Reachability.DIRECT)
                     for n in nodes
                     for m in n.members()
                 )
@@ -165,12 +165,12 @@ async def test_removed_member_is_dropped_here_and_stays_with_the_others(
 ) -> None:
     a, b, c = party5[:3]
     await join(a, b, c)
-    await until(lambda: statuses(b).get("puuid-2") is MemberStatus.DIRECT)
+    await until(lambda: statuses(b).get("puuid-2") is Reachability.DIRECT)
     assert await b.remove("puuid-2")
     await until(lambda: "puuid-2" not in statuses(b))
     await asyncio.sleep(2.0)  # no introduction brings it back
     assert "puuid-2" not in statuses(b)
-    assert statuses(a).get("puuid-2") is MemberStatus.DIRECT
+    assert statuses(a).get("puuid-2") is Reachability.DIRECT
     assert not await b.remove("puuid-9")
 
 
@@ -184,7 +184,7 @@ async def test_ten_members_custom_game_full_mesh_from_nine_handshakes() -> None:
         for i, node in enumerate(nodes):
             node.set_selection(Selection(100 + i, (100 + i) * 1000 + 1))
         await until(lambda: all(sees(n, "puuid-9") is not None for n in nodes), 60)
-        everyone_direct = [MemberStatus.DIRECT] * 9
+        everyone_direct = [Reachability.DIRECT] * 9
         await until(lambda: all(list(statuses(n).values()) == everyone_direct for n in nodes), 120)
     finally:
         for node in nodes:
@@ -196,19 +196,19 @@ async def test_a_dead_direct_link_is_relayed_then_remade_by_introduction(
 ) -> None:
     a, b, c = party5[:3]
     await join(a, b, c)
-    await until(lambda: statuses(b).get("puuid-2") is MemberStatus.DIRECT)
+    await until(lambda: statuses(b).get("puuid-2") is Reachability.DIRECT)
     old = {info.peer for info in b.peers()}
     name = b.link_name_of("puuid-2")
     link = b.link_node.link(name) if name is not None else None
     assert link is not None
     BlackHole(link, inbound=True, outbound=True)  # only the b-c link dies
-    await until(lambda: statuses(b).get("puuid-2") is not MemberStatus.DIRECT, 15)
+    await until(lambda: statuses(b).get("puuid-2") is not Reachability.DIRECT, 15)
     c.set_selection(Selection(103, 103015))
     await until(lambda: sees(b, "puuid-2") == Selection(103, 103015))  # still flows, via a
     # A new link, made by introduction over the party, replaces the dead one.
     await until(
         lambda: (
-            statuses(b).get("puuid-2") is MemberStatus.DIRECT
+            statuses(b).get("puuid-2") is Reachability.DIRECT
             and any(p.peer not in old for p in b.peers())
         ),
         60,

@@ -138,8 +138,8 @@ def test_every_move_goes_through_the_table() -> None:
     link = ROOT / "webrtc_party/link.py"
     assert _assignments(link, "Link", "_state") == {"__init__", "_set_state"}
     intro = ROOT / "webrtc_party/party/intro.py"
-    assert _assignments(intro, "Outgoing", "state") == {"move"}
-    assert _assignments(intro, "Incoming", "state") == {"move"}
+    assert _assignments(intro, "OutgoingIntro", "state") == {"move"}
+    assert _assignments(intro, "IncomingIntro", "state") == {"move"}
     assert _assignments(intro, "IntroScheduler", "state") == set()
 
 

@@ -20,7 +20,7 @@ from signaling.errors import (
     NoUsableCandidatesError,
     TokenError,
     TooManyCandidatesError,
-    UnsupportedVersionError,
+    UnsupportedTokenVersionError,
     WrongKindError,
 )
 from signaling.token import (
@@ -202,7 +202,7 @@ def _header(version: int = FORMAT_VERSION, count: int = 1) -> bytes:
 def test_structural_errors() -> None:
     one = bytes([0]) + bytes([192, 0, 2, 1]) + (5000).to_bytes(2, "big")
     newer = err("wpi" + b62encode(_raw(_header(version=FORMAT_VERSION + 1) + one)))
-    assert isinstance(newer, UnsupportedVersionError) and "newer version" in str(newer)
+    assert isinstance(newer, UnsupportedTokenVersionError) and "newer version" in str(newer)
     many = _header(count=MAX_CANDIDATES + 1) + one * (MAX_CANDIDATES + 1)
     assert isinstance(err("wpi" + b62encode(_raw(many))), TooManyCandidatesError)
     unusable = bytes([0]) + bytes([0, 0, 0, 0]) + (5000).to_bytes(2, "big")
@@ -266,9 +266,9 @@ def _format1_invite() -> str:
 
 def test_an_older_token_says_it_was_made_by_an_older_version() -> None:
     old = err(_format1_invite())
-    assert isinstance(old, UnsupportedVersionError)
+    assert isinstance(old, UnsupportedTokenVersionError)
     assert "older version" in str(old) and "update" in str(old)
-    assert isinstance(err(f"here: `{_format1_invite()}` thx"), UnsupportedVersionError)
+    assert isinstance(err(f"here: `{_format1_invite()}` thx"), UnsupportedTokenVersionError)
 
 
 def test_ice_key_is_carried_and_checked() -> None:

@@ -13,10 +13,10 @@ from aiortc import RTCDataChannel
 
 from webrtc_party.heartbeat import (
     Beat,
+    BeatPing,
+    BeatPong,
     Bye,
     Heartbeat,
-    Ping,
-    Pong,
     SendPing,
     Vanished,
     decode_beat,
@@ -76,9 +76,9 @@ class BeatChannel:
             return
         self.heard()
         beat = decode_beat(message)
-        if isinstance(beat, Ping):
-            self.send(Pong(beat.seq))
-        elif isinstance(beat, Pong) and self._heart is not None:
+        if isinstance(beat, BeatPing):
+            self.send(BeatPong(beat.seq))
+        elif isinstance(beat, BeatPong) and self._heart is not None:
             self._heart.pong(beat, self._clock())
         elif isinstance(beat, Bye):
             self._on_bye()

@@ -24,10 +24,10 @@ __all__ = [
     "RTT_REFRESH",
     "VERSION",
     "Beat",
+    "BeatPing",
+    "BeatPong",
     "Bye",
     "Heartbeat",
-    "Ping",
-    "Pong",
     "SendPing",
     "Vanished",
     "decode_beat",
@@ -42,7 +42,7 @@ RTT_REFRESH = 10.0  # seconds between pings on a busy link, to keep rtt_ms curre
 
 
 @dataclass(frozen=True)
-class Ping:
+class BeatPing:
     seq: int
 
     def __post_init__(self) -> None:
@@ -51,7 +51,7 @@ class Ping:
 
 
 @dataclass(frozen=True)
-class Pong:
+class BeatPong:
     seq: int
 
     def __post_init__(self) -> None:
@@ -64,15 +64,15 @@ class Bye:
     pass
 
 
-Beat = Ping | Pong | Bye
+Beat = BeatPing | BeatPong | Bye
 
 
 def encode_beat(beat: Beat) -> str:
     """The version-1 text of ``beat``."""
     match beat:
-        case Ping(seq):
+        case BeatPing(seq):
             return f"ping {seq}"
-        case Pong(seq):
+        case BeatPong(seq):
             return f"pong {seq}"
         case Bye():
             return "bye"
@@ -88,7 +88,7 @@ def decode_beat(text: str | bytes) -> Beat | None:
     if kind == "bye" and not arg:
         return Bye()
     if kind in ("ping", "pong") and _is_seq(arg):
-        return Ping(int(arg)) if kind == "ping" else Pong(int(arg))
+        return BeatPing(int(arg)) if kind == "ping" else BeatPong(int(arg))
     return None
 
 
@@ -98,7 +98,7 @@ def _is_seq(arg: str) -> bool:
 
 @dataclass(frozen=True)
 class SendPing:
-    ping: Ping
+    ping: BeatPing
 
 
 @dataclass(frozen=True)
@@ -148,9 +148,9 @@ class Heartbeat:
         self._pings[seq] = now
         if len(self._pings) > MAX_PINGS:
             self._pings.pop(min(self._pings))
-        return SendPing(Ping(seq))
+        return SendPing(BeatPing(seq))
 
-    def pong(self, pong: Pong, now: float) -> float | None:
+    def pong(self, pong: BeatPong, now: float) -> float | None:
         """A pong came: the round trip in ms (also kept in ``rtt_ms``), None if unknown."""
         sent = self._pings.pop(pong.seq, None)
         if sent is None or now < sent:

@@ -4,7 +4,7 @@ The offerer calls ``create_invite()`` then ``accept_answer()``; the answerer cal
 ``accept_invite()``. Either side then awaits ``wait_open()``, reads ``events()``
 and ``send()``s text. A link is used once: a dead link is replaced by a new one.
 
-What this adds to aiortc (see docs/link.md):
+What this adds to aiortc (see docs/link.md; the ICE parts are in link_ice.py):
 - ICE servers always explicit; the STUN server is the first of a list to answer;
 - tokens instead of SDP; the ICE ufrag comes from the DTLS fingerprint and the ICE
   passwords from an X25519 agreement whose public keys are in the tokens, so an
@@ -19,34 +19,19 @@ What this adds to aiortc (see docs/link.md):
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import itertools
 import logging
-import secrets
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
-from aiortc import (
-    RTCConfiguration,
-    RTCDataChannel,
-    RTCIceServer,
-    RTCPeerConnection,
-    RTCSessionDescription,
-)
-from aiortc.rtcconfiguration import RTCIceTransportPolicy
+from aiortc import RTCDataChannel, RTCPeerConnection, RTCSessionDescription
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from signaling.errors import TokenError
 from signaling.handshake import check_answer
-from signaling.sdp import (
-    IcePasswords,
-    derive_ice_passwords,
-    derive_ice_ufrag,
-    sdp_from_token,
-    token_from_sdp,
-)
+from signaling.sdp import IcePasswords, sdp_from_token, token_from_sdp
 from signaling.token import MappingHint, Token, TokenKind, check_fresh, check_kind
 from webrtc_party import _aioice_patch as patch
 from webrtc_party.beat_channel import BeatChannel
@@ -62,10 +47,19 @@ from webrtc_party.link_events import (
     Received,
     describe_pair,
 )
+from webrtc_party.link_ice import (
+    NO_TURN_HINT,
+    ice_passwords,
+    ice_servers,
+    keep_mapping_alive,
+    own_fingerprint,
+    prepare_ice,
+    punch_when_stuck,
+    rtc_configuration,
+)
 from webrtc_party.link_states import LINK_TABLE
-from webrtc_party.nat.ipv6 import ipv6_may_connect
-from webrtc_party.nat.mapping import MappingSense, pick_and_sense
-from webrtc_party.punch import PunchRole, punch, punch_role, settings_from_env
+from webrtc_party.nat.mapping import MappingSense
+from webrtc_party.punch import settings_from_env
 from webrtc_party.tasks import TaskSet
 
 __all__ = ["MAX_TEXT", "Link"]
@@ -73,16 +67,6 @@ __all__ = ["MAX_TEXT", "Link"]
 logger = logging.getLogger(__name__)
 MAX_TEXT = 60_000  # bytes of UTF-8; aiortc's floor for a peer's max-message-size is 64 KiB
 _ids = itertools.count(1)
-PUNCH_AFTER = 1.0  # seconds of normal checks before punching (docs/nat.md)
-_BOTH_HARD = (
-    "Both networks give a new public port for every destination (symmetric NAT), so no "
-    "direct path can be found. Configure a TURN server (--turn, see docs/nat.md) or join "
-    "through another party member who can relay."
-)
-_NO_TURN_HINT = (
-    "The two networks could not reach each other directly. Configure a TURN server "
-    "(--turn, see docs/nat.md) or join through another party member."
-)
 
 
 class Link:
@@ -132,49 +116,20 @@ class Link:
 
     # -- setup ------------------------------------------------------------
 
-    async def _ice_servers(self) -> list[RTCIceServer]:
-        servers: list[RTCIceServer] = []
-        if self.config.stun and not self.config.relay_only:
-            answer, self.mapping = await pick_and_sense(self.config.stun, self.config.stun_timeout)
-            if answer is None:
-                logger.warning("link %d: no STUN server answered; host candidates only", self.id)
-            else:
-                ip, port = answer.address
-                servers.append(RTCIceServer(urls=f"stun:{ip}:{port}"))
-                logger.info("link %d: NAT mapping %s", self.id, self.mapping)
-        turn = self.config.turn
-        if turn is not None:
-            servers.append(
-                RTCIceServer(urls=turn.url, username=turn.username, credential=turn.password)
-            )
-        return servers
-
     async def _setup(self) -> None:
         if self._state is not LinkState.NEW:
             raise LocalError(f"this link is already in use ({self._state.value})")
         self._set_state(LinkState.GATHERING)
-        policy = RTCIceTransportPolicy.RELAY if self.config.relay_only else None
-        cfg = RTCConfiguration(iceServers=await self._ice_servers())
-        if policy is not None:
-            cfg.iceTransportPolicy = policy
+        servers, mapping = await ice_servers(self.config, self.id)
+        self.mapping = mapping or self.mapping
         self._ensure_alive()
-        pc = self._pc = RTCPeerConnection(cfg)
+        pc = self._pc = RTCPeerConnection(rtc_configuration(self.config, servers))
         self._data = pc.createDataChannel("party", negotiated=True, id=0, ordered=True)
         beat = pc.createDataChannel(
             "heartbeat", negotiated=True, id=1, ordered=False, maxRetransmits=0
         )
         self._beats = BeatChannel(beat, self._clock, self._on_bye)
-        conn = patch.ice_connection(pc)
-        self._options = patch.ConnectionOptions(
-            policy=self.config.interfaces,
-            gather_timeout=self.config.gather_timeout,
-            late_answers=self.config.late_answer_fix,
-        )
-        patch.configure(conn, self._options)
-        # The password is set once the peer's key is known (the offerer: when the answer
-        # comes); until then a random one nobody knows, and the offerer holds all checks.
-        placeholder = base64.b64encode(secrets.token_bytes(18)).decode("ascii")
-        patch.set_local_credentials(conn, derive_ice_ufrag(self._own_fingerprint()), placeholder)
+        self._options = prepare_ice(pc, self.config)
         self._data.on("open", self._on_open)
         self._data.on("message", self._on_data)
         self._data.on("close", lambda: self._close_soon(CloseCode.PEER_CLOSED, "peer closed"))
@@ -206,7 +161,8 @@ class Link:
             mapping=self.mapping.hint,
         )
         self._set_state(LinkState.WAITING)
-        self._spawn(self._keep_mapping_alive())
+        conn, every = patch.ice_connection(self._pc), self.config.mapping_keepalive
+        self._spawn(keep_mapping_alive(conn, every, lambda: self._state is LinkState.WAITING))
         self._spawn(self._expire(self.local_token))
         return self.local_token
 
@@ -223,7 +179,7 @@ class Link:
         self._options.checks_until = loop.time() + ttl + self.config.connect_timeout
         self.remote_token = invite
         passwords = await self._passwords(
-            (invite.fingerprint, invite.ice_key), (self._own_fingerprint(), self._ice_public)
+            (invite.fingerprint, invite.ice_key), (own_fingerprint(self._pc), self._ice_public)
         )
         conn = patch.ice_connection(self._pc)
         patch.set_local_credentials(conn, conn.local_username, passwords.answer)
@@ -282,13 +238,7 @@ class Link:
     ) -> IcePasswords:
         """Both ICE passwords from (fingerprint, ice_key) of each side; a bad key closes."""
         try:
-            return derive_ice_passwords(
-                self._ice_key,
-                invite_fingerprint=invite[0],
-                invite_key=invite[1],
-                answer_fingerprint=answer[0],
-                answer_key=answer[1],
-            )
+            return ice_passwords(self._ice_key, invite, answer)
         except TokenError as exc:
             await self._finish(CloseCode.FAILED, str(exc))
             raise
@@ -305,21 +255,7 @@ class Link:
             await self._finish(CloseCode.FAILED, f"{what} could not be used: {exc}")
             raise ConnectError(f"{what} could not be used ({exc})") from None
 
-    def _own_fingerprint(self) -> bytes:
-        assert self._pc is not None and self._pc.sctp is not None
-        params = self._pc.sctp.transport.getLocalParameters()
-        sha256 = next(f for f in params.fingerprints if f.algorithm == "sha-256")
-        return bytes.fromhex(sha256.value.replace(":", ""))
-
     # -- watchers ---------------------------------------------------------
-
-    async def _keep_mapping_alive(self) -> None:
-        assert self._pc is not None
-        conn = patch.ice_connection(self._pc)
-        while self._state is LinkState.WAITING:
-            await asyncio.sleep(self.config.mapping_keepalive)
-            if self._state is LinkState.WAITING:
-                patch.send_stun_keepalive(conn)
 
     async def _expire(self, invite: Token) -> None:
         await asyncio.sleep(max(0.0, invite.expires - self._clock()))
@@ -327,20 +263,20 @@ class Link:
             await self._finish(CloseCode.EXPIRED, "the invite expired before an answer came back")
 
     async def _punch_when_stuck(self, remote: MappingHint) -> None:
-        """Exactly one side hard and no pair after ``PUNCH_AFTER`` s: punch (docs/nat.md)."""
-        role = punch_role(self.mapping.hint, remote)
-        if role is PunchRole.NONE or self._pc is None or self._options is None:
+        """Punch if one side is hard and no pair came (link_ice.punch_when_stuck)."""
+        if self._pc is None or self._options is None:
             return
-        await asyncio.sleep(PUNCH_AFTER)
-        conn = patch.ice_connection(self._pc)
-        if self._state is not LinkState.CONNECTING or patch.selected_pair(conn) is not None:
-            return
-        if role is PunchRole.RELAY:
-            if not ipv6_may_connect(self.local_token, self.remote_token):
-                await self._finish(CloseCode.FAILED, _BOTH_HARD)
-            return  # over IPv6 the normal checks go on until the deadline
-        logger.info("link %d: no direct pair yet; punching as the %s side", self.id, role.value)
-        await punch(conn, self._options, role, remote, self.punch_settings)
+        failed = await punch_when_stuck(
+            patch.ice_connection(self._pc),
+            self._options,
+            (self.mapping.hint, remote),
+            (self.local_token, self.remote_token),
+            self.punch_settings,
+            lambda: self._state is LinkState.CONNECTING,
+            self.id,
+        )
+        if failed is not None:
+            await self._finish(CloseCode.FAILED, failed)
 
     async def _deadline(self, seconds: float, code: CloseCode) -> None:
         """Close with ``code`` if the link is still connecting after ``seconds``."""
@@ -349,7 +285,7 @@ class Link:
                 await self._settled.wait()  # opened or closed: nothing left to do
         if self._state is LinkState.CONNECTING:
             if code is CloseCode.CONNECT_TIMEOUT:
-                reason = f"no connection within {seconds:g} s. {_NO_TURN_HINT}"
+                reason = f"no connection within {seconds:g} s. {NO_TURN_HINT}"
             else:
                 reason = "the host did not apply our answer before it expired"
             await self._finish(code, reason)
@@ -387,7 +323,7 @@ class Link:
 
     def _on_connection_state(self) -> None:
         if self._pc is not None and self._pc.connectionState == "failed":
-            self._close_soon(CloseCode.FAILED, f"the connection failed. {_NO_TURN_HINT}")
+            self._close_soon(CloseCode.FAILED, f"the connection failed. {NO_TURN_HINT}")
 
     def _close_soon(self, code: CloseCode, reason: str) -> None:
         if self._state is not LinkState.CLOSED:

@@ -12,7 +12,7 @@ __all__ = [
     "LinkEvent",
     "LinkState",
     "Opened",
-    "Path",
+    "PathKind",
     "Received",
     "describe_pair",
 ]
@@ -27,7 +27,7 @@ class LinkState(enum.Enum):
     CLOSED = "closed"
 
 
-class Path(enum.Enum):
+class PathKind(enum.Enum):
     """How the packets travel, from the ICE pair that was selected."""
 
     HOST = "host"  # same network, direct
@@ -47,7 +47,7 @@ class CloseCode(enum.Enum):
 
 @dataclass(frozen=True)
 class Opened:
-    path: Path
+    path: PathKind
     open_ms: float  # from both descriptions applied (answer pasted) to channel open
     local: str  # "type ip:port" of the selected pair, for diagnostics
     remote: str
@@ -76,14 +76,14 @@ class _Candidate(Protocol):
     def port(self) -> int: ...
 
 
-def describe_pair(pair: tuple[_Candidate, _Candidate] | None) -> tuple[Path, str, str]:
+def describe_pair(pair: tuple[_Candidate, _Candidate] | None) -> tuple[PathKind, str, str]:
     """The path of the selected ICE pair (local, remote), and each side as "type ip:port"."""
     if pair is None:
-        return Path.HOST, "?", "?"
+        return PathKind.HOST, "?", "?"
     lc, rc = pair
     local, remote = f"{lc.type} {lc.host}:{lc.port}", f"{rc.type} {rc.host}:{rc.port}"
     if "relay" in (lc.type, rc.type):
-        return Path.RELAY, local, remote
+        return PathKind.RELAY, local, remote
     if rc.type in ("srflx", "prflx"):
-        return Path(rc.type), local, remote
-    return Path.HOST, local, remote
+        return PathKind(rc.type), local, remote
+    return PathKind.HOST, local, remote

@@ -18,7 +18,7 @@ from signaling.token import Token, TokenKind, encode_token
 from webrtc_party.config import LinkConfig
 from webrtc_party.errors import LinkClosedError
 from webrtc_party.link import Link
-from webrtc_party.link_events import CloseCode, Closed, LinkState, Opened, Path, Received
+from webrtc_party.link_events import CloseCode, Closed, LinkState, Opened, PathKind, Received
 from webrtc_party.tasks import EventQueue, TaskSet
 
 __all__ = [
@@ -45,7 +45,7 @@ class TokenMade:
 @dataclass(frozen=True)
 class PeerConnected:
     peer: str
-    path: Path
+    path: PathKind
     open_ms: float
 
 
@@ -66,7 +66,7 @@ class PeerClosed:
 class PeerInfo:
     peer: str
     state: LinkState
-    path: Path | None
+    path: PathKind | None
     rtt_ms: float | None
 
 

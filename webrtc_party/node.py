@@ -4,7 +4,7 @@ The node feeds the core what its links do (open, text, close) and the clock,
 and carries out what the core asks: send texts, close abusive links, and make
 the introductions that give every member a direct link to every other after
 one manual handshake. Introduction tokens travel over party links; nobody
-pastes them.
+pastes them (the node's side of introductions is node_intros.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import math
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass
@@ -23,10 +22,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from signaling.token import TokenKind
 from webrtc_party.config import LinkConfig
-from webrtc_party.errors import LinkClosedError, PartyError
-from webrtc_party.interfaces import InterfacePolicy, host_addresses
-from webrtc_party.intro_tokens import screen_intro_token
-from webrtc_party.link_events import CloseCode, Path
+from webrtc_party.errors import LinkClosedError
+from webrtc_party.link_events import CloseCode, PathKind
 from webrtc_party.linknode import (
     LinkNode,
     PeerClosed,
@@ -35,6 +32,7 @@ from webrtc_party.linknode import (
     PeerMessage,
     TokenMade,
 )
+from webrtc_party.node_intros import IntroLinks
 from webrtc_party.party import (
     CloseLink,
     CloseReason,
@@ -72,7 +70,7 @@ class ChatReceived:
 
 
 PartyNodeEvent = MemberChanged | ChatReceived | PeerConnected | PeerClosed
-MemberPaths = dict[MemberId, Path]
+MemberPaths = dict[MemberId, PathKind]
 
 
 class PartyNode:
@@ -99,15 +97,11 @@ class PartyNode:
             config=party_config,
         )
         self._member_of: dict[str, MemberId] = {}  # link name -> member, after hello
-        self._intro_links: dict[int, str] = {}  # our intro id -> link name
-        self._answer_links: dict[tuple[MemberId, int], str] = {}  # their intro -> link name
-        self._own_addresses = _own_addresses()
         self._up: set[str] = set()  # links the core knows (PeerConnected seen)
         self._early: dict[str, list[str]] = {}  # texts that came before their link's open
         self._buffer_early = True
-        self._intro_ttl = max(30, math.ceil(self.core.config.intro_timeout))
-        self._accepting = 0  # introduction answers being made right now
         self._expect: dict[str, MemberId] = {}  # intro link name -> the member it must reach
+        self._intros = IntroLinks(self._links, self.core, self._expect, monotonic, self._flush)
         self._bound: dict[str, MemberId] = {}  # link made by invite_for/accept_from -> member
         self.hello_on_bound: set[MemberId] = set()
         """Members who said hello on a link ``invite_for``/``accept_from`` bound to them."""
@@ -260,12 +254,7 @@ class PartyNode:
                 self._member_of.pop(event.peer, None)
                 self._expect.pop(event.peer, None)
                 self._bound.pop(event.peer, None)
-                for intro_id, name in list(self._intro_links.items()):
-                    if name == event.peer:
-                        del self._intro_links[intro_id]
-                for key, name in list(self._answer_links.items()):
-                    if name == event.peer:
-                        del self._answer_links[key]
+                self._intros.forget_link(event.peer)
                 self._events.put(event)
             self._flush()
 
@@ -338,98 +327,18 @@ class PartyNode:
         elif isinstance(event, IntroOfferReceived):
             self._spawn(self._answer_intro(event))
         elif isinstance(event, IntroAnswerReceived):
-            self._spawn(self._complete_intro(event))
+            self._spawn(self._intros.complete(event))
         elif isinstance(event, IntroExpired):
-            name = self._intro_links.pop(event.intro_id, None)
-            if name is not None and not self._links.is_open(name):
+            if (name := self._intros.drop_offer(event.intro_id)) is not None:
                 self._spawn(self._links.close_peer(name, "introduction expired"))
         elif isinstance(event, IntroCancelled):
-            name = self._answer_links.pop((event.origin, event.intro_id), None)
-            if name is not None and not self._links.is_open(name):
+            if (name := self._intros.drop_answer(event.origin, event.intro_id)) is not None:
                 self._spawn(self._links.close_peer(name, "introduction over"))
 
-    def _intro_links_in_flight(self) -> int:
-        """Links made by introductions (either way) that did not open yet."""
-        names = {*self._intro_links.values(), *self._answer_links.values()}
-        return sum(1 for name in names if not self._links.is_open(name))
-
-    def _screen(self, token: str, kind: TokenKind) -> str:
-        """The introduction token with only candidates we may contact (``TokenError``)."""
-        return screen_intro_token(
-            token,
-            now=time.time(),
-            expect=kind,
-            own=self._own_addresses,
-            allow_loopback=self._links.config.interfaces.allow_loopback,
-        )
+    # -- introductions (node_intros.py; the hooks a test or bench may replace) -----
 
     async def _offer_intro(self, event: IntroNeeded) -> None:
-        if self._intro_links_in_flight() >= self._max_intro_links:
-            logger.warning("introduction to %s skipped: too many in flight", event.target)
-            return
-        try:
-            made = await self._links.invite(ttl=self._intro_ttl)
-        except PartyError as exc:
-            logger.warning("could not make an introduction to %s: %s", event.target, exc)
-            return
-        self._intro_links[event.intro_id] = made.peer
-        self._expect[made.peer] = event.target
-        if not self.core.send_intro_offer(event.intro_id, made.text, self._now()):
-            await self._links.close_peer(made.peer, "introduction no longer wanted")
-        self._flush()
+        await self._intros.offer(event)
 
     async def _answer_intro(self, event: IntroOfferReceived) -> None:
-        # One introduced link in flight per origin: a newer offer supersedes the older.
-        for (origin, intro_id), name in list(self._answer_links.items()):
-            if origin == event.origin and not self._links.is_open(name):
-                del self._answer_links[(origin, intro_id)]
-                await self._links.close_peer(name, "introduction superseded")
-        if not self.core.intro_open(event.origin, event.intro_id):
-            return  # superseded or expired while waiting
-        if self._intro_links_in_flight() + self._accepting >= self._max_intro_links:
-            logger.warning("introduction from %s refused: too many in flight", event.origin)
-            return
-        self._accepting += 1
-        try:
-            token = self._screen(event.token, TokenKind.INVITE)
-            made = await self._links.accept(token, expect=TokenKind.INVITE)
-        except PartyError as exc:
-            logger.warning("introduction from %s refused: %s", event.origin, exc)
-            return
-        finally:
-            self._accepting -= 1
-        if made is not None:
-            self._expect[made.peer] = event.origin
-            self._answer_links[(event.origin, event.intro_id)] = made.peer
-            if not self.core.send_intro_answer(
-                event.origin, event.intro_id, made.text, self._now()
-            ):
-                # superseded or expired while the answer was made
-                self._answer_links.pop((event.origin, event.intro_id), None)
-                await self._links.close_peer(made.peer, "introduction over")
-            self._flush()
-
-    @property
-    def _max_intro_links(self) -> int:
-        """At most this many introduced links in flight (ours plus theirs)."""
-        return 2 * self.core.config.max_pending_intros
-
-    async def _complete_intro(self, event: IntroAnswerReceived) -> None:
-        name = self._intro_links.get(event.intro_id)
-        if name is None:
-            return  # that introduction is over
-        try:
-            token = self._screen(event.token, TokenKind.ANSWER)
-            await self._links.accept(token, expect=TokenKind.ANSWER, for_link=name)
-        except PartyError as exc:
-            logger.warning("introduction answer from %s refused: %s", event.target, exc)
-
-
-def _own_addresses() -> frozenset[str]:
-    """Every address of this machine (an introduction must not aim checks at them)."""
-    everything = InterfacePolicy(allow_loopback=True, allow_link_local=True, skip_virtual=False)
-    try:
-        return frozenset(host_addresses(everything, use_ipv4=True, use_ipv6=True))
-    except (OSError, ValueError) as exc:  # an odd adapter: fall back to the other checks
-        logger.warning("could not list this machine's addresses: %s", exc)
-        return frozenset()
+        await self._intros.answer(event)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from webrtc_party.link_events import Path
-from webrtc_party.party import MemberStatus, MemberView, Selection
+from webrtc_party.link_events import PathKind
+from webrtc_party.party import MemberView, Reachability, Selection
 
 __all__ = ["member_json", "selection_json", "status_text"]
 
@@ -29,12 +29,12 @@ def selection_json(sel: Selection | None) -> dict[str, Any] | None:
 
 def status_text(member: MemberView) -> str:
     """Honest status for people: direct / via X / connecting / lost."""
-    if member.status is MemberStatus.RELAYED and member.via is not None:
+    if member.status is Reachability.RELAYED and member.via is not None:
         return f"via {member.via}"
     return member.status.value
 
 
-def member_json(member: MemberView, path: Path | None = None) -> dict[str, Any]:
+def member_json(member: MemberView, path: PathKind | None = None) -> dict[str, Any]:
     return {
         "puuid": member.member_id,
         "summoner_id": member.identity.summoner_id,

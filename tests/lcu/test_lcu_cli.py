@@ -14,7 +14,7 @@ from webrtc_party.cli.common import EXIT_LOCAL, EXIT_OK
 from webrtc_party.cli.main import main
 from webrtc_party.lcu.emulator import load_game_data
 from webrtc_party.lcu.render import state_lines
-from webrtc_party.lcu.state import LeagueState, Player, Selection, Teammate
+from webrtc_party.lcu.state import LeaguePick, LeagueState, Player, SelectCell
 
 
 def start_emulator(folder: Path, *extra: str) -> subprocess.Popen[str]:
@@ -69,8 +69,8 @@ def test_human_lines() -> None:
     data = load_game_data()
     me = Player("p1", 1, "Ahri Main", "EUW")
     team = (
-        Teammate(0, "", 0, 86, True, False, True),
-        Teammate(
+        SelectCell(0, "", 0, 86, True, False, True),
+        SelectCell(
             1, "p1", 1, 238, False, False, False, is_me=True, game_name="Ahri Main", tag_line="EUW"
         ),
     )
@@ -79,7 +79,7 @@ def test_human_lines() -> None:
         me=me,
         premade=(me,),
         team=team,
-        my_selection=Selection(238, 238001, 238004),
+        my_selection=LeaguePick(238, 238001, 238004),
     )
     lines = state_lines(None, state, data)
     assert lines[0] == "phase: ChampSelect"

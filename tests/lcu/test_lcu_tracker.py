@@ -13,10 +13,10 @@ from webrtc_party.lcu.state import (
     ChampSelectEnded,
     GameChanged,
     GameStarted,
+    LeaguePick,
     MySelectionChanged,
     PhaseChanged,
     PremadeChanged,
-    Selection,
     TeamChanged,
 )
 from webrtc_party.lcu.tracker import (
@@ -89,7 +89,7 @@ def test_planning_hidden_allies_and_local_cell_three() -> None:
     assert s.team[0].pick_intent == 86  # hidden players' hovers are still shown
     assert s.champ_select is not None and len(s.champ_select.their_team) == 5
     assert all(p.is_hidden for p in s.champ_select.their_team)
-    assert s.my_selection == Selection(103, 103000)
+    assert s.my_selection == LeaguePick(103, 103000)
     kinds = {type(e) for e in events}
     assert TeamChanged in kinds and MySelectionChanged in kinds
 
@@ -105,7 +105,7 @@ def test_finalization_locks_and_skins() -> None:
         (103, True),
         (222, True),
     ]
-    assert s.my_selection == Selection(103, 103001)
+    assert s.my_selection == LeaguePick(103, 103001)
     assert s.team[4].skin_id == 222002
 
 
@@ -119,12 +119,12 @@ def test_custom_with_bot_and_skin_selector_chroma() -> None:
     )
     bot = t.state.team[2]
     assert bot.is_bot and not bot.is_hidden and bot.champion_id == 54 and bot.champion_locked
-    assert t.state.my_selection == Selection(238, 238001)
+    assert t.state.my_selection == LeaguePick(238, 238001)
     # the carousel teaches that 238004 is a chroma of 238001
     t.apply_event(URI_CAROUSEL, "Update", fixture("champ-select.skin-carousel-skins.json"), 3)
     info = dict(fixture("champ-select.skin-selector-info.json"), selectedSkinId=238004)
     events = t.apply_event(URI_SKIN_SELECTOR, "Update", info, 4)
-    assert t.state.my_selection == Selection(238, 238001, 238004)
+    assert t.state.my_selection == LeaguePick(238, 238001, 238004)
     assert [type(e) for e in events] == [MySelectionChanged]
 
 
@@ -133,7 +133,7 @@ def test_chroma_known_from_game_data_without_carousel() -> None:
     session = copy.deepcopy(fixture("champ-select.session.custom-with-bot.json"))
     session["myTeam"][0]["selectedSkinId"] = 238005
     t.apply_snapshot({URI_PHASE: "ChampSelect", URI_CHAMP_SELECT: session}, 1)
-    assert t.state.my_selection == Selection(238, 238001, 238005)
+    assert t.state.my_selection == LeaguePick(238, 238001, 238005)
 
 
 def test_game_start_selections_and_end() -> None:
@@ -144,7 +144,7 @@ def test_game_start_selections_and_end() -> None:
     s = t.state
     assert s.game is not None and s.game.game_id == 7418830275 and not s.game.ended
     assert [p.puuid for p in s.premade] == [ME, FRIEND1, FRIEND2]  # kept through the game
-    assert s.my_selection == Selection(238, 238001)
+    assert s.my_selection == LeaguePick(238, 238001)
     assert [(m.puuid, m.champion_id) for m in s.team] == [(ME, 238), (FRIEND1, 222)]
     t.apply_event(URI_PHASE, "Update", "WaitingForStats", 5)
     t.apply_event(URI_SESSION, "Update", fixture("gameflow-session.none.json"), 6)
@@ -171,9 +171,10 @@ def test_swiftplay_slots_give_my_selection() -> None:
     lobby["members"][0]["playerSlots"] = [slot]
     t = Tracker()
     t.apply_snapshot({URI_SUMMONER: fixture("current-summoner.json"), URI_LOBBY: lobby}, 1)
-    assert t.state.swiftplay and t.state.my_selection == Selection(222, 222002)
-    assert t.state.my_selections == (Selection(222, 222002),)
-    assert t.state.lobby is not None and t.state.lobby.members[0].slots == (Selection(222, 222002),)
+    assert t.state.swiftplay and t.state.my_selection == LeaguePick(222, 222002)
+    assert t.state.my_selections == (LeaguePick(222, 222002),)
+    assert t.state.lobby is not None
+    assert t.state.lobby.members[0].slots == (LeaguePick(222, 222002),)
 
 
 def swiftplay_lobby(*slots: tuple[int, int]) -> Any:
@@ -196,18 +197,18 @@ def test_both_swiftplay_slots_are_my_selections_and_a_change_of_the_second_is_an
         URI_SUMMONER: fixture("current-summoner.json"),
         URI_LOBBY: swiftplay_lobby((222, 222002), (64, 0)),  # skin 0: the default
     }, 1)
-    assert t.state.my_selections == (Selection(222, 222002), Selection(64, 64000))
-    assert t.state.my_selection == Selection(222, 222002)  # the first slot, as before
+    assert t.state.my_selections == (LeaguePick(222, 222002), LeaguePick(64, 64000))
+    assert t.state.my_selection == LeaguePick(222, 222002)  # the first slot, as before
     events = t.apply_event(URI_LOBBY, "Update", swiftplay_lobby((222, 222002), (238, 238004)), 2)
     (changed,) = [e for e in events if isinstance(e, MySelectionChanged)]
-    assert changed.old == changed.new == Selection(222, 222002)  # the first did not move
-    assert changed.selections == (Selection(222, 222002), Selection(238, 238001, 238004))
+    assert changed.old == changed.new == LeaguePick(222, 222002)  # the first did not move
+    assert changed.selections == (LeaguePick(222, 222002), LeaguePick(238, 238001, 238004))
     # one champion in both slots (not something the client allows): announced once
     t.apply_event(URI_LOBBY, "Update", swiftplay_lobby((222, 222002), (222, 222005)), 3)
-    once: tuple[Selection, ...] = t.state.my_selections
-    assert once == (Selection(222, 222002),)
+    once: tuple[LeaguePick, ...] = t.state.my_selections
+    assert once == (LeaguePick(222, 222002),)
     t.apply_event(URI_LOBBY, "Update", swiftplay_lobby(), 4)
-    none: tuple[Selection, ...] = t.state.my_selections
+    none: tuple[LeaguePick, ...] = t.state.my_selections
     assert none == () and t.state.my_selection is None
 
 
@@ -284,6 +285,6 @@ def test_champ_select_deleted_before_game_start_phase_is_not_a_dodge() -> None:
     t.apply_event(URI_CHAMP_SELECT, "Update", session, 3)
     events = t.apply_event(URI_CHAMP_SELECT, "Delete", None, 4)
     assert [e.dodged for e in events if isinstance(e, ChampSelectEnded)] == [False]
-    assert len(t.state.team) == 5 and t.state.my_selection == Selection(103, 103001)
+    assert len(t.state.team) == 5 and t.state.my_selection == LeaguePick(103, 103001)
     t.apply_event(URI_PHASE, "Update", "GameStart", 5)
     assert len(t.state.team) == 5

@@ -30,9 +30,9 @@ from webrtc_party.lcu.state import (
     ChampSelectEnded,
     GameEnded,
     GameStarted,
+    LeaguePick,
     LeagueState,
     MySelectionChanged,
-    Selection,
 )
 
 Pred = Callable[[LeagueState], bool]
@@ -66,7 +66,7 @@ async def test_restart_mid_champ_select(tmp_path: Path) -> None:
             await emu.restart()
             assert emu.port != old.port and emu.password != old.password
             await emu.run_until("skins")  # changes while the watcher is away
-            seen = await updates_until(updates, lambda s: s.my_selection == Selection(103, 103001))
+            seen = await updates_until(updates, lambda s: s.my_selection == LeaguePick(103, 103001))
             assert any(u.resync for u in seen)
             assert w.connections == 2
             state = w.tracker.state
@@ -100,7 +100,7 @@ async def test_hidden_strangers_and_premade_in_champ_select(tmp_path: Path) -> N
             me = next(t for t in state.team if t.is_me)
             assert me.cell_id == 4 and me.puuid == DEFAULT_ACCOUNTS[1].puuid
             assert state.team[3].is_premade and state.team[3].game_name == "Ahri Main"
-            assert state.my_selection == Selection(222, 222000)
+            assert state.my_selection == LeaguePick(222, 222000)
             assert not me.champion_locked
 
 
@@ -136,7 +136,7 @@ async def test_several_emulated_clients_at_once(tmp_path: Path) -> None:
             await emu.run_until("chromas")
         states = []
         for i, stream in enumerate(streams):
-            want = Selection(*[(103, 103001), (222, 222002), (99, 99002)][i])
+            want = LeaguePick(*[(103, 103001), (222, 222002), (99, 99002)][i])
             seen = await updates_until(stream, lambda s, w=want: s.my_selection == w)  # type: ignore[misc]
             states.append(seen[-1].state)
         premades = {tuple(p.puuid for p in s.premade) for s in states}
@@ -174,8 +174,8 @@ async def test_swiftplay_both_slots_and_the_player_slots_put(tmp_path: Path) -> 
                 await emu.run_until("slots")
                 seen = await updates_until(updates, lambda s: len(s.my_selections) == 2)
                 state = seen[-1].state
-                assert state.my_selections == (Selection(222, 222002), Selection(64, 64000))
-                assert state.my_selection == Selection(222, 222002)
+                assert state.my_selections == (LeaguePick(222, 222002), LeaguePick(64, 64000))
+                assert state.my_selection == LeaguePick(222, 222002)
                 lobby = await client.get("/lol-lobby/v2/lobby")
                 assert isinstance(lobby, dict)
                 slots = lobby["localMember"]["playerSlots"]
@@ -185,17 +185,17 @@ async def test_swiftplay_both_slots_and_the_player_slots_put(tmp_path: Path) -> 
                 slots[1]["skinId"] = 64001
                 assert await client.request("PUT", put, slots) is None
                 seen = await updates_until(
-                    updates, lambda s: s.my_selections[1:] == (Selection(64, 64001),)
+                    updates, lambda s: s.my_selections[1:] == (LeaguePick(64, 64001),)
                 )
                 changed = [e for u in seen for e in u.events if isinstance(e, MySelectionChanged)]
                 assert changed and changed[-1].selections == (
-                    *state.my_selections[:1], Selection(64, 64001)
+                    *state.my_selections[:1], LeaguePick(64, 64001)
                 )
                 with pytest.raises(LcuRequestError, match="400"):
                     await client.request("PUT", put, {"championId": 64})
                 await emu.run_until("in-progress")  # in game: the champion the game gave me
                 seen = await updates_until(updates, lambda s: s.phase == "InProgress")
-                assert seen[-1].state.my_selections == (Selection(222, 222002),)
+                assert seen[-1].state.my_selections == (LeaguePick(222, 222002),)
 
 
 async def test_swiftplay_and_custom_bots(tmp_path: Path) -> None:
@@ -203,14 +203,14 @@ async def test_swiftplay_and_custom_bots(tmp_path: Path) -> None:
         async with contextlib.aclosing(watcher(emu).updates()) as updates:
             await emu.run_until("slots")
             seen = await updates_until(updates, lambda s: s.my_selection is not None)
-            assert seen[-1].state.swiftplay and seen[-1].state.my_selection == Selection(
+            assert seen[-1].state.swiftplay and seen[-1].state.my_selection == LeaguePick(
                 222, 222002
             )
             await emu.run_until("in-progress")
             seen = await updates_until(updates, lambda s: s.phase == "InProgress")
             state = seen[-1].state
             assert state.game is not None and len(state.game.selections) == 10
-            assert state.my_selection == Selection(222, 222002)
+            assert state.my_selection == LeaguePick(222, 222002)
     async with LcuEmulator(tmp_path / "c", "custom-bots", size=3) as emu:
         async with contextlib.aclosing(watcher(emu).updates()) as updates:
             await emu.run_until("picks")

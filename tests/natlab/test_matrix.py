@@ -22,7 +22,7 @@ from .nodes import NODE_ARGV, STUN_ARGS, TURN_ARGS, Node, PairResult, connect_pa
 pytestmark = pytest.mark.natlab
 
 CONNECT_DEADLINE_S = 15.0  # the node's default --connect-timeout
-PUNCH_AFTER_S = 1.0  # webrtc_party.link.PUNCH_AFTER
+PUNCH_AFTER_S = 1.0  # webrtc_party.link_ice.PUNCH_AFTER
 PUNCHED = {(NatMode.PRC, NatMode.SYM), (NatMode.SYM, NatMode.PRC)}
 NEEDS_RELAY = {(NatMode.SYM, NatMode.SYM)}
 MATRIX_MODES = [NatMode.PRC, NatMode.SYM, NatMode.FULL, NatMode.ARC]  # seq: its own tests

@@ -23,10 +23,10 @@ from webrtc_party.party import (
     IntroNeeded,
     IntroOfferReceived,
     MemberIdentity,
-    MemberStatus,
     PartyConfig,
     PartyCore,
     PartyEvent,
+    Reachability,
     Selection,
 )
 
@@ -229,7 +229,7 @@ class Network:
                 return False
         return True
 
-    def status(self, name: str, of: str) -> tuple[MemberStatus, str | None]:
+    def status(self, name: str, of: str) -> tuple[Reachability, str | None]:
         for view in self.cores[name].members(self.now):
             if view.member_id == of:
                 return view.status, view.via

@@ -10,8 +10,8 @@ from webrtc_party.party import (
     LinkIdentified,
     MemberChange,
     MemberChanged,
-    MemberStatus,
     PartyConfig,
+    Reachability,
     Selection,
     Source,
 )
@@ -27,7 +27,7 @@ def test_pair_shares_selection_and_reports_direct_with_rtt() -> None:
     net.run(1)
     view = {v.member_id: v for v in net.cores[P[1]].members(net.now)}[P[0]]
     assert view.selection == Selection(103, 103002, source=Source.HISTORIC)
-    assert view.status is MemberStatus.DIRECT and not view.stale
+    assert view.status is Reachability.DIRECT and not view.stale
     assert view.rtt is not None and 0 < view.rtt < 1
     assert view.last_seen is not None and net.now - view.last_seen < 3
 
@@ -41,9 +41,9 @@ def test_chain_of_five_converges_over_relays_and_says_via_whom() -> None:
     net.run(2)
     assert net.converged()
     assert len(net.cores[P[0]].members(net.now)) == 5
-    assert net.status(P[0], P[4]) == (MemberStatus.RELAYED, P[1])
-    assert net.status(P[4], P[0]) == (MemberStatus.RELAYED, P[3])
-    assert net.status(P[2], P[3]) == (MemberStatus.DIRECT, None)
+    assert net.status(P[0], P[4]) == (Reachability.RELAYED, P[1])
+    assert net.status(P[4], P[0]) == (Reachability.RELAYED, P[3])
+    assert net.status(P[2], P[3]) == (Reachability.DIRECT, None)
 
 
 def test_a_change_in_a_full_mesh_costs_one_message_per_other_member() -> None:
@@ -103,7 +103,7 @@ def test_leave_says_goodbye_and_a_member_can_rejoin() -> None:
     net.connect(P[1], P[3])
     net.run(15)
     assert net.converged()
-    assert net.status(P[0], P[3]) == (MemberStatus.DIRECT, None)
+    assert net.status(P[0], P[3]) == (Reachability.DIRECT, None)
     assert any(isinstance(e, MemberChanged) and e.change is MemberChange.JOINED
                and e.member.member_id == P[3] for e in net.events[P[0]])
 
@@ -185,7 +185,7 @@ def test_a_removed_member_comes_back_only_through_a_link_made_by_hand() -> None:
     net.connect(P[0], P[2])  # the user pasted its token again: welcome back
     net.run(10)
     back = {v.member_id: v for v in net.cores[P[0]].members(net.now)}
-    assert P[2] in back and back[P[2]].status is MemberStatus.DIRECT
+    assert P[2] in back and back[P[2]].status is Reachability.DIRECT
     assert net.links_between(P[0], P[2])
 
 

@@ -12,8 +12,8 @@ from webrtc_party.party import (
     IntroNeeded,
     MemberChange,
     MemberChanged,
-    MemberStatus,
     PartyConfig,
+    Reachability,
     Selection,
 )
 
@@ -31,8 +31,8 @@ def test_chain_of_five_becomes_a_full_mesh_from_four_handshakes() -> None:
     assert not [e for e in events if isinstance(e, IntroExpired)]
     for name in net.names:
         statuses = {v.member_id: v.status for v in net.cores[name].members(net.now)}
-        assert statuses.pop(name) is MemberStatus.SELF
-        assert set(statuses.values()) == {MemberStatus.DIRECT}
+        assert statuses.pop(name) is Reachability.SELF
+        assert set(statuses.values()) == {Reachability.DIRECT}
 
 
 def test_unlinkable_pair_stays_relayed_through_a_member_who_reaches_both() -> None:
@@ -40,8 +40,8 @@ def test_unlinkable_pair_stays_relayed_through_a_member_who_reaches_both() -> No
     net.unlinkable.add(frozenset((P[0], P[2])))
     net.chain()
     net.run(40)
-    assert net.status(P[0], P[2]) == (MemberStatus.RELAYED, P[1])
-    assert net.status(P[2], P[0]) == (MemberStatus.RELAYED, P[1])
+    assert net.status(P[0], P[2]) == (Reachability.RELAYED, P[1])
+    assert net.status(P[2], P[0]) == (Reachability.RELAYED, P[1])
     net.cores[P[2]].set_selection(Selection(7, 7001), net.now)
     net.run(1)
     assert net.converged()
@@ -51,12 +51,12 @@ def test_unreachable_member_becomes_lost_and_stale() -> None:
     net = Network(3, auto_intro=False)
     net.chain()
     net.run(6)
-    assert net.status(P[0], P[2]) == (MemberStatus.RELAYED, P[1])
+    assert net.status(P[0], P[2]) == (Reachability.RELAYED, P[1])
     net.remove(P[1])
     net.run(net.config.alive_timeout + net.config.ping_interval + 0.5)
     views = {v.member_id: v for v in net.cores[P[0]].members(net.now)}
-    assert views[P[1]].status is MemberStatus.LOST and views[P[1]].stale
-    assert views[P[2]].status is MemberStatus.LOST and views[P[2]].stale
+    assert views[P[1]].status is Reachability.LOST and views[P[1]].stale
+    assert views[P[2]].status is Reachability.LOST and views[P[2]].stale
     net.run(net.config.dead_timeout)
     assert closes(net, P[0], CloseReason.HEARTBEAT_TIMEOUT)
 
@@ -68,11 +68,11 @@ def test_a_dead_direct_link_is_remade_through_an_introduction() -> None:
     (old,) = net.links_between(P[0], P[2])
     net.blocked.add(old)
     net.run(net.config.alive_timeout + net.config.ping_interval)
-    assert net.status(P[0], P[2]) == (MemberStatus.RELAYED, P[1])
+    assert net.status(P[0], P[2]) == (Reachability.RELAYED, P[1])
     net.run(net.config.dead_timeout + 5)
     new = net.links_between(P[0], P[2])
     assert new and old not in new
-    assert net.status(P[0], P[2]) == (MemberStatus.DIRECT, None)
+    assert net.status(P[0], P[2]) == (Reachability.DIRECT, None)
 
 
 def test_pending_introductions_are_capped_and_back_off() -> None:
@@ -99,18 +99,18 @@ def test_connected_only_while_heartbeats_are_answered() -> None:
     net = Network(2)
     (link,) = [net.connect(P[0], P[1])]
     net.run(3)
-    assert net.status(P[0], P[1]) == (MemberStatus.DIRECT, None)
+    assert net.status(P[0], P[1]) == (Reachability.DIRECT, None)
     net.blocked.add(link)  # packets vanish, the channel is not reported closed
     net.run(net.config.alive_timeout - net.config.ping_interval)
     net.run(net.config.ping_interval + 0.2)
     view = {v.member_id: v for v in net.cores[P[0]].members(net.now)}[P[1]]
-    assert view.status is MemberStatus.LOST and view.stale
+    assert view.status is Reachability.LOST and view.stale
     assert view.last_seen is not None and net.now - view.last_seen > net.config.alive_timeout
     (lv,) = net.cores[P[0]].links(net.now)
     assert not lv.alive
     statuses = [e.member.status for e in net.events[P[0]]
                 if isinstance(e, MemberChanged) and e.change is MemberChange.STATUS]
-    assert statuses[-2:] == [MemberStatus.DIRECT, MemberStatus.LOST]
+    assert statuses[-2:] == [Reachability.DIRECT, Reachability.LOST]
 
 
 def test_intro_api_refuses_bad_tokens_and_unknown_ids() -> None:
@@ -141,11 +141,11 @@ def test_the_relay_path_moves_when_a_relay_dies() -> None:
         net.connect(P[a], P[b])
     net.run(6)
     status, via = net.status(P[0], P[3])
-    assert status is MemberStatus.RELAYED and via in (P[1], P[2])
+    assert status is Reachability.RELAYED and via in (P[1], P[2])
     net.remove(via)
     net.run(net.config.alive_timeout + net.config.ping_interval)
     other = P[2] if via == P[1] else P[1]
-    assert net.status(P[0], P[3]) == (MemberStatus.RELAYED, other)
+    assert net.status(P[0], P[3]) == (Reachability.RELAYED, other)
     net.cores[P[3]].set_selection(Selection(5, 5005), net.now)
     net.run(1)
     assert net.views(P[0])[P[3]][1] == Selection(5, 5005)
@@ -175,4 +175,4 @@ def test_a_second_working_link_to_the_same_member_is_closed_by_one_side() -> Non
     assert list(net.links) == [first]
     assert [e.link_id for e in closes(net, P[0], CloseReason.DUPLICATE)] == [second]
     assert not closes(net, P[1], CloseReason.DUPLICATE)
-    assert net.status(P[1], P[0]) == (MemberStatus.DIRECT, None)
+    assert net.status(P[1], P[0]) == (Reachability.DIRECT, None)

@@ -12,7 +12,7 @@ from webrtc_party.party.errors import (
     FieldError,
     MessageTooLargeError,
     ProtocolError,
-    UnsupportedVersionError,
+    UnsupportedProtocolVersionError,
 )
 from webrtc_party.party.messages import (
     MAX_MESSAGE_SIZE,
@@ -174,7 +174,7 @@ def test_too_large_message_is_refused_before_parsing() -> None:
 
 
 def test_other_protocol_version_is_refused() -> None:
-    with pytest.raises(UnsupportedVersionError):
+    with pytest.raises(UnsupportedProtocolVersionError):
         decode_message('{"type":"pong","v":2,"id":1}')
     with pytest.raises(ProtocolError):
         decode_message('{"type":"pong","id":1}')

@@ -7,7 +7,7 @@ import json
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from webrtc_party.party import CloseLink, MemberStatus, Selection, encode_message
+from webrtc_party.party import CloseLink, Reachability, Selection, encode_message
 
 from .network import Network, make_identity
 from .strategies import messages
@@ -87,9 +87,9 @@ def test_without_loss_every_member_is_reached_and_status_is_honest(
             if view.member_id == me:
                 continue
             if (me, view.member_id) in neighbours:
-                assert view.status is MemberStatus.DIRECT
+                assert view.status is Reachability.DIRECT
             else:
-                assert view.status is MemberStatus.RELAYED
+                assert view.status is Reachability.RELAYED
                 assert (me, view.via) in neighbours
 
 
@@ -154,6 +154,6 @@ def test_introductions_make_a_mesh_of_every_pair_that_can_link(
                 continue
             status, via = net.status(me, other)
             if frozenset((me, other)) in net.unlinkable:
-                assert status is MemberStatus.RELAYED and via is not None
+                assert status is Reachability.RELAYED and via is not None
             else:
-                assert status is MemberStatus.DIRECT
+                assert status is Reachability.DIRECT

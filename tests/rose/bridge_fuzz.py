@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 
 from webrtc_party.rose.bridge_guard import BridgePolicy
 from webrtc_party.rose.bridge_messages import MAX_FRAME, BridgeMessageError, decode_request
-from webrtc_party.rose.bridge_server import BridgeServer, Outbox
+from webrtc_party.rose.bridge_server import BridgeServer, PanelOutbox
 from webrtc_party.rose.control import PartyControl
 
 __all__ = [
@@ -225,7 +225,7 @@ def check_decode(frame: str) -> None:
         assert isinstance(exc.code, str) and str(exc)
 
 
-def check_replies(outbox: Outbox, bridge: BridgeServer) -> None:
+def check_replies(outbox: PanelOutbox, bridge: BridgeServer) -> None:
     """Every reply queued for the panel is one JSON object with a string type."""
     assert not outbox.overflowed
     for text in outbox.drain():
@@ -244,7 +244,7 @@ class FuzzParties:
     own_tokens: list[str] = field(default_factory=list)
 
     def handle(self, bridge: BridgeServer, frame: str) -> None:
-        outbox = Outbox()
+        outbox = PanelOutbox()
         self.loop.run_until_complete(asyncio.wait_for(bridge.handle_frame(frame, outbox), 30))
         check_replies(outbox, bridge)
 

@@ -18,7 +18,7 @@ import pytest
 
 from tests.helpers import loopback_config, until
 from webrtc_party.rose.bridge_guard import BridgePolicy, client_origin, normalize_origin
-from webrtc_party.rose.bridge_server import KEY_FILE, KEY_PLACEHOLDER, BridgeServer, Outbox
+from webrtc_party.rose.bridge_server import KEY_FILE, KEY_PLACEHOLDER, BridgeServer, PanelOutbox
 from webrtc_party.rose.service import PartyService
 
 PAGE = "http://127.0.0.1:8123"  # a loopback test page of our own
@@ -224,13 +224,13 @@ async def test_a_panel_that_does_not_read_is_dropped(
 
 
 def test_outbox_bounds() -> None:
-    box = Outbox(max_messages=3, max_bytes=10)
+    box = PanelOutbox(max_messages=3, max_bytes=10)
     assert box.put("abcd") and box.put("efgh")
     assert box.queued_bytes == 8 and len(box) == 2
     assert not box.put("ijk")  # 11 bytes
     assert box.overflowed and len(box) == 0 and box.queued_bytes == 0
     assert not box.put("a")  # stays closed
-    counted = Outbox(max_messages=2, max_bytes=100)
+    counted = PanelOutbox(max_messages=2, max_bytes=100)
     assert counted.put("a") and counted.put("b") and not counted.put("c")
 
 

@@ -19,7 +19,7 @@ from webrtc_party.rose import PartyInjectionHook
 from webrtc_party.rose.control import PartySnapshot
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.manager import PartyManager
-from webrtc_party.rose.records import MemberStatus
+from webrtc_party.rose.records import InjectionStatus
 from webrtc_party.rose.service import PartyService
 
 
@@ -90,7 +90,7 @@ def test_rose_flow_from_threads(
     worker.start()
     worker.join(20)
     assert len(results[0]) == 1
-    assert hook.last_report.statuses() == {(jinx, 222): MemberStatus.INJECTED}
+    assert hook.last_report.statuses() == {(jinx, 222): InjectionStatus.INJECTED}
     wait(lambda: [m.injection for m in ma.snapshot().members] == ["injected"])
     detail = ma.snapshot().members[0].injection_detail
     assert detail is not None and "custom mod not found locally" in detail

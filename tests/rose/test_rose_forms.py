@@ -12,7 +12,7 @@ from webrtc_party.party import Selection
 from webrtc_party.rose import (
     CustomModRef,
     InjectionReport,
-    MemberStatus,
+    InjectionStatus,
     PartyInjectionHook,
     PartySkin,
     TeamView,
@@ -95,12 +95,12 @@ def test_forms_and_their_fallbacks_are_loud(
     with caplog.at_level(logging.INFO):
         report = preparer.prepare(injector)
     ice, starswarm = report.outcomes
-    assert ice.status is MemberStatus.INJECTED and not ice.degraded
+    assert ice.status is InjectionStatus.INJECTED and not ice.degraded
     assert ice.detail == "skin 99007 in form Ice (99993) (99993.zip)"
     assert (
         read_payload(injector.mods_dir / mod_folder_name("lux", LUX)) == "payload of chroma 99993"
     )
-    assert starswarm.status is MemberStatus.INJECTED and starswarm.degraded
+    assert starswarm.status is InjectionStatus.INJECTED and starswarm.degraded
     assert "without form Starswarm (21999)" in starswarm.detail
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "'MF#EUW'" in warnings[0] and "Starswarm" in warnings[0]

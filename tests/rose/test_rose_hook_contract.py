@@ -20,7 +20,7 @@ import pytest
 
 from webrtc_party.rose import (
     InjectionReport,
-    MemberStatus,
+    InjectionStatus,
     PartyInjectionHook,
     PartySkin,
     TeamView,
@@ -301,7 +301,7 @@ def test_a_missing_skin_warns_with_the_friends_name_and_tells_the_panel(
         return found[0].injection_detail if found and found[0].injection else None
 
     wait(lambda: detail() is not None)
-    assert ahri.manager.snapshot().members[0].injection == MemberStatus.MISSING_LOCALLY.value
+    assert ahri.manager.snapshot().members[0].injection == InjectionStatus.MISSING_LOCALLY.value
     assert (
         detail()
         == "skin 222002 is not installed on this PC (Rose's skins folder has no file for it)"

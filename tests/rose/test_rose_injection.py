@@ -14,7 +14,7 @@ from webrtc_party.rose import (
     ArchiveLimits,
     CustomModRef,
     InjectionReport,
-    MemberStatus,
+    InjectionStatus,
     PartyInjectionHook,
     PartySkin,
     TeamView,
@@ -92,7 +92,7 @@ def test_chroma_preferred_base_fallback_and_fantome(
     # Lee's chroma 64099 is not on disk: the base skin (a .fantome) is used
     assert payload_of(injector, "lee", LEE) == "payload of skin 64005"
     (report,) = reports
-    assert all(o.status is MemberStatus.INJECTED for o in report.outcomes)
+    assert all(o.status is InjectionStatus.INJECTED for o in report.outcomes)
     assert report.outcomes[1].source is not None
     assert report.outcomes[1].source.suffix == ".fantome"
     assert hook.last_report is report
@@ -110,7 +110,7 @@ def test_missing_skin_is_reported_not_raised(tree: RoseTree, injector: FakeRoseI
     hook, _ = make_hook(tree, game)
     assert hook.prepare_party_mods(injector) == []
     (outcome,) = hook.last_report.outcomes
-    assert outcome.status is MemberStatus.MISSING_LOCALLY
+    assert outcome.status is InjectionStatus.MISSING_LOCALLY
     assert "222031" in outcome.detail and "222040" in outcome.detail
     assert folders(injector) == set()
 
@@ -132,11 +132,11 @@ def test_only_my_team_members_with_matching_champion(
     hook, _ = make_hook(tree, game)
     assert hook.prepare_party_mods(injector) == [mod_folder_name("jinx", JINX)]
     assert [o.status for o in hook.last_report.outcomes] == [
-        MemberStatus.INJECTED,
-        MemberStatus.NOT_ON_MY_TEAM,
-        MemberStatus.NOT_ON_MY_TEAM,
-        MemberStatus.CHAMPION_MISMATCH,
-        MemberStatus.STALE,
+        InjectionStatus.INJECTED,
+        InjectionStatus.NOT_ON_MY_TEAM,
+        InjectionStatus.NOT_ON_MY_TEAM,
+        InjectionStatus.CHAMPION_MISMATCH,
+        InjectionStatus.STALE,
     ]
     assert folders(injector) == {mod_folder_name("jinx", JINX)}
 
@@ -155,8 +155,8 @@ def test_one_skin_per_champion_ours_first(tree: RoseTree, injector: FakeRoseInje
     assert hook.prepare_party_mods(injector) == [mod_folder_name("amy", JINX)]
     assert payload_of(injector, "amy", JINX) == "payload of chroma 222010"
     statuses = hook.last_report.statuses()
-    assert statuses[("ahri-friend", AHRI)] is MemberStatus.CHAMPION_TAKEN
-    assert statuses[("zed", JINX)] is MemberStatus.CHAMPION_TAKEN
+    assert statuses[("ahri-friend", AHRI)] is InjectionStatus.CHAMPION_TAKEN
+    assert statuses[("zed", JINX)] is InjectionStatus.CHAMPION_TAKEN
 
 
 def test_no_clash_between_members_and_leftovers_removed_between_games(
@@ -204,7 +204,7 @@ def test_foreign_folder_with_our_name_is_not_overwritten(
     game = Game(TeamView.classic(ME, AHRI, {"jinx": JINX}), [skin("jinx", JINX, 222002)])
     hook, _ = make_hook(tree, game)
     assert hook.prepare_party_mods(injector) == []
-    assert hook.last_report.outcomes[0].status is MemberStatus.REJECTED
+    assert hook.last_report.outcomes[0].status is InjectionStatus.REJECTED
     assert (injector.mods_dir / name / "keep.txt").read_text() == "not ours"
 
 
@@ -246,7 +246,7 @@ def test_custom_mod_missing_falls_back_to_the_skin(
     hook, _ = make_hook(tree, game)
     hook.prepare_party_mods(injector)
     (outcome,) = hook.last_report.outcomes
-    assert outcome.status is MemberStatus.INJECTED
+    assert outcome.status is InjectionStatus.INJECTED
     assert "custom mod not found" in outcome.detail
     assert payload_of(injector, "jinx", JINX) == "payload of skin 222002"
 
@@ -274,7 +274,7 @@ def test_malicious_member(tree: RoseTree, injector: FakeRoseInjector, tmp_path: 
     )
     hook, _ = make_hook(tree, game, ArchiveLimits(max_total_bytes=1 << 20))
     assert hook.prepare_party_mods(injector) == []
-    assert [o.status for o in hook.last_report.outcomes] == [MemberStatus.REJECTED] * 3
+    assert [o.status for o in hook.last_report.outcomes] == [InjectionStatus.REJECTED] * 3
     assert "escapes" in hook.last_report.outcomes[0].detail
     assert "more than" in hook.last_report.outcomes[1].detail
     assert not list(tmp_path.rglob("pwned.txt"))
@@ -283,7 +283,7 @@ def test_malicious_member(tree: RoseTree, injector: FakeRoseInjector, tmp_path: 
     # the same link, with a valid (unknown) hash, still is not followed
     game.skins = [skin("link", 51, 51003)]
     hook.prepare_party_mods(injector)
-    assert hook.last_report.outcomes[0].status is MemberStatus.REJECTED
+    assert hook.last_report.outcomes[0].status is InjectionStatus.REJECTED
     assert "inside the skins folder" in hook.last_report.outcomes[0].detail
 
 
@@ -312,7 +312,7 @@ def test_party_only_injection_when_our_skin_is_default(
     report = hook.inject_party_skins_only(injector, injector.run_overlay)
     assert len(injector.overlays) == 1
     assert report.overlay_ok is None
-    assert report.outcomes[0].status is MemberStatus.DEFAULT_SKIN
+    assert report.outcomes[0].status is InjectionStatus.DEFAULT_SKIN
     assert folders(injector) == set()
 
 

@@ -18,8 +18,8 @@ from webrtc_party.rose.planning import (
 )
 from webrtc_party.rose.records import (
     CustomModRef,
+    InjectionStatus,
     MemberOutcome,
-    MemberStatus,
     PartySkin,
     RecordError,
     Teammate,
@@ -32,10 +32,10 @@ ME = "me-puuid"
 GOOD_HASH = "ab" * 32
 
 
-def statuses(team: TeamView | None, skins: list[PartySkin]) -> list[MemberStatus]:
-    out: list[MemberStatus] = []
+def statuses(team: TeamView | None, skins: list[PartySkin]) -> list[InjectionStatus]:
+    out: list[InjectionStatus] = []
     for d in plan_injection(team, skins):
-        out.append(MemberStatus.INJECTED if isinstance(d, PlannedSkin) else d.status)
+        out.append(InjectionStatus.INJECTED if isinstance(d, PlannedSkin) else d.status)
     return out
 
 
@@ -80,11 +80,11 @@ def test_skips_self_stale_hidden_non_member_and_mismatch() -> None:
         skin("liar", JINX, 222002),  # claims Jinx, client shows Lee Sin
     ]
     assert statuses(team, skins) == [
-        MemberStatus.SELF,
-        MemberStatus.STALE,
-        MemberStatus.NOT_ON_MY_TEAM,
-        MemberStatus.NOT_ON_MY_TEAM,
-        MemberStatus.CHAMPION_MISMATCH,
+        InjectionStatus.SELF,
+        InjectionStatus.STALE,
+        InjectionStatus.NOT_ON_MY_TEAM,
+        InjectionStatus.NOT_ON_MY_TEAM,
+        InjectionStatus.CHAMPION_MISMATCH,
     ]
     mismatch = plan_injection(team, skins)[-1]
     assert isinstance(mismatch, MemberOutcome)
@@ -92,32 +92,32 @@ def test_skips_self_stale_hidden_non_member_and_mismatch() -> None:
 
 
 def test_no_champ_select_injects_nobody() -> None:
-    assert statuses(None, [skin("friend", JINX, 222002)]) == [MemberStatus.NOT_ON_MY_TEAM]
+    assert statuses(None, [skin("friend", JINX, 222002)]) == [InjectionStatus.NOT_ON_MY_TEAM]
 
 
 def test_not_picked_yet_is_a_mismatch() -> None:
     team = TeamView.classic(ME, AHRI, {"friend": 0})
-    assert statuses(team, [skin("friend", JINX, 222002)]) == [MemberStatus.CHAMPION_MISMATCH]
+    assert statuses(team, [skin("friend", JINX, 222002)]) == [InjectionStatus.CHAMPION_MISMATCH]
 
 
 def test_default_skin_injects_nothing_but_default_with_chroma_does() -> None:
     team = TeamView.classic(ME, AHRI, {"a": JINX, "b": LEE})
     got = statuses(team, [skin("a", JINX, 222000), skin("b", LEE, 64000, 64099)])
-    assert got == [MemberStatus.DEFAULT_SKIN, MemberStatus.INJECTED]
+    assert got == [InjectionStatus.DEFAULT_SKIN, InjectionStatus.INJECTED]
 
 
 def test_skin_of_another_champion_is_rejected() -> None:
     team = TeamView.classic(ME, AHRI, {"friend": JINX})
     (decision,) = plan_injection(team, [skin("friend", JINX, 103015)])
     assert isinstance(decision, MemberOutcome)
-    assert decision.status is MemberStatus.REJECTED
+    assert decision.status is InjectionStatus.REJECTED
 
 
 @pytest.mark.parametrize("bad", ["../../etc/passwd", "AB" * 32, "ab" * 31, "", "/x" * 32])
 def test_malformed_custom_hash_is_rejected(bad: str) -> None:
     team = TeamView.classic(ME, AHRI, {"friend": JINX})
     ref = CustomModRef(bad, "../../../evil")
-    assert statuses(team, [skin("friend", JINX, 222002, custom=ref)]) == [MemberStatus.REJECTED]
+    assert statuses(team, [skin("friend", JINX, 222002, custom=ref)]) == [InjectionStatus.REJECTED]
 
 
 def test_ours_first_even_with_our_default_skin() -> None:
@@ -125,7 +125,7 @@ def test_ours_first_even_with_our_default_skin() -> None:
     team = TeamView.classic(ME, AHRI, {"friend": AHRI})
     (decision,) = plan_injection(team, [skin("friend", AHRI, 103015)])
     assert isinstance(decision, MemberOutcome)
-    assert decision.status is MemberStatus.CHAMPION_TAKEN
+    assert decision.status is InjectionStatus.CHAMPION_TAKEN
     assert "we play" in decision.detail
 
 
@@ -152,13 +152,13 @@ def test_swiftplay_several_champions_per_member() -> None:
     assert [p.skin.champion_id for p in planned] == [JINX, 51]
     assert len({p.mod_name for p in planned}) == 2
     assert isinstance(decisions[2], MemberOutcome)
-    assert decisions[2].status is MemberStatus.CHAMPION_MISMATCH
+    assert decisions[2].status is InjectionStatus.CHAMPION_MISMATCH
 
 
 def test_swiftplay_our_second_champion_is_claimed_too() -> None:
     team = TeamView.swiftplay(ME, (AHRI, LEE), {"friend": (LEE, JINX)})
     got = statuses(team, [skin("friend", LEE, 64005), skin("friend", JINX, 222002)])
-    assert got == [MemberStatus.CHAMPION_TAKEN, MemberStatus.INJECTED]
+    assert got == [InjectionStatus.CHAMPION_TAKEN, InjectionStatus.INJECTED]
 
 
 def test_records_validate_types() -> None:
@@ -189,3 +189,9 @@ def test_distinct_members_get_distinct_names(a: str, b: str) -> None:
 def test_only_generated_names_count_as_ours(name: str) -> None:
     if is_party_mod_name(name):
         assert name.startswith("party-") and "/" not in name and "\\" not in name
+
+
+def test_member_status_is_a_deprecated_alias_of_injection_status() -> None:
+    import webrtc_party.rose as rose
+
+    assert rose.MemberStatus is InjectionStatus and "MemberStatus" in rose.__all__

@@ -14,7 +14,7 @@ from webrtc_party.party import CustomMod, Selection
 from webrtc_party.rose import PartyInjectionHook
 from webrtc_party.rose.errors import NoLeagueClientError, NotEnabledError
 from webrtc_party.rose.modindex import content_hash
-from webrtc_party.rose.records import MemberStatus
+from webrtc_party.rose.records import InjectionStatus
 from webrtc_party.rose.service import PartyService
 
 
@@ -55,7 +55,7 @@ async def test_two_members_see_each_other_and_inject(tmp_path: Path) -> None:
         )
         injector = FakeRoseInjector(tmp_path / "inj")
         report = hook.prepare(injector)
-        assert report.statuses() == {(b.puuid, 222): MemberStatus.INJECTED}
+        assert report.statuses() == {(b.puuid, 222): InjectionStatus.INJECTED}
         assert read_payload(injector.mods_dir / report.mod_names[0]) == "payload of skin 222002"
 
 
@@ -82,7 +82,8 @@ async def test_custom_mod_and_friend_not_on_team(tmp_path: Path) -> None:
         )
         report = hook.prepare(FakeRoseInjector(tmp_path / "inj"))
         (outcome,) = report.outcomes
-        assert outcome.status is MemberStatus.INJECTED and outcome.detail.startswith("custom mod")
+        assert outcome.status is InjectionStatus.INJECTED
+        assert outcome.detail.startswith("custom mod")
 
 
 async def test_enable_without_league_client_is_a_clear_error() -> None:
@@ -161,4 +162,4 @@ async def test_custom_game_friend_on_the_other_team_is_skipped(tmp_path: Path) -
             a.skins_root, a.mods_root, a.service.team_view, a.service.party_skins
         )
         report = hook.prepare(FakeRoseInjector(tmp_path / "inj"))
-        assert report.statuses() == {(b.puuid, 222): MemberStatus.INJECTED}
+        assert report.statuses() == {(b.puuid, 222): InjectionStatus.INJECTED}

@@ -10,11 +10,11 @@ from pathlib import Path
 from tests.rose.party_kit import members, partied, until
 from tests.rose.rose_kit import FakeRoseInjector, make_zip, mod_payload
 from webrtc_party.lcu.client import LcuClient
-from webrtc_party.lcu.state import Selection as Slot
+from webrtc_party.lcu.state import LeaguePick as Slot
 from webrtc_party.party import MAX_SELECTIONS, CustomMod, Selection, Source
 from webrtc_party.rose import PartyInjectionHook
 from webrtc_party.rose.party_view import party_selections
-from webrtc_party.rose.records import MemberStatus
+from webrtc_party.rose.records import InjectionStatus
 
 PLAYER_SLOTS = "/lol-lobby/v1/lobby/members/localMember/player-slots"
 JINX, LEE, AHRI, GAREN = 222, 64, 103, 86
@@ -63,8 +63,8 @@ async def test_both_swiftplay_picks_reach_a_friend_and_a_change_follows(tmp_path
         )
         report = hook.prepare(FakeRoseInjector(tmp_path / "inj"))
         assert report.statuses() == {
-            (b.puuid, JINX): MemberStatus.INJECTED,
-            (b.puuid, LEE): MemberStatus.INJECTED,
+            (b.puuid, JINX): InjectionStatus.INJECTED,
+            (b.puuid, LEE): InjectionStatus.INJECTED,
         }
 
 

@@ -7,15 +7,14 @@ from dataclasses import replace
 import pytest
 
 from webrtc_party.lcu.gamedata import load_game_data
-from webrtc_party.lcu.state import LeagueState, Lobby, LobbyMember, Player, Teammate
-from webrtc_party.lcu.state import Selection as LcuSelection
-from webrtc_party.link_events import Path as LinkPath
+from webrtc_party.lcu.state import LeaguePick, LeagueState, Lobby, LobbyMember, Player, SelectCell
+from webrtc_party.link_events import PathKind
 from webrtc_party.party import (
     CustomMod,
     GamePhase,
     MemberIdentity,
-    MemberStatus,
     MemberView,
+    Reachability,
     Selection,
     Source,
 )
@@ -37,7 +36,7 @@ HASH = "ab" * 32
 def view(
     puuid: str,
     sel: Selection | None = None,
-    status: MemberStatus = MemberStatus.DIRECT,
+    status: Reachability = Reachability.DIRECT,
     *,
     via: str | None = None,
     local: bool = False,
@@ -48,8 +47,8 @@ def view(
     )
 
 
-def cell(puuid: str, champion: int, *, me: bool = False, hidden: bool = False) -> Teammate:
-    return Teammate(
+def cell(puuid: str, champion: int, *, me: bool = False, hidden: bool = False) -> SelectCell:
+    return SelectCell(
         cell_id=len(puuid),
         puuid="" if hidden else puuid,
         summoner_id=0,
@@ -72,7 +71,7 @@ def league(**changes: object) -> LeagueState:
             cell("stranger", 86, hidden=True),
             cell("zed", 238),
         ),
-        my_selection=LcuSelection(103, 103001),
+        my_selection=LeaguePick(103, 103001),
     )
     return LeagueState(**{**base.__dict__, **changes})
 
@@ -111,13 +110,13 @@ def test_phases(lcu: str, party: GamePhase) -> None:
 
 def test_selection_mapping_keeps_chroma_and_custom() -> None:
     assert party_selection(None) is None
-    assert party_selection(LcuSelection(103, 103001)) == Selection(103, 103001)
-    chroma = party_selection(LcuSelection(238, 238001, 238004))
+    assert party_selection(LeaguePick(103, 103001)) == Selection(103, 103001)
+    chroma = party_selection(LeaguePick(238, 238001, 238004))
     assert chroma == Selection(238, 238001, 238004, None, Source.CHROMA)
     mod = CustomMod(HASH, "Arcane")
-    custom = party_selection(LcuSelection(222, 222002), {222002: mod})
+    custom = party_selection(LeaguePick(222, 222002), {222002: mod})
     assert custom is not None and custom.custom == mod and custom.source is Source.CUSTOM
-    assert party_selection(LcuSelection(222, 999001)) is None  # not this champion's skin
+    assert party_selection(LeaguePick(222, 999001)) is None  # not this champion's skin
     # in game the client drops the chroma: the one from champ select stays
     assert keep_chroma(chroma, Selection(238, 238001), "InProgress") == chroma
     assert keep_chroma(chroma, Selection(238, 238001), "ChampSelect") == Selection(238, 238001)
@@ -136,14 +135,14 @@ def test_team_view_classic_and_swiftplay() -> None:
         ("", (86,)),
         ("zed", (238,)),
     ]
-    slots = (LcuSelection(222, 222002), LcuSelection(64, 64000))
+    slots = (LeaguePick(222, 222002), LeaguePick(64, 64000))
     lobby = Lobby(
         "p",
         480,
         "SWIFTPLAY",
         False,
         (
-            LobbyMember("me-1", 11, True, False, None, (LcuSelection(103, 103001),)),
+            LobbyMember("me-1", 11, True, False, None, (LeaguePick(103, 103001),)),
             LobbyMember("jinx", 2, False, False, None, slots),
         ),
         (),
@@ -160,23 +159,23 @@ def test_team_view_classic_and_swiftplay() -> None:
 def test_records_only_fresh_teammates_and_snapshot_fields() -> None:
     mod = CustomMod(HASH, "Arcane Jinx")
     views = [
-        view("me-1", Selection(103, 103001), MemberStatus.SELF, local=True),
+        view("me-1", Selection(103, 103001), Reachability.SELF, local=True),
         view("jinx", Selection(222, 222002, None, mod, Source.CUSTOM)),
         view(
             "zed",
             Selection(238, 238001, 238004, None, Source.CHROMA),
             via="jinx",
-            status=MemberStatus.RELAYED,
+            status=Reachability.RELAYED,
         ),
         view("other", Selection(99, 99002)),  # in the party, not in this game
-        view("gone", Selection(64, 64001), MemberStatus.LOST),
+        view("gone", Selection(64, 64001), Reachability.LOST),
     ]
     pending = [
         PendingToken(PendingTokenKind.INVITE, "wpiOLD", 900),
         PendingToken(PendingTokenKind.INVITE, "wpiNEW", 1500),
     ]
     pic = picture(
-        league(), views, paths={"jinx": LinkPath.HOST}, pending=pending, monotonic_now=200.0
+        league(), views, paths={"jinx": PathKind.HOST}, pending=pending, monotonic_now=200.0
     )
     assert [s.puuid for s in pic.skins] == ["jinx", "zed"]
     jinx_rec, zed_rec = pic.skins
@@ -213,7 +212,7 @@ def test_only_members_the_client_showed_in_my_lobby_are_injected() -> None:
     jinx_skin, solo_skin = Selection(222, 222002), Selection(99, 99007)
 
     def relayed(puuid: str, sel: Selection) -> MemberView:
-        return replace(view(puuid, sel, MemberStatus.RELAYED, via="zed"), vouched=False)
+        return replace(view(puuid, sel, Reachability.RELAYED, via="zed"), vouched=False)
 
     ekko = view("ekko", Selection(245, 245001))
     views = [relayed("jinx", jinx_skin), relayed("solo", solo_skin), view("solo", solo_skin)]
@@ -225,7 +224,7 @@ def test_only_members_the_client_showed_in_my_lobby_are_injected() -> None:
     }
     assert all(m.stale for m in pic.snapshot.members if m.puuid == "solo")
     assert picture(state, [ekko]).skins == ()  # never seen in my lobby
-    lost = replace(relayed("jinx", jinx_skin), status=MemberStatus.LOST)
+    lost = replace(relayed("jinx", jinx_skin), status=Reachability.LOST)
     assert picture(state, [lost]).skins == ()
 
 

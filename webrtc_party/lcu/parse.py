@@ -17,11 +17,11 @@ from webrtc_party.lcu.state import (
     ChampSelect,
     Game,
     GameSelection,
+    LeaguePick,
     Lobby,
     LobbyMember,
     Player,
-    Selection,
-    Teammate,
+    SelectCell,
 )
 
 __all__ = [
@@ -97,13 +97,13 @@ def parse_summoner(data: Any) -> Player:
     return Player(puuid, _int(d, "summonerId"), _str(d, "gameName"), _str(d, "tagLine"))
 
 
-def _slots(member: Mapping[str, Any]) -> tuple[Selection, ...]:
+def _slots(member: Mapping[str, Any]) -> tuple[LeaguePick, ...]:
     out = []
     for raw in _list(member.get("playerSlots"), "playerSlots"):
         slot = _obj(raw, "player slot")
         champion = _int(slot, "championId")
         if champion > 0:
-            out.append(Selection(champion, _int(slot, "skinId") or champion * 1000))
+            out.append(LeaguePick(champion, _int(slot, "skinId") or champion * 1000))
     return tuple(out)
 
 
@@ -177,7 +177,7 @@ def parse_comms(data: Any) -> dict[str, Player]:
 @dataclass(frozen=True)
 class ParsedChampSelect:
     info: ChampSelect
-    my_team: tuple[Teammate, ...]
+    my_team: tuple[SelectCell, ...]
 
 
 def _cell_picks(actions: Any) -> tuple[dict[int, int], dict[int, int], set[int]]:
@@ -203,7 +203,7 @@ def _cell_picks(actions: Any) -> tuple[dict[int, int], dict[int, int], set[int]]
 
 def _teammate(
     raw: Any, local_cell: int, picks: tuple[dict[int, int], dict[int, int], set[int]]
-) -> Teammate:
+) -> SelectCell:
     p = _obj(raw, "champ select player")
     locked, hovering, has_pick = picks
     cell = _int(p, "cellId", -1)
@@ -218,7 +218,7 @@ def _teammate(
     else:  # no pick action for this cell (bots, all-random modes): a champion is final
         is_locked = reported > 0
         champion = reported or intent
-    return Teammate(
+    return SelectCell(
         cell_id=cell,
         puuid=puuid,
         summoner_id=_int(p, "summonerId"),

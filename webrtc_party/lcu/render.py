@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from webrtc_party.lcu.gamedata import GameData
-from webrtc_party.lcu.state import LeagueState, Player, Selection, Teammate
+from webrtc_party.lcu.state import LeaguePick, LeagueState, Player, SelectCell
 
 __all__ = ["describe_selection", "state_lines", "state_to_json"]
 
@@ -16,13 +16,13 @@ def _player(p: Player | None) -> Any:
     return {"puuid": p.puuid, "summonerId": p.summoner_id, "riotId": p.riot_id}
 
 
-def _selection(sel: Selection | None) -> Any:
+def _selection(sel: LeaguePick | None) -> Any:
     if sel is None:
         return None
     return {"championId": sel.champion_id, "skinId": sel.skin_id, "chromaId": sel.chroma_id}
 
 
-def _teammate(t: Teammate) -> dict[str, Any]:
+def _teammate(t: SelectCell) -> dict[str, Any]:
     return {
         "cellId": t.cell_id,
         "puuid": t.puuid,
@@ -64,7 +64,7 @@ def state_to_json(state: LeagueState) -> dict[str, Any]:
     }
 
 
-def describe_selection(sel: Selection | None, data: GameData) -> str:
+def describe_selection(sel: LeaguePick | None, data: GameData) -> str:
     if sel is None:
         return "none"
     text = f"{data.champion_name(sel.champion_id)} / {data.skin_name(sel.skin_id)}"
@@ -73,7 +73,7 @@ def describe_selection(sel: Selection | None, data: GameData) -> str:
     return text
 
 
-def _cell(t: Teammate, data: GameData) -> str:
+def _cell(t: SelectCell, data: GameData) -> str:
     if t.is_bot:
         who = "bot"
     elif t.is_hidden:

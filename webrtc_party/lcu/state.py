@@ -16,6 +16,7 @@ __all__ = [
     "GameEnded",
     "GameSelection",
     "GameStarted",
+    "LeaguePick",
     "LeagueState",
     "Lobby",
     "LobbyChanged",
@@ -26,9 +27,8 @@ __all__ = [
     "PhaseChanged",
     "Player",
     "PremadeChanged",
-    "Selection",
+    "SelectCell",
     "TeamChanged",
-    "Teammate",
     "TrackerEvent",
 ]
 
@@ -82,8 +82,9 @@ class Player:
 
 
 @dataclass(frozen=True)
-class Selection:
-    """A champion with the skin to show. ``skin_id`` is never a chroma; ``chroma_id`` is."""
+class LeaguePick:
+    """A pick the League client shows: a champion with its skin. ``skin_id`` is never a chroma;
+    ``chroma_id`` is. (The party's signed pick is ``webrtc_party.party.Selection``.)"""
 
     champion_id: int
     skin_id: int
@@ -101,7 +102,7 @@ class LobbyMember:
     is_leader: bool
     is_spectator: bool
     team: int | None  # 100 / 200 in customs, None otherwise or for spectators
-    slots: tuple[Selection, ...] = ()  # swiftplay: champion and skin per slot
+    slots: tuple[LeaguePick, ...] = ()  # swiftplay: champion and skin per slot
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ class Lobby:
 
 
 @dataclass(frozen=True)
-class Teammate:
+class SelectCell:
     """One cell of champion select. Hidden players and bots have puuid "" and summoner_id 0."""
 
     cell_id: int
@@ -159,7 +160,7 @@ class ChampSelect:
     is_custom: bool
     local_cell_id: int
     timer_phase: str
-    their_team: tuple[Teammate, ...]
+    their_team: tuple[SelectCell, ...]
 
 
 @dataclass(frozen=True)
@@ -195,11 +196,11 @@ class LeagueState:
     premade: tuple[Player, ...] = ()
     lobby: Lobby | None = None
     champ_select: ChampSelect | None = None
-    team: tuple[Teammate, ...] = ()
-    my_selection: Selection | None = None
+    team: tuple[SelectCell, ...] = ()
+    my_selection: LeaguePick | None = None
     # every champion I may play and its skin, first = my_selection: in a Swiftplay lobby one
     # per player slot (two), else my_selection alone (or nothing)
-    my_selections: tuple[Selection, ...] = ()
+    my_selections: tuple[LeaguePick, ...] = ()
     queue_id: int | None = None
     game_mode: str = ""
     is_custom: bool = False
@@ -248,14 +249,14 @@ class ChampSelectEnded(TrackerEvent):
 
 @dataclass(frozen=True)
 class TeamChanged(TrackerEvent):
-    team: tuple[Teammate, ...]
+    team: tuple[SelectCell, ...]
 
 
 @dataclass(frozen=True)
 class MySelectionChanged(TrackerEvent):
-    old: Selection | None
-    new: Selection | None
-    selections: tuple[Selection, ...] = ()  # all of them (``LeagueState.my_selections``)
+    old: LeaguePick | None
+    new: LeaguePick | None
+    selections: tuple[LeaguePick, ...] = ()  # all of them (``LeagueState.my_selections``)
 
 
 @dataclass(frozen=True)

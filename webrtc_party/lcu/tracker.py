@@ -31,12 +31,12 @@ from webrtc_party.lcu.state import (
     GAME_PHASES,
     ChampSelect,
     Game,
+    LeaguePick,
     LeagueState,
     Lobby,
     Phase,
     Player,
-    Selection,
-    Teammate,
+    SelectCell,
     TrackerEvent,
 )
 
@@ -51,10 +51,10 @@ __all__ = [
     "URI_SKIN_SELECTOR",
     "URI_SUMMONER",
     "ChampSelect",
+    "LeaguePick",
     "LeagueState",
     "Player",
-    "Selection",
-    "Teammate",
+    "SelectCell",
     "Tracker",
     "TrackerEvent",
 ]
@@ -224,15 +224,15 @@ class Tracker:
             return Player(puuid, summoner_id)
         return Player(puuid, summoner_id or known.summoner_id, known.game_name, known.tag_line)
 
-    def _selection(self, champion: int, skin: int) -> Selection | None:
+    def _selection(self, champion: int, skin: int) -> LeaguePick | None:
         if champion <= 0:
             return None
         if skin <= 0:
-            return Selection(champion, champion * 1000)
+            return LeaguePick(champion, champion * 1000)
         parent = self._chroma_parent.get(skin)
         if parent is not None:
-            return Selection(champion, parent, skin)
-        return Selection(champion, skin)
+            return LeaguePick(champion, parent, skin)
+        return LeaguePick(champion, skin)
 
     def _current_game(self) -> Game | None:
         game = self._game
@@ -253,7 +253,7 @@ class Tracker:
 
     def _team(
         self, cs: ParsedChampSelect | None, premade: set[str], me: str | None
-    ) -> tuple[Teammate, ...]:
+    ) -> tuple[SelectCell, ...]:
         if cs is not None:
             out = []
             for t in cs.my_team:
@@ -277,7 +277,7 @@ class Tracker:
             pick = picks.get(puuid)
             name = self._player(puuid, 0)
             out.append(
-                Teammate(
+                SelectCell(
                     cell_id=i,
                     puuid=puuid,
                     summoner_id=name.summoner_id,
@@ -295,8 +295,8 @@ class Tracker:
         return tuple(out)
 
     def _my_selections(
-        self, team: tuple[Teammate, ...], cs: ParsedChampSelect | None, me: Player | None
-    ) -> tuple[Selection, ...]:
+        self, team: tuple[SelectCell, ...], cs: ParsedChampSelect | None, me: Player | None
+    ) -> tuple[LeaguePick, ...]:
         """Champion select: my cell; in game: my pick; in a Swiftplay lobby: every player slot
         of mine (one champion each, first slot first)."""
         if cs is not None:
@@ -313,7 +313,7 @@ class Tracker:
             return _some(self._selection(pick.champion_id, pick.skin_id) if pick else None)
         if self._lobby is not None and me is not None:
             member = next((m for m in self._lobby.members if m.puuid == me.puuid), None)
-            out: list[Selection] = []
+            out: list[LeaguePick] = []
             for slot in member.slots if member is not None else ():
                 sel = self._selection(slot.champion_id, slot.skin_id)
                 if sel is not None and all(s.champion_id != sel.champion_id for s in out):
@@ -367,5 +367,5 @@ class Tracker:
         return events
 
 
-def _some(selection: Selection | None) -> tuple[Selection, ...]:
+def _some(selection: LeaguePick | None) -> tuple[LeaguePick, ...]:
     return () if selection is None else (selection,)

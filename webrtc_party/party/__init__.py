@@ -14,7 +14,7 @@ from webrtc_party.party.errors import (
     IntroError,
     MessageTooLargeError,
     ProtocolError,
-    UnsupportedVersionError,
+    UnsupportedProtocolVersionError,
 )
 from webrtc_party.party.events import (
     CloseLink,
@@ -28,9 +28,9 @@ from webrtc_party.party.events import (
     LinkView,
     MemberChange,
     MemberChanged,
-    MemberStatus,
     MemberView,
     PartyEvent,
+    Reachability,
 )
 from webrtc_party.party.gossip import CAPABILITIES
 from webrtc_party.party.messages import (
@@ -75,7 +75,6 @@ __all__ = [
     "MemberId",
     "MemberIdentity",
     "MemberState",
-    "MemberStatus",
     "MemberView",
     "Message",
     "MessageTooLargeError",
@@ -83,9 +82,10 @@ __all__ = [
     "PartyCore",
     "PartyEvent",
     "ProtocolError",
+    "Reachability",
     "Selection",
     "Source",
-    "UnsupportedVersionError",
+    "UnsupportedProtocolVersionError",
     "decode_message",
     "encode_message",
 ]

@@ -13,10 +13,10 @@ from webrtc_party.party.events import (
     LinkView,
     MemberChange,
     MemberChanged,
-    MemberStatus,
     MemberView,
+    Reachability,
 )
-from webrtc_party.party.links import Link
+from webrtc_party.party.links import LinkRecord
 from webrtc_party.party.messages import StateMessage
 from webrtc_party.party.model import MemberId
 from webrtc_party.party.routes import Routes
@@ -41,7 +41,7 @@ class StatusBoard:
         config: PartyConfig,
         store: RecordStore,
         routes: Routes,
-        links: dict[str, Link],
+        links: dict[str, LinkRecord],
         intros: IntroBook,
     ) -> None:
         self.me = me
@@ -62,7 +62,7 @@ class StatusBoard:
 
     def status(self, member: MemberId, now: float, alive: set[MemberId] | None = None) -> Status:
         if member == self.me:
-            return Status(MemberStatus.SELF, heard_at=now)
+            return Status(Reachability.SELF, heard_at=now)
         return self.watch.status(
             member,
             now,
@@ -83,7 +83,7 @@ class StatusBoard:
         """The view of a member that left or was removed (status ``lost``)."""
         seen = self.watch.last_seen.get(member)
         vouched = member in self._store.vouched
-        return make_view(last, Status(MemberStatus.LOST), seen, False, vouched)
+        return make_view(last, Status(Reachability.LOST), seen, False, vouched)
 
     def changes(self, now: float) -> list[MemberChanged]:
         """A STATUS event for every member whose status or path changed."""

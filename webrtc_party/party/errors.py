@@ -16,7 +16,7 @@ __all__ = [
     "IntroError",
     "MessageTooLargeError",
     "ProtocolError",
-    "UnsupportedVersionError",
+    "UnsupportedProtocolVersionError",
 ]
 
 
@@ -32,7 +32,7 @@ class MessageTooLargeError(ProtocolError):
     user_message = "A party member sent a message larger than the protocol allows."
 
 
-class UnsupportedVersionError(ProtocolError):
+class UnsupportedProtocolVersionError(ProtocolError):
     """A party member speaks a protocol version this release does not understand."""
 
     user_message = (

@@ -19,13 +19,13 @@ __all__ = [
     "LinkView",
     "MemberChange",
     "MemberChanged",
-    "MemberStatus",
     "MemberView",
     "PartyEvent",
+    "Reachability",
 ]
 
 
-class MemberStatus(enum.StrEnum):
+class Reachability(enum.StrEnum):
     """How a member is reached right now (see the state table in docs/protocol.md)."""
 
     SELF = "self"
@@ -72,7 +72,7 @@ class MemberView:
     selection: Selection | None
     phase: GamePhase
     seq: int
-    status: MemberStatus
+    status: Reachability
     via: MemberId | None
     rtt: float | None
     last_seen: float | None
@@ -94,7 +94,7 @@ class MemberView:
         """Do not inject: not reached now, or never met directly (``vouched`` False)."""
         if not (self.vouched or self.is_local):
             return True
-        return self.status not in (MemberStatus.SELF, MemberStatus.DIRECT, MemberStatus.RELAYED)
+        return self.status not in (Reachability.SELF, Reachability.DIRECT, Reachability.RELAYED)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,9 +23,9 @@ from webrtc_party.party.events import (
     LinkIdentified,
     MemberChange,
     MemberChanged,
-    MemberStatus,
+    Reachability,
 )
-from webrtc_party.party.links import Link, hello_refusal, intro_next_hops, timeout_refusal
+from webrtc_party.party.links import LinkRecord, hello_refusal, intro_next_hops, timeout_refusal
 from webrtc_party.party.messages import (
     PROTOCOL_VERSION,
     Beat,
@@ -43,7 +43,7 @@ from webrtc_party.party.outbox import Outbox
 from webrtc_party.party.ratelimit import Budgets, TokenBucket
 from webrtc_party.party.routes import Routes
 from webrtc_party.party.signing import public_key_bytes, sign_leave, sign_state
-from webrtc_party.party.store import RecordStore, Verdict
+from webrtc_party.party.store import RecordStore, RecordVerdict
 
 __all__ = ["CAPABILITIES", "Gossip", "Wanted"]
 
@@ -81,7 +81,7 @@ class Gossip:
         self.store = RecordStore(self.me, cfg.max_members, cfg.max_tombstones)
         self.routes = Routes(self.me)
         self._intros = intros
-        self.links: dict[str, Link] = {}
+        self.links: dict[str, LinkRecord] = {}
         self._outbox = outbox
         self.board = StatusBoard(self.me, cfg, self.store, self.routes, self.links, intros)
         self._coalescer: Coalescer[Wanted] = Coalescer(cfg.settle)
@@ -111,7 +111,7 @@ class Gossip:
         if self._closed or link_id in self.links:
             return
         bucket = TokenBucket(self.config.rate, self.config.burst)
-        self.links[link_id] = Link(link_id, now, bucket, hello_sent_at=now, expect=expect)
+        self.links[link_id] = LinkRecord(link_id, now, bucket, hello_sent_at=now, expect=expect)
         self._outbox.send(link_id, self._hello_text)
         self._outbox.send(link_id, self._own_text)
 
@@ -119,7 +119,7 @@ class Gossip:
         self.links.pop(link_id, None)
         self.refresh(now)
 
-    def handle(self, link: Link, msg: Message, now: float) -> None:
+    def handle(self, link: LinkRecord, msg: Message, now: float) -> None:
         """A gossip message (anything but an introduction) arrived on ``link``."""
         match msg:
             case Hello():
@@ -203,7 +203,9 @@ class Gossip:
         """Take one from ``origin``'s budget (states and introductions share it)."""
         return self._budgets.take(origin, now)
 
-    def next_hops(self, target: MemberId, source: Link | None, now: float) -> list[Link]:
+    def next_hops(
+        self, target: MemberId, source: LinkRecord | None, now: float
+    ) -> list[LinkRecord]:
         timeout = self.config.alive_timeout
         return intro_next_hops(self.links.values(), target, source, now, timeout)
 
@@ -212,7 +214,7 @@ class Gossip:
         linked = {lk.member for lk in self.links.values() if not lk.closing}
         return [m for m in self.store.states if m != self.me and m not in linked]
 
-    def status(self, member: MemberId, now: float) -> MemberStatus:
+    def status(self, member: MemberId, now: float) -> Reachability:
         return self.board.status(member, now).status
 
     # -- internals ------------------------------------------------------------------
@@ -229,23 +231,23 @@ class Gossip:
             if not link.closing:
                 self._outbox.send(link.link_id, self._own_text)
 
-    def _send(self, link: Link, msg: Message) -> None:
+    def _send(self, link: LinkRecord, msg: Message) -> None:
         self._outbox.send(link.link_id, encode_message(msg))
 
-    def _close(self, link: Link, reason: CloseReason, detail: str) -> None:
+    def _close(self, link: LinkRecord, reason: CloseReason, detail: str) -> None:
         if link.closing:
             return
         logger.info("party %s: closing link %s: %s (%s)", self.me[:8], link.link_id, reason, detail)
         link.closing = True
         self._outbox.emit(CloseLink(link.link_id, reason, detail))
 
-    def violation(self, link: Link, detail: str, now: float) -> None:
+    def violation(self, link: LinkRecord, detail: str, now: float) -> None:
         """Count a bad message against ``link``; close it once the (decaying) score is full."""
         logger.debug("party %s: link %s: %s", self.me[:8], link.link_id, detail)
         if link.add_violation(now, self.config.violation_decay) >= self.config.max_violations:
             self._close(link, CloseReason.ABUSE, detail)
 
-    def _on_hello(self, link: Link, hello: Hello, now: float) -> None:
+    def _on_hello(self, link: LinkRecord, hello: Hello, now: float) -> None:
         member = hello.identity.puuid
         known = member in self.store.states
         refusal = hello_refusal(link, hello, self.me, self.store.keys, known, self._full())
@@ -265,7 +267,7 @@ class Gossip:
             link.next_sync_at = now + self.config.sync_interval
             self._send_ping(link, now)
 
-    def _confirm(self, link: Link, now: float) -> None:
+    def _confirm(self, link: LinkRecord, now: float) -> None:
         """The member said hello here, and its own signed state (checked, or byte for byte
         the copy held) came over this link under its bound key, the key of that hello.
         The link counts as direct from now, before the first pong; the key is pinned."""
@@ -278,7 +280,7 @@ class Gossip:
     def _full(self) -> bool:
         return len(self.store.states) >= self.config.max_members
 
-    def _on_state(self, link: Link, msg: StateMessage, now: float) -> None:
+    def _on_state(self, link: LinkRecord, msg: StateMessage, now: float) -> None:
         origin = msg.state.origin
         if origin in self._blocked:
             return
@@ -288,12 +290,12 @@ class Gossip:
         verdict = self.store.offer_state(msg, lambda m: self._budgets.take(m, now))
         if link.member == origin and (
             verdict.accepted
-            or (verdict is Verdict.DUPLICATE and msg.body == self.store.states[origin].body)
+            or (verdict is RecordVerdict.DUPLICATE and msg.body == self.store.states[origin].body)
         ):
             self._confirm(link, now)
-        if verdict.is_violation or (verdict is Verdict.THROTTLED and link.member == origin):
+        if verdict.is_violation or (verdict is RecordVerdict.THROTTLED and link.member == origin):
             self.violation(link, f"state of {origin[:8]}: {verdict.value}", now)
-        elif verdict is Verdict.OWN and msg.state.seq > self._seq:
+        elif verdict is RecordVerdict.OWN and msg.state.seq > self._seq:
             self._seq = msg.state.seq
             self._publish(now)
         elif verdict.accepted:
@@ -301,10 +303,10 @@ class Gossip:
             skip = self.routes.adjacent(origin, now, self.config.alive_timeout)
             self._relay(self.store.texts[origin], link, origin, skip)
             self.board.watch.seen(origin, now)
-            change = MemberChange.JOINED if verdict is Verdict.NEW else MemberChange.UPDATED
+            change = MemberChange.JOINED if verdict is RecordVerdict.NEW else MemberChange.UPDATED
             self._outbox.emit(MemberChanged(change, self.board.view(origin, now)))
 
-    def _on_leave(self, link: Link, msg: Leave, now: float) -> None:
+    def _on_leave(self, link: LinkRecord, msg: Leave, now: float) -> None:
         last = self.store.states.get(msg.origin)
         verdict = self.store.offer_leave(msg)
         if verdict.is_violation:
@@ -328,7 +330,11 @@ class Gossip:
         self._budgets.forget(member)
 
     def _relay(
-        self, text: str, source: Link | None, origin: MemberId, skip: set[MemberId] | None = None
+        self,
+        text: str,
+        source: LinkRecord | None,
+        origin: MemberId,
+        skip: set[MemberId] | None = None,
     ) -> None:
         for link in self.links.values():
             if link is source or link.closing or link.member == origin:
@@ -337,7 +343,7 @@ class Gossip:
                 continue
             self._outbox.send(link.link_id, text)
 
-    def _tick_link(self, link: Link, now: float) -> None:
+    def _tick_link(self, link: LinkRecord, now: float) -> None:
         cfg = self.config
         refusal = timeout_refusal(link, now, cfg)
         if refusal is not None:
@@ -364,7 +370,7 @@ class Gossip:
             link.next_sync_at = now + cfg.sync_interval
             self._send_sync(link)
 
-    def _on_ping(self, link: Link, msg: Ping, now: float) -> None:
+    def _on_ping(self, link: LinkRecord, msg: Ping, now: float) -> None:
         self._send(link, Pong(msg.ping_id))
         if link.member is None:
             return
@@ -380,7 +386,7 @@ class Gossip:
                     other.next_ping_at = min(other.next_ping_at, now)
         self._compare_digest(link, msg.digest, now)
 
-    def _send_ping(self, link: Link, now: float) -> None:
+    def _send_ping(self, link: LinkRecord, now: float) -> None:
         link.next_ping_at = now + self.config.ping_interval
         alive = self.board.alive_members(now)
         beats = [Beat(self.me, self._incarnation, self._beat, 0)]
@@ -391,7 +397,7 @@ class Gossip:
         ][:31]
         self._send(link, Ping(link.new_ping(now), tuple(beats), self.store.digest()))
 
-    def _compare_digest(self, link: Link, digest: str, now: float) -> None:
+    def _compare_digest(self, link: LinkRecord, digest: str, now: float) -> None:
         """The peer's records differ from ours: sync now, backing off while they still differ."""
         interval = self.config.ping_interval
         if not digest or digest == self.store.digest():
@@ -401,7 +407,7 @@ class Gossip:
             link.next_pull_at = now + link.pull_wait
             self._send_sync(link)
 
-    def _send_sync(self, link: Link) -> None:
+    def _send_sync(self, link: LinkRecord) -> None:
         for text in self.store.sync_texts(self.config.max_message_size):
             self._outbox.send(link.link_id, text)
 

@@ -23,7 +23,7 @@ from webrtc_party.party.events import IntroCancelled, IntroExpired, IntroNeeded
 from webrtc_party.party.intro_states import INCOMING_TABLE, OUTGOING_TABLE, IntroState
 from webrtc_party.party.model import MemberId
 
-__all__ = ["Incoming", "IntroScheduler", "Outgoing", "initiates"]
+__all__ = ["IncomingIntro", "IntroScheduler", "OutgoingIntro", "initiates"]
 
 SEEN_LIMIT = 256
 
@@ -34,7 +34,7 @@ def initiates(me: MemberId, other: MemberId) -> bool:
 
 
 @dataclass
-class Outgoing:
+class OutgoingIntro:
     """An invitation this member makes; its ``state`` moves as ``OUTGOING_TABLE`` allows."""
 
     target: MemberId
@@ -47,7 +47,7 @@ class Outgoing:
 
 
 @dataclass
-class Incoming:
+class IncomingIntro:
     """An invitation this member got; an answered one still has a link in flight until it
     opens, expires or is superseded. ``state`` moves as ``INCOMING_TABLE`` allows."""
 
@@ -61,10 +61,10 @@ class Incoming:
 class IntroScheduler:
     def __init__(self, config: PartyConfig) -> None:
         self._config = config
-        self._out: dict[MemberId, Outgoing] = {}
+        self._out: dict[MemberId, OutgoingIntro] = {}
         self._attempts: dict[MemberId, int] = {}
         self._next_try: dict[MemberId, float] = {}
-        self._in: dict[tuple[MemberId, int], Incoming] = {}  # (origin, id) -> invitation
+        self._in: dict[tuple[MemberId, int], IncomingIntro] = {}  # (origin, id) -> invitation
         self._next_id = 1
         self._seen: OrderedDict[tuple[str, MemberId, MemberId, int], None] = OrderedDict()
 
@@ -93,7 +93,7 @@ class IntroScheduler:
                 break
             if target in self._out or now < self._next_try.get(target, now):
                 continue
-            intro = Outgoing(target, self._next_id, now)
+            intro = OutgoingIntro(target, self._next_id, now)
             self._next_id += 1
             self._out[target] = intro
             events.append(IntroNeeded(target, intro.intro_id))
@@ -115,7 +115,7 @@ class IntroScheduler:
                 events.append(IntroCancelled(*key))
         return events
 
-    def _end_out(self, target: MemberId) -> Outgoing | None:
+    def _end_out(self, target: MemberId) -> OutgoingIntro | None:
         intro = self._out.pop(target, None)
         if intro is not None:
             intro.move(IntroState.OVER)
@@ -142,7 +142,7 @@ class IntroScheduler:
             events.append(IntroExpired(member, intro.intro_id))
         return events
 
-    def offer_sent(self, intro_id: int) -> Outgoing | None:
+    def offer_sent(self, intro_id: int) -> OutgoingIntro | None:
         """The shell's invite for ``intro_id`` goes out now; None if that invitation is over
         or its invite went out already."""
         intro = self.outgoing(intro_id)
@@ -161,7 +161,7 @@ class IntroScheduler:
         intro.move(IntroState.ANSWERED)
         return True
 
-    def outgoing(self, intro_id: int) -> Outgoing | None:
+    def outgoing(self, intro_id: int) -> OutgoingIntro | None:
         for intro in self._out.values():
             if intro.intro_id == intro_id:
                 return intro
@@ -182,7 +182,7 @@ class IntroScheduler:
             return False, []
         for old in older:
             self._end_in(old)
-        self._in[key] = Incoming(now)
+        self._in[key] = IncomingIntro(now)
         return True, [IntroCancelled(*k) for k in older]
 
     def answer_allowed(self, origin: MemberId, intro_id: int) -> bool:

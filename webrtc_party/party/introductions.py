@@ -13,9 +13,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from webrtc_party.party.config import PartyConfig
 from webrtc_party.party.errors import FieldError
-from webrtc_party.party.events import IntroAnswerReceived, IntroOfferReceived, MemberStatus
+from webrtc_party.party.events import IntroAnswerReceived, IntroOfferReceived, Reachability
 from webrtc_party.party.intro import IntroScheduler, initiates
-from webrtc_party.party.links import Link
+from webrtc_party.party.links import LinkRecord
 from webrtc_party.party.messages import MAX_HOPS, Intro, IntroKind, check_token, encode_message
 from webrtc_party.party.model import MemberId
 from webrtc_party.party.outbox import Outbox
@@ -37,10 +37,12 @@ class IntroHost(Protocol):
     def is_member(self, member: MemberId) -> bool: ...
     def direct(self, member: MemberId, now: float) -> bool: ...
     def charge(self, origin: MemberId, now: float) -> bool: ...
-    def violation(self, link: Link, detail: str, now: float) -> None: ...
-    def next_hops(self, target: MemberId, source: Link | None, now: float) -> list[Link]: ...
+    def violation(self, link: LinkRecord, detail: str, now: float) -> None: ...
+    def next_hops(
+        self, target: MemberId, source: LinkRecord | None, now: float
+    ) -> list[LinkRecord]: ...
     def unlinked(self) -> list[MemberId]: ...
-    def status(self, member: MemberId, now: float) -> MemberStatus: ...
+    def status(self, member: MemberId, now: float) -> Reachability: ...
 
 
 class Introductions:
@@ -87,7 +89,7 @@ class Introductions:
     def is_open(self, origin: MemberId, intro_id: int) -> bool:
         return not self._host.closed and self.schedule.answerable(origin, intro_id)
 
-    def on_intro(self, link: Link, msg: Intro, now: float) -> None:
+    def on_intro(self, link: LinkRecord, msg: Intro, now: float) -> None:
         """An introduction arrived on ``link``: take it, relay it, or drop it."""
         host = self._host
         key = host.member_key(msg.origin)
@@ -116,7 +118,7 @@ class Introductions:
         elif self.schedule.answer_arrived(msg.origin, msg.intro_id):
             self._outbox.emit(IntroAnswerReceived(msg.origin, msg.intro_id, msg.token))
 
-    def _route(self, msg: Intro, source: Link | None, now: float) -> None:
+    def _route(self, msg: Intro, source: LinkRecord | None, now: float) -> None:
         host = self._host
         if msg.hops >= min(host.config.max_members, MAX_HOPS):
             return
@@ -141,5 +143,5 @@ class Introductions:
         return [
             member
             for member in host.unlinked()
-            if initiates(me, member) and host.status(member, now) is MemberStatus.RELAYED
+            if initiates(me, member) and host.status(member, now) is Reachability.RELAYED
         ]

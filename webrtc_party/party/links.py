@@ -12,14 +12,17 @@ from webrtc_party.party.model import MemberId
 from webrtc_party.party.ratelimit import TokenBucket
 from webrtc_party.party.signing import KeyRing
 
-__all__ = ["Link", "hello_refusal", "intro_next_hops", "timeout_refusal"]
+__all__ = ["LinkRecord", "hello_refusal", "intro_next_hops", "timeout_refusal"]
 
 MAX_OUTSTANDING_PINGS = 4
 RTT_WEIGHT = 0.25
 
 
 @dataclass
-class Link:
+class LinkRecord:
+    """The core's record of one data channel (the shell's ``webrtc_party.link.Link``):
+    who is behind it, its heartbeat, its sync timers and its abuse counters."""
+
     link_id: str
     opened_at: float
     bucket: TokenBucket
@@ -96,7 +99,7 @@ class Link:
 
 
 def hello_refusal(
-    link: Link, hello: Hello, me: MemberId, keys: KeyRing, known: bool, full: bool
+    link: LinkRecord, hello: Hello, me: MemberId, keys: KeyRing, known: bool, full: bool
 ) -> tuple[CloseReason, str] | None:
     """Why a hello must close ``link``, or None if the peer may be who it says."""
     member = hello.identity.puuid
@@ -115,7 +118,9 @@ def hello_refusal(
     return None
 
 
-def timeout_refusal(link: Link, now: float, config: PartyConfig) -> tuple[CloseReason, str] | None:
+def timeout_refusal(
+    link: LinkRecord, now: float, config: PartyConfig
+) -> tuple[CloseReason, str] | None:
     """Why ``link`` must be closed for silence, or None."""
     if link.member is None and now - link.opened_at >= config.hello_timeout:
         return CloseReason.NO_HELLO, "the peer never said hello"
@@ -126,8 +131,12 @@ def timeout_refusal(link: Link, now: float, config: PartyConfig) -> tuple[CloseR
 
 
 def intro_next_hops(
-    links: Iterable[Link], target: MemberId, source: Link | None, now: float, timeout: float
-) -> list[Link]:
+    links: Iterable[LinkRecord],
+    target: MemberId,
+    source: LinkRecord | None,
+    now: float,
+    timeout: float,
+) -> list[LinkRecord]:
     """Where to send an introduction: the target's alive link, else every other member."""
     links = list(links)
     direct = [lk for lk in links if lk.member == target and lk.alive(now, timeout)]

@@ -28,7 +28,7 @@ from webrtc_party.party.errors import (
     FieldError,
     MessageTooLargeError,
     ProtocolError,
-    UnsupportedVersionError,
+    UnsupportedProtocolVersionError,
 )
 from webrtc_party.party.model import (
     KEY_SIZE,
@@ -382,7 +382,9 @@ def decode_message(text: str, max_size: int = MAX_MESSAGE_SIZE) -> Message | Non
             return _decode_hello(obj)
         version = get_int(obj, "v", 0, 10_000)
         if version != PROTOCOL_VERSION:
-            raise UnsupportedVersionError(f"party protocol version {version} is not supported")
+            raise UnsupportedProtocolVersionError(
+                f"party protocol version {version} is not supported"
+            )
         match MessageType(kind):
             case MessageType.STATE:
                 return _decode_state(obj)

@@ -17,8 +17,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from webrtc_party.party.config import PartyConfig
-from webrtc_party.party.events import MemberStatus, MemberView
-from webrtc_party.party.links import Link
+from webrtc_party.party.events import MemberView, Reachability
+from webrtc_party.party.links import LinkRecord
 from webrtc_party.party.messages import StateMessage
 from webrtc_party.party.model import MemberId
 from webrtc_party.party.routes import Routes
@@ -28,7 +28,7 @@ __all__ = ["Status", "Watcher", "compute_status", "make_view"]
 logger = logging.getLogger(__name__)
 
 
-def _label(shown: tuple[MemberStatus, MemberId | None] | None) -> str:
+def _label(shown: tuple[Reachability, MemberId | None] | None) -> str:
     if shown is None:
         return "unknown"
     status, via = shown
@@ -37,7 +37,7 @@ def _label(shown: tuple[MemberStatus, MemberId | None] | None) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Status:
-    status: MemberStatus
+    status: Reachability
     via: MemberId | None = None
     rtt: float | None = None
     heard_at: float | None = None
@@ -49,7 +49,7 @@ def compute_status(
     now: float,
     *,
     config: PartyConfig,
-    links: Iterable[Link],
+    links: Iterable[LinkRecord],
     alive: Collection[MemberId],
     routes: Routes,
     reached: bool,
@@ -62,13 +62,13 @@ def compute_status(
     if direct:
         rtts = [lk.rtt for lk in direct if lk.rtt is not None]
         heard = max(lk.heard_at for lk in direct if lk.heard_at is not None)
-        return Status(MemberStatus.DIRECT, None, min(rtts) if rtts else None, heard)
+        return Status(Reachability.DIRECT, None, min(rtts) if rtts else None, heard)
     route = routes.best(member, now, timeout, alive)
     if route is not None:
-        return Status(MemberStatus.RELAYED, route[0], None, route[1].at)
+        return Status(Reachability.RELAYED, route[0], None, route[1].at)
     if not reached and (now - first_seen < config.connect_grace or open_links or intro_pending):
-        return Status(MemberStatus.CONNECTING)
-    return Status(MemberStatus.LOST)
+        return Status(Reachability.CONNECTING)
+    return Status(Reachability.LOST)
 
 
 def make_view(
@@ -100,7 +100,7 @@ class Watcher:
         self.first_seen: dict[MemberId, float] = {}
         self.last_seen: dict[MemberId, float] = {}
         self._reached: set[MemberId] = set()
-        self._shown: dict[MemberId, tuple[MemberStatus, MemberId | None]] = {}
+        self._shown: dict[MemberId, tuple[Reachability, MemberId | None]] = {}
 
     def seen(self, member: MemberId, now: float) -> None:
         self.first_seen.setdefault(member, now)
@@ -110,7 +110,7 @@ class Watcher:
         member: MemberId,
         now: float,
         *,
-        links: Iterable[Link],
+        links: Iterable[LinkRecord],
         alive: Collection[MemberId],
         routes: Routes,
         intro_pending: bool,

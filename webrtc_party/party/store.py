@@ -21,10 +21,10 @@ from webrtc_party.party.messages import (
 from webrtc_party.party.model import MemberId
 from webrtc_party.party.signing import KeyRing, verify_signed
 
-__all__ = ["RecordStore", "Verdict"]
+__all__ = ["RecordStore", "RecordVerdict"]
 
 
-class Verdict(enum.Enum):
+class RecordVerdict(enum.Enum):
     NEW = "new"
     """A member we did not know (or that had left) is here."""
     UPDATE = "update"
@@ -41,11 +41,11 @@ class Verdict(enum.Enum):
 
     @property
     def accepted(self) -> bool:
-        return self in (Verdict.NEW, Verdict.UPDATE)
+        return self in (RecordVerdict.NEW, RecordVerdict.UPDATE)
 
     @property
     def is_violation(self) -> bool:
-        return self in (Verdict.BAD_SIGNATURE, Verdict.KEY_MISMATCH)
+        return self in (RecordVerdict.BAD_SIGNATURE, RecordVerdict.KEY_MISMATCH)
 
 
 class RecordStore:
@@ -87,7 +87,7 @@ class RecordStore:
 
     def offer_state(
         self, msg: StateMessage, admit: Callable[[MemberId], bool] | None = None
-    ) -> Verdict:
+    ) -> RecordVerdict:
         """Judge a state; the signature is checked only if the state would be used.
 
         ``admit(origin)`` is asked last, for a valid newer state only (a rate budget).
@@ -96,20 +96,21 @@ class RecordStore:
         origin = state.origin
         current = self.states.get(origin)
         if current is not None and state.seq <= current.state.seq:
-            return Verdict.DUPLICATE if state.seq == current.state.seq else Verdict.STALE
+            same = state.seq == current.state.seq
+            return RecordVerdict.DUPLICATE if same else RecordVerdict.STALE
         tomb = self.tombstones.get(origin)
         if tomb is not None and state.seq <= tomb.seq:
-            return Verdict.STALE
+            return RecordVerdict.STALE
         if not verify_signed(msg, state.key):
-            return Verdict.BAD_SIGNATURE
+            return RecordVerdict.BAD_SIGNATURE
         if not self.keys.admits(origin, state.key):
-            return Verdict.KEY_MISMATCH
+            return RecordVerdict.KEY_MISMATCH
         if origin == self.me:
-            return Verdict.OWN
+            return RecordVerdict.OWN
         if current is None and len(self.states) >= self._max_members:
-            return Verdict.FULL
+            return RecordVerdict.FULL
         if admit is not None and not admit(origin):
-            return Verdict.THROTTLED
+            return RecordVerdict.THROTTLED
         self._digest = None
         self.keys.bind(origin, state.key)
         self.states[origin] = msg
@@ -117,22 +118,22 @@ class RecordStore:
         if tomb is not None:
             del self.tombstones[origin]
             del self._tomb_texts[origin]
-        return Verdict.UPDATE if current is not None else Verdict.NEW
+        return RecordVerdict.UPDATE if current is not None else RecordVerdict.NEW
 
-    def offer_leave(self, msg: Leave) -> Verdict:
+    def offer_leave(self, msg: Leave) -> RecordVerdict:
         key = self.keys.get(msg.origin)
         if key is None:
-            return Verdict.UNKNOWN_ORIGIN
+            return RecordVerdict.UNKNOWN_ORIGIN
         if not verify_signed(msg, key):
-            return Verdict.BAD_SIGNATURE
+            return RecordVerdict.BAD_SIGNATURE
         if msg.origin == self.me:
-            return Verdict.OWN
+            return RecordVerdict.OWN
         tomb = self.tombstones.get(msg.origin)
         if tomb is not None and msg.seq <= tomb.seq:
-            return Verdict.DUPLICATE
+            return RecordVerdict.DUPLICATE
         current = self.states.get(msg.origin)
         if current is not None and current.state.seq >= msg.seq:
-            return Verdict.STALE
+            return RecordVerdict.STALE
         self._digest = None
         self.states.pop(msg.origin, None)
         self.texts.pop(msg.origin, None)
@@ -141,7 +142,7 @@ class RecordStore:
         self._tomb_texts[msg.origin] = encode_message(msg)
         while len(self.tombstones) > self._max_tombstones:
             self._evict_tombstone()
-        return Verdict.NEW
+        return RecordVerdict.NEW
 
     def _evict_tombstone(self) -> None:
         """Drop the oldest goodbye of a member never met directly (else the oldest at all).

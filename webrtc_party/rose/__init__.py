@@ -23,13 +23,14 @@ if TYPE_CHECKING:  # for type checkers (and PyInstaller's import scan): the real
     from webrtc_party.rose.records import (
         CustomModRef,
         InjectionReport,
+        InjectionStatus,
         MemberOutcome,
-        MemberStatus,
         PartySkin,
         RecordError,
         Teammate,
         TeamView,
     )
+    from webrtc_party.rose.records import InjectionStatus as MemberStatus  # deprecated
     from webrtc_party.rose.service import PartyService
 
 __all__ = [
@@ -40,8 +41,9 @@ __all__ = [
     "CustomModIndex",
     "CustomModRef",
     "InjectionReport",
+    "InjectionStatus",
     "MemberOutcome",
-    "MemberStatus",
+    "MemberStatus",  # deprecated alias of InjectionStatus
     "PartyInjectionHook",
     "PartyManager",
     "PartyService",
@@ -63,7 +65,7 @@ _HOME = {
     "CustomModRef": "records",
     "InjectionReport": "records",
     "MemberOutcome": "records",
-    "MemberStatus": "records",
+    "InjectionStatus": "records",
     "PartyInjectionHook": "injection",
     "PartyManager": "manager",
     "PartyService": "service",
@@ -76,14 +78,21 @@ _HOME = {
     "handle_ui_message": "bridge_handler",
 }
 
+# Deprecated names, kept because Rose-side code may import them from this package:
+# ``MemberStatus`` was renamed ``InjectionStatus`` (the party's ``Reachability`` is the other
+# status, how a member is reached). Same object, so old comparisons keep working.
+_DEPRECATED = {"MemberStatus": ("records", "InjectionStatus")}
+
 
 if not TYPE_CHECKING:  # hidden from type checkers: a misspelt name stays an error there
 
     def __getattr__(name: str) -> object:
-        home = _HOME.get(name)
+        home, real = _HOME.get(name), name
+        if home is None and name in _DEPRECATED:
+            home, real = _DEPRECATED[name]
         if home is None:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+        value = getattr(importlib.import_module(f"{__name__}.{home}"), real)
         globals()[name] = value  # the next access skips this function
         return value
 

@@ -42,7 +42,7 @@ from webrtc_party.rose.bridge_messages import (
 from webrtc_party.rose.control import PartyControl, PartySnapshot
 from webrtc_party.tasks import TaskSet
 
-__all__ = ["DEFAULT_PORT", "KEY_FILE", "KEY_PLACEHOLDER", "BridgeServer", "Outbox"]
+__all__ = ["DEFAULT_PORT", "KEY_FILE", "KEY_PLACEHOLDER", "BridgeServer", "PanelOutbox"]
 
 log = logging.getLogger(__name__)
 DEFAULT_PORT = 50000
@@ -57,7 +57,7 @@ OUTBOX_BYTES = 4 * 1024 * 1024
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-class Outbox:
+class PanelOutbox:
     """A panel's queue of text frames, bounded in count and bytes. ``put`` returns False
     (and the outbox is closed) when the bound is hit: the caller drops that panel."""
 
@@ -153,7 +153,7 @@ class BridgeServer:
         self.port = 0
         self.dropped = 0  # panels dropped for not reading
         self._runner: web.AppRunner | None = None
-        self._clients: dict[Outbox, _Panel] = {}
+        self._clients: dict[PanelOutbox, _Panel] = {}
         self._unsubscribe: Callable[[], None] | None = None
         self._phase: str | None = None
         self._tasks = TaskSet("bridge", log)  # one writer per panel
@@ -257,7 +257,7 @@ class BridgeServer:
         for outbox in list(self._clients):
             self._put(outbox, text)
 
-    def _put(self, outbox: Outbox, text: str) -> None:
+    def _put(self, outbox: PanelOutbox, text: str) -> None:
         if outbox.put(text):
             return
         panel = self._clients.pop(outbox, None)
@@ -312,7 +312,7 @@ class BridgeServer:
         if len(self._clients) >= self._max_clients:
             return web.Response(status=503, text="too many panels\n")
         await ws.prepare(request)
-        outbox = Outbox(*self._outbox_limits)
+        outbox = PanelOutbox(*self._outbox_limits)
         transport = request.transport
         self._clients[outbox] = _Panel(
             ws, transport if isinstance(transport, asyncio.Transport) else None
@@ -334,7 +334,7 @@ class BridgeServer:
                 await writer
         return ws
 
-    async def handle_frame(self, frame: str, own: Outbox) -> None:
+    async def handle_frame(self, frame: str, own: PanelOutbox) -> None:
         """One frame from a panel, its replies put in ``own`` (the websocket's own path;
         the bridge fuzz drives it without a socket)."""
         if len(frame) > MAX_FRAME:
@@ -357,7 +357,7 @@ class BridgeServer:
                 self._put(own, text)
 
     @staticmethod
-    async def _write(ws: web.WebSocketResponse, outbox: Outbox) -> None:
+    async def _write(ws: web.WebSocketResponse, outbox: PanelOutbox) -> None:
         while True:
             text = await outbox.get()
             if text is None:  # overflowed: the connection is being cut

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from webrtc_party.errors import LocalError, PartyError
 from webrtc_party.lcu.client import Credentials
-from webrtc_party.party import MemberStatus
+from webrtc_party.party import Reachability
 from webrtc_party.party.signing import public_key_bytes
 from webrtc_party.rose.chat_store import ChatStore, RememberedFriend
 from webrtc_party.rose.control import ChatFriend, ChatInfo, PartySnapshot
@@ -245,7 +245,7 @@ class ChatSwitch:
         for member in sorted((by_chat | self._by_hand) - self._checked):
             view = views.get(member)
             key = node.core.key_of(member)
-            if view is None or not view.vouched or view.status is not MemberStatus.DIRECT:
+            if view is None or not view.vouched or view.status is not Reachability.DIRECT:
                 continue
             if key is None:
                 continue

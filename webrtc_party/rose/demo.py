@@ -35,7 +35,7 @@ from webrtc_party.rose.chat_switch import ChatSetup
 from webrtc_party.rose.injection import PartyInjectionHook
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.modindex import content_hash
-from webrtc_party.rose.records import InjectionReport, MemberStatus, PartySkin, TeamView
+from webrtc_party.rose.records import InjectionReport, InjectionStatus, PartySkin, TeamView
 from webrtc_party.rose.service import PartyService
 
 __all__ = ["DemoError", "run_demo"]
@@ -318,5 +318,5 @@ def _print_plan(out: Out, m: _Member, report: InjectionReport, base: Path) -> bo
         source = "-" if outcome.source is None else str(outcome.source.relative_to(base))
         out(f"    {outcome.status.value}: {outcome.detail}")
         out(f"    mod folder {outcome.mod_name} <- {source}")
-    injected = [o for o in report.outcomes if o.status is MemberStatus.INJECTED]
+    injected = [o for o in report.outcomes if o.status is InjectionStatus.INJECTED]
     return len(injected) == 2

@@ -32,7 +32,7 @@ from webrtc_party.lcu.client import Credentials, LcuClient
 from webrtc_party.lcu.errors import LcuError
 from webrtc_party.lcu.wamp import EventType, LcuEvent
 from webrtc_party.node import PartyNode
-from webrtc_party.party import MemberStatus
+from webrtc_party.party import Reachability
 from webrtc_party.rose.chat_handshake import (
     MARK,
     NOT_IN_LOBBY,
@@ -193,7 +193,7 @@ class LeagueChatAgent:
                 direct = {
                     m.member_id.lower()
                     for m in node.members()
-                    if not m.is_local and m.status is MemberStatus.DIRECT
+                    if not m.is_local and m.status is Reachability.DIRECT
                 }
                 linked = set(self.identified()) & direct
                 for friend in [f for f in core.open_invites() if f in linked]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from webrtc_party.rose.forms import form_of
-from webrtc_party.rose.records import MemberOutcome, MemberStatus, TeamView
+from webrtc_party.rose.records import InjectionStatus, MemberOutcome, TeamView
 
 __all__ = ["OUTCOME_RANK", "describe_look", "is_warning", "worst_outcome"]
 
@@ -56,12 +56,12 @@ def describe_look(skin_id: int, chroma_id: int | None) -> str:
 def is_warning(outcome: MemberOutcome, team: TeamView | None) -> bool:
     """True when a friend on my team does not get what they picked (Rose's log warns)."""
     status = outcome.status
-    if status in (MemberStatus.MISSING_LOCALLY, MemberStatus.REJECTED):
+    if status in (InjectionStatus.MISSING_LOCALLY, InjectionStatus.REJECTED):
         return True
-    if status is MemberStatus.CHAMPION_MISMATCH:
+    if status is InjectionStatus.CHAMPION_MISMATCH:
         return True
-    if status is MemberStatus.INJECTED:
+    if status is InjectionStatus.INJECTED:
         return outcome.degraded
-    if status is MemberStatus.STALE and team is not None:
+    if status is InjectionStatus.STALE and team is not None:
         return any(m.puuid == outcome.puuid for m in team.teammates if m.puuid)
     return False

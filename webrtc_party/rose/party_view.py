@@ -13,17 +13,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from webrtc_party.lcu.gamedata import GameData
-from webrtc_party.lcu.state import LeagueState, Phase, Player
-from webrtc_party.lcu.state import Selection as LeagueSelection
-from webrtc_party.link_events import Path
+from webrtc_party.lcu.state import LeaguePick, LeagueState, Phase, Player
+from webrtc_party.link_events import PathKind
 from webrtc_party.party import (
     MAX_SELECTIONS,
     CustomMod,
     FieldError,
     GamePhase,
     MemberIdentity,
-    MemberStatus,
     MemberView,
+    Reachability,
     Selection,
     Source,
 )
@@ -85,7 +84,7 @@ def identity_of(me: Player | None) -> MemberIdentity | None:
 
 
 def party_selection(
-    sel: LeagueSelection | None, custom: Mapping[int, CustomMod] | None = None
+    sel: LeaguePick | None, custom: Mapping[int, CustomMod] | None = None
 ) -> Selection | None:
     """What we announce: the client's skin and chroma; a custom mod chosen for that skin wins."""
     if sel is None or sel.skin_id <= 0:
@@ -104,7 +103,7 @@ def party_selection(
 
 
 def party_selections(
-    sels: Sequence[LeagueSelection],
+    sels: Sequence[LeaguePick],
     custom: Mapping[int, CustomMod] | None = None,
     first: Callable[[Selection], Selection] = lambda pick: pick,
 ) -> tuple[Selection, ...]:
@@ -159,7 +158,7 @@ def trusted(view: MemberView, lobby: frozenset[str]) -> bool:
         return False
     if not view.stale:
         return True
-    return not view.vouched and view.status is MemberStatus.RELAYED
+    return not view.vouched and view.status is Reachability.RELAYED
 
 
 def party_skins(
@@ -206,7 +205,7 @@ def _selection_info(
 
 
 def _status_text(view: MemberView, riot_ids: Mapping[str, str]) -> str:
-    if view.status is MemberStatus.RELAYED and view.via is not None:
+    if view.status is Reachability.RELAYED and view.via is not None:
         return f"via {riot_ids.get(view.via, view.via)}"
     return view.status.value
 
@@ -215,7 +214,7 @@ def _member_info(
     view: MemberView,
     *,
     riot_ids: Mapping[str, str],
-    paths: Mapping[str, Path],
+    paths: Mapping[str, PathKind],
     lobby: frozenset[str],
     trusted_lobby: frozenset[str],
     mates: frozenset[str],
@@ -235,7 +234,7 @@ def _member_info(
         is_local=view.is_local,
         status=view.status.value,
         status_text=_status_text(view, riot_ids),
-        via=via if view.status is MemberStatus.RELAYED else None,
+        via=via if view.status is Reachability.RELAYED else None,
         path=None if path is None else path.value,
         rtt_ms=None if view.rtt is None else round(view.rtt * 1000, 2),
         last_seen=None if view.last_seen is None else round(view.last_seen + seen_offset, 3),
@@ -295,7 +294,7 @@ def _local_view(
         extra=sels[1:],
         phase=phase,
         seq=0,
-        status=MemberStatus.SELF,
+        status=Reachability.SELF,
         via=None,
         rtt=None,
         last_seen=None,
@@ -317,7 +316,7 @@ def build_picture(
     enabled: bool,
     league: LeagueState,
     views: Sequence[MemberView],
-    paths: Mapping[str, Path],
+    paths: Mapping[str, PathKind],
     pending: Sequence[PendingToken],
     names: GameData,
     installed: InstalledLookup,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from webrtc_party.rose.forms import normalize
-from webrtc_party.rose.records import MemberOutcome, MemberStatus, PartySkin, TeamView
+from webrtc_party.rose.records import InjectionStatus, MemberOutcome, PartySkin, TeamView
 
 __all__ = [
     "CARRIER_SUFFIX",
@@ -121,35 +121,35 @@ Decision = PlannedSkin | MemberOutcome
 def _screen(team: TeamView | None, skin: PartySkin) -> MemberOutcome | None:
     """Rules that look at one selection alone; ``None`` means it may be injected."""
 
-    def out(status: MemberStatus, detail: str) -> MemberOutcome:
+    def out(status: InjectionStatus, detail: str) -> MemberOutcome:
         return MemberOutcome(skin, status, detail)
 
     if team is not None and skin.puuid and skin.puuid == team.my_puuid:
-        return out(MemberStatus.SELF, "our own selection is injected by Rose itself")
+        return out(InjectionStatus.SELF, "our own selection is injected by Rose itself")
     if skin.stale:
-        return out(MemberStatus.STALE, "selection is out of date")
+        return out(InjectionStatus.STALE, "selection is out of date")
     if team is None:
-        return out(MemberStatus.NOT_ON_MY_TEAM, "no champion select in progress")
+        return out(InjectionStatus.NOT_ON_MY_TEAM, "no champion select in progress")
     if not skin.puuid:
-        return out(MemberStatus.NOT_ON_MY_TEAM, "member has no puuid")
+        return out(InjectionStatus.NOT_ON_MY_TEAM, "member has no puuid")
     mate = next((m for m in team.teammates if m.puuid == skin.puuid), None)
     if mate is None:
-        return out(MemberStatus.NOT_ON_MY_TEAM, "not on my team in this champion select")
+        return out(InjectionStatus.NOT_ON_MY_TEAM, "not on my team in this champion select")
     if skin.champion_id not in mate.champion_ids:
         shown = ", ".join(str(c) for c in mate.champion_ids if c) or "no champion"
         return out(
-            MemberStatus.CHAMPION_MISMATCH,
+            InjectionStatus.CHAMPION_MISMATCH,
             f"member says champion {skin.champion_id}, the client shows {shown}",
         )
     if skin.skin_id // 1000 != skin.champion_id:
         return out(
-            MemberStatus.REJECTED,
+            InjectionStatus.REJECTED,
             f"skin {skin.skin_id} is not a skin of champion {skin.champion_id}",
         )
     if skin.custom_mod is not None and not is_content_hash(skin.custom_mod.content_hash):
-        return out(MemberStatus.REJECTED, "custom mod hash is not 64 lowercase hex digits")
+        return out(InjectionStatus.REJECTED, "custom mod hash is not 64 lowercase hex digits")
     if is_default_skin(skin):
-        return out(MemberStatus.DEFAULT_SKIN, "default skin: nothing to inject")
+        return out(InjectionStatus.DEFAULT_SKIN, "default skin: nothing to inject")
     return None
 
 
@@ -178,7 +178,7 @@ def plan_injection(team: TeamView | None, skins: Sequence[PartySkin]) -> tuple[D
         if owner is not None:
             who = "we play" if owner == "" else f"{owner} already brings a skin for"
             decisions[index] = MemberOutcome(
-                skin, MemberStatus.CHAMPION_TAKEN, f"{who} champion {skin.champion_id}"
+                skin, InjectionStatus.CHAMPION_TAKEN, f"{who} champion {skin.champion_id}"
             )
             continue
         owners[skin.champion_id] = skin.display_name or "another member"

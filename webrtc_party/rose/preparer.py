@@ -41,8 +41,8 @@ from webrtc_party.rose.ownership import OwnedFolders
 from webrtc_party.rose.planning import PlannedSkin, is_party_mod_name, plan_injection
 from webrtc_party.rose.records import (
     InjectionReport,
+    InjectionStatus,
     MemberOutcome,
-    MemberStatus,
     PartySkin,
     TeamView,
 )
@@ -215,7 +215,7 @@ class PartyModPreparer:
                     if name is not None and owned.owns(name):
                         owned.remove(name)
                 outcome = MemberOutcome(
-                    decision.skin, MemberStatus.REJECTED, f"could not be prepared: {exc}"
+                    decision.skin, InjectionStatus.REJECTED, f"could not be prepared: {exc}"
                 )
             outcomes.append(outcome)
         for outcome in outcomes:
@@ -241,7 +241,7 @@ class PartyModPreparer:
                 return self._resolve_custom(planned, found.path, label, look, mods_dir, owned)
             outcome = self._resolve_look(planned, look, mods_dir, owned)
             missing = f"custom mod not found locally: {label!r} is not on this PC"
-            if outcome.status is not MemberStatus.INJECTED:
+            if outcome.status is not InjectionStatus.INJECTED:
                 return dataclasses.replace(outcome, detail=f"{missing}, and {outcome.detail}")
             return dataclasses.replace(
                 outcome,
@@ -281,11 +281,11 @@ class PartyModPreparer:
             if carrier is not None and planned.carrier_name is not None:
                 owned.remove(planned.carrier_name)
             return MemberOutcome(
-                skin, MemberStatus.REJECTED, f"custom mod {label!r} was refused: {exc}"
+                skin, InjectionStatus.REJECTED, f"custom mod {label!r} was refused: {exc}"
             )
         return MemberOutcome(
             skin,
-            MemberStatus.INJECTED,
+            InjectionStatus.INJECTED,
             detail,
             planned.mod_name,
             source,
@@ -302,12 +302,12 @@ class PartyModPreparer:
             if problems:
                 return MemberOutcome(
                     skin,
-                    MemberStatus.REJECTED,
+                    InjectionStatus.REJECTED,
                     f"{look} could not be used: {'; '.join(problems)}",
                 )
             return MemberOutcome(
                 skin,
-                MemberStatus.MISSING_LOCALLY,
+                InjectionStatus.MISSING_LOCALLY,
                 f"{look} is not installed on this PC (Rose's skins folder has no file for it)",
             )
         chroma = planned.chroma_id
@@ -327,7 +327,7 @@ class PartyModPreparer:
             notes.append("skipped: " + "; ".join(problems))
         return MemberOutcome(
             skin,
-            MemberStatus.INJECTED,
+            InjectionStatus.INJECTED,
             " ".join([detail, *notes]),
             planned.mod_name,
             found.path,

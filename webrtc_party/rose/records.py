@@ -20,8 +20,8 @@ from webrtc_party.errors import LocalError
 __all__ = [
     "CustomModRef",
     "InjectionReport",
+    "InjectionStatus",
     "MemberOutcome",
-    "MemberStatus",
     "PartySkin",
     "RecordError",
     "TeamView",
@@ -158,7 +158,7 @@ class TeamView:
         return cls(my_puuid, tuple(my_champion_ids), mates)
 
 
-class MemberStatus(enum.Enum):
+class InjectionStatus(enum.Enum):
     """What the hook did with one selection of one member."""
 
     INJECTED = "injected"
@@ -180,7 +180,7 @@ class MemberOutcome:
     member picked (a chroma, form or custom mod is missing, their skin is used)."""
 
     skin: PartySkin
-    status: MemberStatus
+    status: InjectionStatus
     detail: str = ""
     mod_name: str | None = None
     source: Path | None = None
@@ -213,6 +213,6 @@ class InjectionReport:
     def for_member(self, puuid: str) -> list[MemberOutcome]:
         return [o for o in self.outcomes if o.skin.puuid == puuid]
 
-    def statuses(self) -> dict[tuple[str, int], MemberStatus]:
+    def statuses(self) -> dict[tuple[str, int], InjectionStatus]:
         """``(puuid, champion_id) -> status``, handy for the party state and for tests."""
         return {(o.skin.puuid, o.skin.champion_id): o.status for o in self.outcomes}
