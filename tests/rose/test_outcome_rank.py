@@ -9,7 +9,7 @@ from tests.rose.test_bridge_messages import member
 from webrtc_party.rose.control import SelectionInfo
 from webrtc_party.rose.outcomes import OUTCOME_RANK, worst_outcome
 from webrtc_party.rose.party_view import injection_warnings
-from webrtc_party.rose.records import MemberStatus
+from webrtc_party.rose.records import InjectionStatus
 
 
 def pick(champion: int, name: str | None, status: str | None, detail: str | None) -> SelectionInfo:
@@ -18,7 +18,7 @@ def pick(champion: int, name: str | None, status: str | None, detail: str | None
 
 
 def test_every_status_is_ranked_once() -> None:
-    assert sorted(s.value for s in OUTCOME_RANK) == sorted(s.value for s in MemberStatus)
+    assert sorted(s.value for s in OUTCOME_RANK) == sorted(s.value for s in InjectionStatus)
 
 
 def test_the_worst_outcome_wins_and_the_first_of_equals() -> None:

@@ -26,7 +26,7 @@ from tests.rose.hook_kit import (
 from tests.rose.manager_kit import FastManager, connected, link, peers, wait
 from tests.rose.rose_like import EmulatorThread, RoseLikeRose
 from webrtc_party.rose import PartyInjectionHook
-from webrtc_party.rose.records import MemberStatus
+from webrtc_party.rose.records import InjectionStatus
 
 AHRI, GAREN, JINX, LEE = 103, 86, 222, 64
 TRACKING = ({AHRI: 103001, GAREN: 86000}, {JINX: 222002, LEE: 64001})
@@ -89,8 +89,8 @@ def test_two_picks_one_injected_one_missing_get_two_outcomes(
     names = in_rose_thread(swiftplay_hook, "SwiftplayHandler")
     assert len(names) == 1  # Jinx's skin only
     assert reports[0].statuses() == {
-        (friend, JINX): MemberStatus.INJECTED,
-        (friend, LEE): MemberStatus.MISSING_LOCALLY,
+        (friend, JINX): InjectionStatus.INJECTED,
+        (friend, LEE): InjectionStatus.MISSING_LOCALLY,
     }
 
     def member() -> dict[str, Any]:

@@ -15,16 +15,16 @@ from webrtc_party.rose.records import InjectionStatus, MemberOutcome, TeamView
 
 __all__ = ["OUTCOME_RANK", "describe_look", "is_warning", "worst_outcome"]
 
-OUTCOME_RANK: tuple[MemberStatus, ...] = (
-    MemberStatus.REJECTED,
-    MemberStatus.MISSING_LOCALLY,
-    MemberStatus.CHAMPION_MISMATCH,
-    MemberStatus.STALE,
-    MemberStatus.CHAMPION_TAKEN,
-    MemberStatus.NOT_ON_MY_TEAM,
-    MemberStatus.DEFAULT_SKIN,
-    MemberStatus.INJECTED,
-    MemberStatus.SELF,
+OUTCOME_RANK: tuple[InjectionStatus, ...] = (
+    InjectionStatus.REJECTED,
+    InjectionStatus.MISSING_LOCALLY,
+    InjectionStatus.CHAMPION_MISMATCH,
+    InjectionStatus.STALE,
+    InjectionStatus.CHAMPION_TAKEN,
+    InjectionStatus.NOT_ON_MY_TEAM,
+    InjectionStatus.DEFAULT_SKIN,
+    InjectionStatus.INJECTED,
+    InjectionStatus.SELF,
 )
 """Outcomes worst first: a member's own ``injection`` is the worst of its picks' outcomes."""
 
