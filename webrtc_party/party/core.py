@@ -83,13 +83,22 @@ class PartyCore:
         """The hello this core sends first on every link."""
         return self.gossip.hello_text
 
-    def link_up(self, link_id: str, now: float, expect: MemberId | None = None) -> None:
+    def link_up(
+        self,
+        link_id: str,
+        now: float,
+        expect: MemberId | None = None,
+        expect_key: bytes | None = None,
+    ) -> None:
         """A data channel opened; the core says hello on it.
 
         ``expect``: the member an introduction made this link for; a peer that
         says hello as anyone else is refused (``CloseLink``, impersonation).
+        ``expect_key``: the key that member must say hello with (remembered): until that
+        hello nothing but ours goes out on the link, and another key closes it
+        (impersonation, ``KEY_NOT_REMEMBERED``) before any state is sent.
         """
-        self.gossip.add_link(link_id, now, expect)
+        self.gossip.add_link(link_id, now, expect, expect_key)
 
     def link_down(self, link_id: str, now: float) -> None:
         """A data channel closed (for any reason)."""

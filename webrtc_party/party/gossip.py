@@ -106,14 +106,18 @@ class Gossip:
 
     # -- links -------------------------------------------------------------------
 
-    def add_link(self, link_id: str, now: float, expect: MemberId | None) -> None:
+    def add_link(
+        self, link_id: str, now: float, expect: MemberId | None, expect_key: bytes | None = None
+    ) -> None:
         """A data channel opened: say hello on it (see ``PartyCore.link_up``)."""
         if self._closed or link_id in self.links:
             return
         bucket = TokenBucket(self.config.rate, self.config.burst)
-        self.links[link_id] = Link(link_id, now, bucket, hello_sent_at=now, expect=expect)
+        link = Link(link_id, now, bucket, hello_sent_at=now, expect=expect, expect_key=expect_key)
+        self.links[link_id] = link
         self._outbox.send(link_id, self._hello_text)
-        self._outbox.send(link_id, self._own_text)
+        if expect_key is None:  # else our state waits for the hello with that key
+            self._outbox.send(link_id, self._own_text)
 
     def drop_link(self, link_id: str, now: float) -> None:
         self.links.pop(link_id, None)
@@ -226,7 +230,7 @@ class Gossip:
         self._seq += 1
         self._own_text = self.store.put_own(sign_state(self._own_state(), self._key))
         for link in self.links.values():
-            if not link.closing:
+            if not link.closing and (link.expect_key is None or link.member is not None):
                 self._outbox.send(link.link_id, self._own_text)
 
     def _send(self, link: Link, msg: Message) -> None:
@@ -333,6 +337,8 @@ class Gossip:
         for link in self.links.values():
             if link is source or link.closing or link.member == origin:
                 continue
+            if link.expect_key is not None and link.member is None:
+                continue  # a link held for a remembered key gets nothing before that hello
             if skip and link.member in skip:
                 continue
             self._outbox.send(link.link_id, text)

@@ -18,6 +18,8 @@ MAX_OUTSTANDING_PINGS = 4
 RTT_WEIGHT = 0.25
 
 
+KEY_NOT_REMEMBERED = "the key differs from the one remembered for this member"
+
 @dataclass
 class Link:
     link_id: str
@@ -27,6 +29,9 @@ class Link:
     member: MemberId | None = None
     expect: MemberId | None = None
     """The member this link was made for (an introduction), if the shell knows it."""
+    expect_key: bytes | None = None
+    """The key that member must say hello with (remembered from an earlier party), if any:
+    such a link gets none of our state before that hello."""
     hello_key: bytes | None = None
     identified_at: float | None = None
     got_ping: bool = False
@@ -106,6 +111,8 @@ def hello_refusal(
         return CloseReason.SELF_LINK, "the link leads back to this member"
     if link.expect is not None and member != link.expect:
         return CloseReason.IMPERSONATION, "the peer is not the member this link was made for"
+    if link.expect_key is not None and hello.key != link.expect_key:
+        return CloseReason.IMPERSONATION, KEY_NOT_REMEMBERED
     if link.member is not None and link.member != member:
         return CloseReason.IMPERSONATION, "the peer changed its identity"
     if not keys.admits(member, hello.key):
