@@ -92,7 +92,10 @@ async def test_ignored_reasons_are_bounded(tmp_path: Path) -> None:
         for m in members:
             await _svc(m).enable()
         status, conv = await hub.handle(
-            high.emu, "POST", "/lol-chat/v1/conversations", {"type": "chat", "pid": hub.pid(low.puuid)}
+            high.emu,
+            "POST",
+            "/lol-chat/v1/conversations",
+            {"type": "chat", "pid": hub.pid(low.puuid)},
         )
         assert status == 200
         body = encode_chat(ChatKind.INVITE, "wpi" + "x" * 40)  # from the side that answers
