@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tests.chat.chat_kit import Member, chat_party
 from tests.helpers import until
+from webrtc_party.lcu.emulator.chat import SentMessage
 from webrtc_party.rose.chat_handshake import ChatKind, encode_chat
 from webrtc_party.rose.league_chat import IGNORED_KEPT
 from webrtc_party.rose.service import PartyService
@@ -55,7 +56,10 @@ async def test_a_flood_of_invites_from_one_friend_gets_one_answer_and_one_link(
             )
             assert status == 200
             await asyncio.sleep(0.3)
-        answers = lambda: [m for m in hub.sent_by(b.puuid) if m.recipient == a.puuid]  # noqa: E731
+
+        def answers() -> list[SentMessage]:
+            return [m for m in hub.sent_by(b.puuid) if m.recipient == a.puuid]
+
         await until(lambda: len(answers()) == 1)
         await asyncio.sleep(2.0)
         assert len(answers()) == 1  # ONE answer to that friend
