@@ -51,6 +51,7 @@ from webrtc_party.party import (
     PartyCore,
     Selection,
 )
+from webrtc_party.party.links import KEY_NOT_REMEMBERED
 from webrtc_party.tasks import EventQueue, TaskSet
 
 __all__ = ["ChatReceived", "MemberPaths", "PartyNode", "PartyNodeEvent"]
@@ -105,6 +106,9 @@ class PartyNode:
         self._bound: dict[str, MemberId] = {}  # link made by invite_for/accept_from -> member
         self.hello_on_bound: set[MemberId] = set()
         """Members who said hello on a link ``invite_for``/``accept_from`` bound to them."""
+        self._keyed: dict[str, tuple[MemberId, bytes]] = {}  # bound link -> member, its key
+        self.key_refused: set[MemberId] = set()
+        """Members whose bound link said hello with another key than the ``key`` given."""
         self._events: EventQueue[PartyNodeEvent] = EventQueue()
         self._tasks = TaskSet(f"party node {identity.puuid}", logger)
         self._wake = asyncio.Event()
@@ -132,15 +136,23 @@ class PartyNode:
         """Any pasted token: an invite gives back the answer to send; an answer completes."""
         return await self._links.accept(text)
 
-    async def invite_for(self, member: MemberId) -> TokenMade:
+    async def invite_for(self, member: MemberId, *, key: bytes | None = None) -> TokenMade:
         """An invite sent to ``member`` over an authenticated channel (League chat): the
-        link it makes must say hello as ``member``, or it is closed (impersonation)."""
+        link it makes must say hello as ``member``, or it is closed (impersonation);
+        ``key``: and with that key (remembered), before any of our state goes out on it."""
         made = await self._links.invite()
         self._expect[made.peer] = self._bound[made.peer] = member
+        if key is not None:
+            self._keyed[made.peer] = member, key
         return made
 
     async def accept_from(
-        self, text: str, member: MemberId, *, answer_for: str | None = None
+        self,
+        text: str,
+        member: MemberId,
+        *,
+        answer_for: str | None = None,
+        key: bytes | None = None,
     ) -> TokenMade | None:
         """A token ``member`` sent over an authenticated channel; the link is bound to them.
         ``answer_for``: the link whose invite this must answer (None: it must be an invite)."""
@@ -148,6 +160,8 @@ class PartyNode:
         made = await self._links.accept(text, expect=kind, for_link=answer_for)
         if made is not None:
             self._expect[made.peer] = self._bound[made.peer] = member
+            if key is not None:
+                self._keyed[made.peer] = member, key
         return made
 
     async def close_peer_link(self, peer: str, reason: str) -> None:
@@ -234,7 +248,13 @@ class PartyNode:
             now = self._now()
             if isinstance(event, PeerConnected):
                 # A link made for an introduction must lead to the member introduced.
-                self.core.link_up(event.peer, now, expect=self._expect.pop(event.peer, None))
+                keyed = self._keyed.get(event.peer)
+                self.core.link_up(
+                    event.peer,
+                    now,
+                    expect=self._expect.pop(event.peer, None),
+                    expect_key=keyed[1] if keyed is not None else None,
+                )
                 self._up.add(event.peer)
                 self._events.put(event)
                 for text in self._early.pop(event.peer, []):
@@ -254,6 +274,7 @@ class PartyNode:
                 self._member_of.pop(event.peer, None)
                 self._expect.pop(event.peer, None)
                 self._bound.pop(event.peer, None)
+                self._keyed.pop(event.peer, None)
                 self._intros.forget_link(event.peer)
                 self._events.put(event)
             self._flush()
@@ -307,6 +328,9 @@ class PartyNode:
             if self._bound.pop(event.link_id, None) == event.member_id:
                 self.hello_on_bound.add(event.member_id)
         elif isinstance(event, CloseLink):
+            keyed = self._keyed.get(event.link_id)
+            if keyed is not None and event.detail == KEY_NOT_REMEMBERED:
+                self.key_refused.add(keyed[0])
             if event.reason is CloseReason.PEER_LEFT:
                 closing = self._links.close_peer(event.link_id, event.detail, CloseCode.PEER_CLOSED)
             elif event.reason is CloseReason.REMOVED:

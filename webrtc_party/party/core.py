@@ -26,6 +26,7 @@ from webrtc_party.party.errors import FieldError, ProtocolError
 from webrtc_party.party.events import LinkView, MemberView, PartyEvent
 from webrtc_party.party.gossip import Gossip
 from webrtc_party.party.intro import IntroScheduler
+from webrtc_party.party.intro_host import GossipHost
 from webrtc_party.party.introductions import Introductions
 from webrtc_party.party.messages import Intro, decode_message
 from webrtc_party.party.model import GamePhase, MemberId, MemberIdentity, Selection, selection_tuple
@@ -64,7 +65,9 @@ class PartyCore:
             config=cfg,
             app_version=app_version,
         )
-        self.introductions = Introductions(self.gossip, schedule, private_key, self._outbox)
+        self.introductions = Introductions(
+            GossipHost(self.gossip), schedule, private_key, self._outbox
+        )
 
     # -- read-only taps for tests and diagnostics (never change what they return) --
 
@@ -83,13 +86,22 @@ class PartyCore:
         """The hello this core sends first on every link."""
         return self.gossip.hello_text
 
-    def link_up(self, link_id: str, now: float, expect: MemberId | None = None) -> None:
+    def link_up(
+        self,
+        link_id: str,
+        now: float,
+        expect: MemberId | None = None,
+        expect_key: bytes | None = None,
+    ) -> None:
         """A data channel opened; the core says hello on it.
 
         ``expect``: the member an introduction made this link for; a peer that
         says hello as anyone else is refused (``CloseLink``, impersonation).
+        ``expect_key``: the key that member must say hello with (remembered): until that
+        hello nothing but ours goes out on the link, and another key closes it
+        (impersonation, ``KEY_NOT_REMEMBERED``) before any state is sent.
         """
-        self.gossip.add_link(link_id, now, expect)
+        self.gossip.add_link(link_id, now, expect, expect_key)
 
     def link_down(self, link_id: str, now: float) -> None:
         """A data channel closed (for any reason)."""

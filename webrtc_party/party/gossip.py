@@ -23,9 +23,13 @@ from webrtc_party.party.events import (
     LinkIdentified,
     MemberChange,
     MemberChanged,
-    Reachability,
 )
-from webrtc_party.party.links import LinkRecord, hello_refusal, intro_next_hops, timeout_refusal
+from webrtc_party.party.links import (
+    LinkRecord,
+    hello_refusal,
+        older_link_works,
+    timeout_refusal,
+)
 from webrtc_party.party.messages import (
     PROTOCOL_VERSION,
     Beat,
@@ -106,14 +110,19 @@ class Gossip:
 
     # -- links -------------------------------------------------------------------
 
-    def add_link(self, link_id: str, now: float, expect: MemberId | None) -> None:
+    def add_link(
+        self, link_id: str, now: float, expect: MemberId | None, expect_key: bytes | None = None
+    ) -> None:
         """A data channel opened: say hello on it (see ``PartyCore.link_up``)."""
         if self._closed or link_id in self.links:
             return
         bucket = TokenBucket(self.config.rate, self.config.burst)
-        self.links[link_id] = LinkRecord(link_id, now, bucket, hello_sent_at=now, expect=expect)
+        self.links[link_id] = LinkRecord(
+            link_id, now, bucket, hello_sent_at=now, expect=expect, expect_key=expect_key
+        )
         self._outbox.send(link_id, self._hello_text)
-        self._outbox.send(link_id, self._own_text)
+        if expect_key is None:  # else our state waits for the hello with that key
+            self._outbox.send(link_id, self._own_text)
 
     def drop_link(self, link_id: str, now: float) -> None:
         self.links.pop(link_id, None)
@@ -191,31 +200,9 @@ class Gossip:
                 self._outbox.send(link.link_id, text)
         self._closed = True
 
-    # -- what the introductions part may ask (``introductions.IntroHost``) -------
-
-    def member_key(self, member: MemberId) -> bytes | None:
-        return self.store.keys.get(member)
-
-    def is_member(self, member: MemberId) -> bool:
-        return member in self.store.states
-
     def charge(self, origin: MemberId, now: float) -> bool:
         """Take one from ``origin``'s budget (states and introductions share it)."""
         return self._budgets.take(origin, now)
-
-    def next_hops(
-        self, target: MemberId, source: LinkRecord | None, now: float
-    ) -> list[LinkRecord]:
-        timeout = self.config.alive_timeout
-        return intro_next_hops(self.links.values(), target, source, now, timeout)
-
-    def unlinked(self) -> list[MemberId]:
-        """Members (not this one) with no link here that is not closing."""
-        linked = {lk.member for lk in self.links.values() if not lk.closing}
-        return [m for m in self.store.states if m != self.me and m not in linked]
-
-    def status(self, member: MemberId, now: float) -> Reachability:
-        return self.board.status(member, now).status
 
     # -- internals ------------------------------------------------------------------
 
@@ -228,7 +215,7 @@ class Gossip:
         self._seq += 1
         self._own_text = self.store.put_own(sign_state(self._own_state(), self._key))
         for link in self.links.values():
-            if not link.closing:
+            if not link.closing and (link.expect_key is None or link.member is not None):
                 self._outbox.send(link.link_id, self._own_text)
 
     def _send(self, link: LinkRecord, msg: Message) -> None:
@@ -339,6 +326,8 @@ class Gossip:
         for link in self.links.values():
             if link is source or link.closing or link.member == origin:
                 continue
+            if link.expect_key is not None and link.member is None:
+                continue  # a link held for a remembered key gets nothing before that hello
             if skip and link.member in skip:
                 continue
             self._outbox.send(link.link_id, text)
@@ -354,14 +343,9 @@ class Gossip:
             self._outbox.send(link.link_id, self._hello_text)
         if link.member is None:
             return
-        if link.alive(now, cfg.alive_timeout) and self.me < link.member:
-            older = [
-                lk
-                for lk in self.links.values()
-                if lk.member == link.member and lk.alive(now, cfg.alive_timeout)
-                and lk.rank < link.rank
-            ]
-            if older:
+        alive = link.alive(now, cfg.alive_timeout)
+        if alive and self.me < link.member:
+            if older_link_works(self.links.values(), link, now, cfg.alive_timeout):
                 self._close(link, CloseReason.DUPLICATE, "another link to this member works")
                 return
         if now >= link.next_ping_at:

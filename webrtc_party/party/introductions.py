@@ -25,7 +25,7 @@ __all__ = ["IntroHost", "Introductions"]
 
 
 class IntroHost(Protocol):
-    """What the introductions part asks of the gossip part (``Gossip`` is one)."""
+    """What the introductions part asks of the gossip part (``intro_host.GossipHost``)."""
 
     @property
     def me(self) -> MemberId: ...

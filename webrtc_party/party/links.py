@@ -12,11 +12,19 @@ from webrtc_party.party.model import MemberId
 from webrtc_party.party.ratelimit import TokenBucket
 from webrtc_party.party.signing import KeyRing
 
-__all__ = ["LinkRecord", "hello_refusal", "intro_next_hops", "timeout_refusal"]
+__all__ = [
+    "LinkRecord",
+    "hello_refusal",
+    "intro_next_hops",
+    "older_link_works",
+    "timeout_refusal",
+]
 
 MAX_OUTSTANDING_PINGS = 4
 RTT_WEIGHT = 0.25
 
+
+KEY_NOT_REMEMBERED = "the key differs from the one remembered for this member"
 
 @dataclass
 class LinkRecord:
@@ -30,6 +38,9 @@ class LinkRecord:
     member: MemberId | None = None
     expect: MemberId | None = None
     """The member this link was made for (an introduction), if the shell knows it."""
+    expect_key: bytes | None = None
+    """The key that member must say hello with (remembered from an earlier party), if any:
+    such a link gets none of our state before that hello."""
     hello_key: bytes | None = None
     identified_at: float | None = None
     got_ping: bool = False
@@ -109,6 +120,8 @@ def hello_refusal(
         return CloseReason.SELF_LINK, "the link leads back to this member"
     if link.expect is not None and member != link.expect:
         return CloseReason.IMPERSONATION, "the peer is not the member this link was made for"
+    if link.expect_key is not None and hello.key != link.expect_key:
+        return CloseReason.IMPERSONATION, KEY_NOT_REMEMBERED
     if link.member is not None and link.member != member:
         return CloseReason.IMPERSONATION, "the peer changed its identity"
     if not keys.admits(member, hello.key):
@@ -143,3 +156,13 @@ def intro_next_hops(
     return direct or [
         lk for lk in links if lk is not source and lk.member is not None and not lk.closing
     ]
+
+
+def older_link_works(
+    links: Iterable[LinkRecord], link: LinkRecord, now: float, timeout: float
+) -> bool:
+    """Another link to ``link``'s member is alive and older: ``link`` is the duplicate."""
+    return any(
+        lk.member == link.member and lk.alive(now, timeout) and lk.rank < link.rank
+        for lk in links
+    )

@@ -9,6 +9,7 @@ the ``encode_*`` functions build the flat JSON objects the panel reads.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
@@ -67,11 +68,24 @@ __all__ = [
     "error_code",
 ]
 
+log = logging.getLogger(__name__)
+
 # -- Python -> UI ------------------------------------------------------------------------
 
 
 def dumps(message: Mapping[str, Any]) -> str:
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+    """One frame for the panel: strict JSON, never NaN or Infinity (``JSON.parse`` rejects
+    them). A message holding one is not sent: the panel gets an ``internal`` party-error
+    naming the message type instead, and the Python side logs it."""
+    try:
+        return json.dumps(message, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except ValueError as exc:  # a non-finite number somewhere in the message
+        kind = message.get("type")
+        log.error("bridge: %r message not sent: %s", kind, exc)
+        err = BridgeMessageError(
+            "internal", f"A {kind!r} message held a number JSON cannot carry; it was not sent."
+        )
+        return json.dumps(encode_error(err), separators=(",", ":"), ensure_ascii=False)
 
 
 def error_code(exc: BaseException) -> str:

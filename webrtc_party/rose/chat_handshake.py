@@ -4,8 +4,13 @@ No I/O and no clock: the shell passes ``now`` and what the League client shows (
 my lobby, who is linked already) and carries out the actions. The rules (docs/league-chat.md):
 
 * The member with the smaller PUUID sends the invite; the other answers with ONE message.
-* At most one unanswered invite per friend per chat session, and only to friends on my friend
-  list who are in my premade lobby and not linked yet: never to strangers.
+* At most one unanswered invite per friend per party (the core lives as long as the party,
+  across chat reconnects), and only to friends on my friend list who are in my premade lobby
+  and not linked yet: never to strangers.
+* ONE answer per friend at a time: once a friend's invite is answered, every further invite
+  from them is ignored until ``linked()`` or ``failed()`` clears it (the shell calls
+  ``failed()`` once that answer's link is gone, so a friend whose client restarted is answered
+  again after the old link closed, never while it still stands).
 * Only direct conversations with the sender count (never the lobby or champ-select rooms);
   messages that are historical, older than the party, our own echoes, or not in the party
   format are ignored.
@@ -20,6 +25,7 @@ from dataclasses import dataclass
 from webrtc_party.lcu.chat import ChatMessage, puuid_of
 
 __all__ = [
+    "ANSWERED",
     "HUMAN_LINE",
     "MARK",
     "NOT_IN_LOBBY",
@@ -35,6 +41,7 @@ __all__ = [
 
 MARK = "[party-mode v1]"
 NOT_IN_LOBBY = "not in my lobby"
+ANSWERED = "answered already"
 HUMAN_LINE = "Party mode invite (Rose skin sync), ignore if you don't use it."
 HUMAN_ANSWER = "Party mode answer (Rose skin sync), ignore if you don't use it."
 MAX_TOKEN = 3000  # characters
@@ -94,13 +101,13 @@ Received = AcceptInvite | AcceptAnswer | Ignored
 
 
 class ChatHandshake:
-    """One party's chat handshakes, for one chat session (a League client run)."""
+    """One party's chat handshakes (kept across chat reconnects while the party runs)."""
 
     def __init__(self, me: str, started_at: float) -> None:
         self.me = me.lower()
         self.started_at = started_at
         self._invited: dict[str, float] = {}  # friend -> when our open invite went out
-        self._answered: dict[str, str] = {}  # friend -> the invite we answered (one answer each)
+        self._answered: dict[str, str] = {}  # friend -> the invite we answered (one at a time)
         self._sent: dict[str, int] = {}  # friend -> invites sent this session
 
     def invites_to_send(
@@ -124,6 +131,10 @@ class ChatHandshake:
 
     def open_invites(self) -> frozenset[str]:
         return frozenset(self._invited)
+
+    def answered(self) -> frozenset[str]:
+        """Friends whose invite we answered (their further invites are ignored for now)."""
+        return frozenset(self._answered)
 
     def receive(
         self,
@@ -155,9 +166,9 @@ class ChatHandshake:
         if kind is ChatKind.INVITE:
             if self.invites(sender):
                 return Ignored("an invite from the side that should answer")
-            if self._answered.get(sender) == token:
-                return Ignored("answered already")
-            self._answered[sender] = token  # a newer invite (the sender restarted) replaces it
+            if sender in self._answered:  # the same invite again, or a flood of new ones
+                return Ignored(ANSWERED)
+            self._answered[sender] = token
             return AcceptInvite(sender, token)
         if sender not in self._invited:
             return Ignored("no invite of ours is waiting for this answer")

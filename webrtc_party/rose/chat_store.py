@@ -14,6 +14,7 @@ import base64
 import binascii
 import json
 import logging
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -130,7 +131,7 @@ def encode_friends(friends: Mapping[str, RememberedFriend]) -> str:
         }
         for f in sorted(friends.values(), key=lambda f: -f.linked_at)
     ]
-    return json.dumps({"version": VERSION, "friends": rows}, indent=1)
+    return json.dumps({"version": VERSION, "friends": rows}, indent=1, allow_nan=False)
 
 
 def decode_friends(text: str) -> dict[str, RememberedFriend]:
@@ -147,10 +148,16 @@ def decode_friends(text: str) -> dict[str, RememberedFriend]:
         if isinstance(at, bool) or not isinstance(at, int | float):
             raise StoreFileError("linked_at must be a number")
         try:
+            at = float(at)
+        except OverflowError:
+            raise StoreFileError("linked_at is too large") from None
+        if not math.isfinite(at):
+            raise StoreFileError("linked_at must be a finite number")
+        try:
             raw = base64.b64decode(key, validate=True)
         except (binascii.Error, ValueError):
             raise StoreFileError("a key is not base64") from None
-        out[puuid.lower()] = RememberedFriend(puuid.lower(), raw, name, float(at))
+        out[puuid.lower()] = RememberedFriend(puuid.lower(), raw, name, at)
     return out
 
 
@@ -176,6 +183,7 @@ class ChatStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.warnings: list[str] = []  # sentences for the panel (a file set aside, a failed write)
+        self.key_saved = False  # the last party_key() is the one in the data dir
         self.settings: ChatSettings = self._load("settings.json", decode_settings, ChatSettings())
         self.friends: dict[str, RememberedFriend] = self._load("friends.json", decode_friends, {})
 
@@ -203,11 +211,14 @@ class ChatStore:
         log.warning("party data: %s", text)
         self.warnings.append(text)
 
-    def _save(self, name: str, text: str) -> None:
+    def _save(self, name: str, text: str) -> bool:
+        """Write one file; False (and a warning) when it could not be written."""
         try:
             _write_atomically(self.folder / name, text)
         except OSError as exc:
             self._warn(f"{self.folder / name} could not be written ({exc}); kept for this run.")
+            return False
+        return True
 
     # -- the setting ------------------------------------------------------------------------
 
@@ -252,11 +263,15 @@ class ChatStore:
     def party_key(self, new: Ed25519PrivateKey | None = None) -> Ed25519PrivateKey:
         """Our Ed25519 party key, kept so that friends can remember it; the first call saves
         ``new`` (or a fresh key). Called only once League chat is on: nothing is written
-        for a user who never opts in."""
+        for a user who never opts in. ``key_saved`` then says whether the key returned is
+        the one in the data dir (False when writing it failed: friends must not remember a
+        key that will not exist next run)."""
         path = self.folder / "party-key"
+        self.key_saved = False
         try:
             raw = base64.b64decode(path.read_text(encoding="ascii").strip(), validate=True)
             if len(raw) == 32:
+                self.key_saved = True
                 return Ed25519PrivateKey.from_private_bytes(raw)
             self._warn(f"{path} is not a party key; a new key is made (friends re-link).")
         except FileNotFoundError:
@@ -265,5 +280,5 @@ class ChatStore:
             self._warn(f"{path} could not be read ({exc}); a new key is made (friends re-link).")
         key = new or Ed25519PrivateKey.generate()
         raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-        self._save("party-key", base64.b64encode(raw).decode("ascii") + "\n")
+        self.key_saved = self._save("party-key", base64.b64encode(raw).decode("ascii") + "\n")
         return key

@@ -97,7 +97,7 @@ class ChatSwitch:
             )
         self.setup.store.set_league_chat(on, explained=explained)
         if on and self._node_key is not None:  # on during a party: save its key if none is
-            self._key_saved = _same(self.setup.store.party_key(self._node_key), self._node_key)
+            self._key_saved = self._saved(self.setup.store, self._node_key)
         self.setup = replace(self.setup, override=None)  # the user's choice wins from now
         log.info("league chat setting: %s", "on" if on else "off")
 
@@ -113,7 +113,12 @@ class ChatSwitch:
         self._node_key = key
         self._key_saved = False
         if self.setup is not None and self.enabled:
-            self._key_saved = _same(self.setup.store.party_key(key), key)
+            self._key_saved = self._saved(self.setup.store, key)
+
+    @staticmethod
+    def _saved(store: ChatStore, key: Ed25519PrivateKey) -> bool:
+        """``key`` is the party key in the data dir (saved now if there was none)."""
+        return _same(store.party_key(key), key) and store.key_saved
 
     def forget(self, puuid: str | None) -> int:
         if self.setup is None:
@@ -207,8 +212,16 @@ class ChatSwitch:
             self._start()
         elif not want and self._task is not None:
             await self.stop()
-        if want and node is not None and self.setup is not None and self._key_saved:
-            await self._remember(node, self.setup.store)
+        if want and node is not None and self.setup is not None:
+            # the changed-key check runs whenever the setting is on; only the write of a
+            # friend's memory waits for our own key to be the saved one
+            await self._remember(node, self.setup.store, write=self._key_saved)
+
+    def _known_key(self, puuid: str) -> bytes | None:
+        """A remembered friend's key: a chat-made link to them must say hello with it
+        before it gets any of our state (the node closes it otherwise)."""
+        friend = self.setup.store.friends.get(puuid) if self.setup is not None else None
+        return friend.key if friend is not None else None
 
     def _start(self) -> None:
         setup = self.setup
@@ -222,6 +235,7 @@ class ChatSwitch:
             retry_delay=setup.retry_delay,
             on_event=setup.on_event,
             allowed=self.allows,
+            known_key=self._known_key,
         )
         self._task = self._tasks.spawn(self.agent.run())
         log.info("league chat: agent started")
@@ -232,10 +246,16 @@ class ChatSwitch:
             await self._tasks.cancel()
             log.info("league chat: agent stopped")
 
-    async def _remember(self, node: PartyNode, store: ChatStore) -> None:
+    async def _remember(self, node: PartyNode, store: ChatStore, *, write: bool) -> None:
         """Per member, once a party: a friend who said hello on a chat-bound link, or on a
-        link made from pasted tokens, is remembered; a remembered one with another key, on
-        chat, is refused. Members only introduced by other members are not remembered."""
+        link made from pasted tokens, is remembered (only when ``write``: our running key is
+        the saved one); a remembered one with another key, on chat, is refused (always).
+        Members only introduced by other members are not remembered."""
+        for member in sorted(node.key_refused - set(self._warnings)):
+            old = store.friends.get(member)
+            if old is not None:  # its chat-made link closed at hello: none of our state went
+                self._checked.add(member)
+                await self._refuse(node, member, old)
         running = self.agent is not None and self._task is not None
         by_chat = self.agent.identified() if self.agent is not None and running else frozenset()
         for link in node.core.links(time.monotonic()):
@@ -249,11 +269,14 @@ class ChatSwitch:
                 continue
             if key is None:
                 continue
-            self._checked.add(member)
             old = store.friends.get(member)
             if old is not None and old.key != key and member in by_chat:
+                self._checked.add(member)
                 await self._refuse(node, member, old)
                 continue
+            if not write:
+                continue  # compared, not remembered: checked again once our key is saved
+            self._checked.add(member)
             if old is not None and old.key != key:
                 log.warning("league chat: %s has a new party key (pasted by hand): kept", member)
             store.remember(member, key, view.identity.riot_id, time.time())

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ from webrtc_party.lcu.wamp import EventType, LcuEvent
 from webrtc_party.node import PartyNode
 from webrtc_party.party import Reachability
 from webrtc_party.rose.chat_handshake import (
+    ANSWERED,
     MARK,
     NOT_IN_LOBBY,
     AcceptAnswer,
@@ -51,6 +53,7 @@ __all__ = ["LINKED_VIA", "LeagueChatAgent"]
 
 log = logging.getLogger(__name__)
 LINKED_VIA = "league-chat"
+IGNORED_KEPT = 64  # reasons kept in ``ignored`` (strangers can send any number of messages)
 
 
 class LeagueChatAgent:
@@ -68,6 +71,7 @@ class LeagueChatAgent:
         retry_delay: float = 2.0,
         on_event: Callable[[str], None] | None = None,
         allowed: Callable[[str], bool] | None = None,
+        known_key: Callable[[str], bytes | None] | None = None,
     ) -> None:
         self._service = service
         self._credentials = credentials
@@ -76,16 +80,20 @@ class LeagueChatAgent:
         self._poll, self._retry_delay = poll, retry_delay
         self._on_event = on_event
         self._allowed = allowed or (lambda _puuid: True)
+        self._known_key = known_key or (lambda _puuid: None)  # a remembered friend's key
         self.refused: set[str] = set()  # friends refused this party (a remembered key differed)
         self.problem: str | None = None
         self.messages_sent = 0
         self.sessions = 0
-        self.ignored: list[str] = []  # why each party-format message was ignored
+        self.ignored: deque[str] = deque(maxlen=IGNORED_KEPT)  # why (the newest) were ignored
         self._friends: dict[str, ChatUser] = {}
         self._core: ChatHandshake | None = None
         self._node: PartyNode | None = None
         self._bound: dict[str, str] = {}  # link name -> the friend it must reach
         self._invite_links: dict[str, list[str]] = {}  # friend -> links of our invites
+        self._answer_links: dict[str, str] = {}  # friend -> the link of our one answer
+        self._newer: dict[str, ChatMessage] = {}  # friend -> an invite while answered already
+        self._answering: set[str] = set()  # friends whose answer is being made right now
         self._catch_up = True
         self._deferred: dict[str, ChatMessage] = {}  # friend -> its newest message, lobby-early
 
@@ -149,7 +157,8 @@ class LeagueChatAgent:
                 me = await chat.me()
                 self._friends = await chat.friends()
                 self.sessions += 1
-                self._core = None  # a new chat session: our open invites are gone
+                # the core (what we sent and answered) lives as long as the party, not the
+                # chat session: a reconnect sends no new invites and answers nothing twice
                 self._catch_up = True
                 self._set_problem(None)
                 log.info("league chat: %s, %d friends", me.name, len(self._friends))
@@ -173,6 +182,7 @@ class LeagueChatAgent:
             return None
         if node is not self._node:
             self._bound, self._invite_links, self._deferred = {}, {}, {}
+            self._answer_links, self._newer = {}, {}
         if node is not self._node or self._core is None:
             self._node = node
             self._core = ChatHandshake(node.identity.puuid, self._clock())
@@ -198,6 +208,7 @@ class LeagueChatAgent:
                 linked = set(self.identified()) & direct
                 for friend in [f for f in core.open_invites() if f in linked]:
                     core.linked(friend)
+                await self._answers_gone(chat, node, core)
                 friends = self._usable_friends()
                 for action in core.invites_to_send(friends, self._lobby(), linked):
                     await self._invite(chat, node, core, action.friend)
@@ -209,13 +220,35 @@ class LeagueChatAgent:
                     await self._handle(chat, self._deferred.pop(sender))
             await asyncio.sleep(self._poll)
 
+    async def _answers_gone(self, chat: LeagueChat, node: PartyNode, core: ChatHandshake) -> None:
+        """A friend we answered may be answered again only once that answer's link is gone
+        (closed, timed out, or dropped later): then the newest invite they sent meanwhile
+        (their client restarted) gets its ONE answer. One link and one answer at a time.
+        Likewise our open invite to a friend ends once its link is gone (expired unanswered):
+        then one new invite may go."""
+        alive = {p.peer for p in node.peers()}
+        for friend in sorted(core.open_invites()):
+            if not any(link in alive for link in self._invite_links.get(friend, [])):
+                self._invite_links.pop(friend, None)
+                core.failed(friend)
+        for friend in sorted(core.answered()):
+            if friend in self._answering or self._answer_links.get(friend) in alive:
+                continue
+            self._answer_links.pop(friend, None)
+            core.failed(friend)
+            newer = self._newer.pop(friend, None)
+            if newer is not None:
+                await self._handle(chat, newer)
+
     async def _read_waiting(self, chat: LeagueChat, core: ChatHandshake, linked: set[str]) -> None:
-        """Invites that came before we listened (the party went on later, or this agent
-        started after the client): the newest party message of each lobby friend who
-        invites us; the core's rules (not historical, not older than the party) still hold."""
+        """Messages that came before we listened (the party went on later, this agent started
+        after the client, or the chat reconnected): the newest party message of each lobby
+        friend who invites us, or who owes an answer to our open invite; the core's rules
+        (not historical, not older than the party) still hold."""
+        waiting = core.open_invites()
         for friend in sorted(self._lobby() - linked):
             user = self._friends.get(friend)
-            if user is None or core.invites(friend):
+            if user is None or (core.invites(friend) and friend not in waiting):
                 continue
             for msg in reversed(await chat.messages(user.pid)):
                 if MARK in msg.body and msg.sender == friend:
@@ -227,7 +260,7 @@ class LeagueChatAgent:
     ) -> None:
         user = self._friends[friend]
         try:
-            made = await node.invite_for(friend)
+            made = await node.invite_for(friend, key=self._known_key(friend))
         except PartyError as exc:
             core.failed(friend)
             log.warning("league chat: no invite for %s: %s", user.name, exc)
@@ -265,16 +298,23 @@ class LeagueChatAgent:
             if action.reason == NOT_IN_LOBBY and msg.sender in self._friends:
                 # my client may show the lobby a moment after theirs: try again when it does
                 self._deferred[msg.sender] = msg
+            elif action.reason == ANSWERED:
+                self._newer[msg.sender] = msg  # handled once our answer's link is gone
             self.ignored.append(action.reason)
             log.debug("league chat: ignored a message from %s: %s", msg.sender, action.reason)
             return
         user = self._friends[action.friend]
+        if isinstance(action, AcceptInvite):
+            self._answering.add(action.friend)
         try:
             if isinstance(action, AcceptInvite):
-                made = await node.accept_from(action.token, action.friend)
+                key = self._known_key(action.friend)
+                made = await node.accept_from(action.token, action.friend, key=key)
                 if made is None:
+                    core.failed(action.friend)
                     return
                 self._bound[made.peer] = action.friend
+                self._answer_links[action.friend] = made.peer
                 conversation = await chat.open_dm(user)
                 await chat.send(conversation, encode_chat(ChatKind.ANSWER, made.text))
                 self.messages_sent += 1
@@ -286,6 +326,8 @@ class LeagueChatAgent:
             core.failed(action.friend)
             self.ignored.append(f"bad token: {exc}")
             log.warning("league chat: token from %s refused: %s", user.name, exc)
+        finally:
+            self._answering.discard(action.friend)
 
     async def _complete(self, node: PartyNode, action: AcceptAnswer) -> None:
         """The answer must complete one of OUR invites to this friend (newest first)."""
@@ -293,7 +335,8 @@ class LeagueChatAgent:
         last: Exception = UnknownInviteError()  # no invite of ours to this friend
         for link in links:
             try:
-                await node.accept_from(action.token, action.friend, answer_for=link)
+                key = self._known_key(action.friend)
+                await node.accept_from(action.token, action.friend, answer_for=link, key=key)
             except UnknownInviteError as exc:
                 last = exc
                 continue
