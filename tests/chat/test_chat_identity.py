@@ -62,8 +62,11 @@ async def test_a_league_client_restart_mid_handshake_still_links(tmp_path: Path)
         await until(lambda: len(hub.sent_by(inviter.puuid)) == 1)
         await inviter.emu.restart()  # new port, new password: the inviter's agent reconnects
         hub.broken.clear()
-        await until(lambda: inviter.linked() == {invitee.puuid}, 60)
-        assert invitee.linked() == {inviter.puuid}
+        # both sides: the invitee's link is up only once the inviter's answer got through
+        await until(
+            lambda: inviter.linked() == {invitee.puuid} and invitee.linked() == {inviter.puuid},
+            60,
+        )
         assert len(hub.sent_by(inviter.puuid)) == 2  # one invite per chat session
         # ONE answer per invite (the first one's answer reached a client that was restarting)
         assert len(hub.sent_by(invitee.puuid)) <= 2
@@ -81,7 +84,8 @@ async def test_an_invite_before_my_client_shows_its_sender_in_my_lobby_is_kept(
         for m in members:
             assert m.service is not None
             await m.service.enable()
-        await asyncio.sleep(0.5)  # both agents have their chat sessions
+        # both agents have their chat sessions (a fixed sleep was too short under load)
+        await until(lambda: all(m.agent is not None and m.agent.sessions >= 1 for m in members))
         await inviter.emu.run_until("join-1")  # the inviter's client sees the lobby first
         await until(lambda: len(hub.sent_by(inviter.puuid)) == 1)
         agent = invitee.agent
