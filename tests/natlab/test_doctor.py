@@ -30,6 +30,7 @@ def start_responder(lab: NatLab, *addrs: str) -> subprocess.Popen[str]:
     assert proc.stdout is not None
     ready, _, _ = select.select([proc.stdout], [], [], 30.0)
     line = proc.stdout.readline() if ready else ""
+    proc.stdout.close()  # it writes nothing more
     if line.strip() != "ready":
         proc.kill()
         proc.wait()
