@@ -34,8 +34,12 @@ async def test_a_token_in_a_dm_whose_sender_does_not_say_hello_is_refused(
             {"body": encode_chat(ChatKind.INVITE, forged.token), "type": "chat"},
         )
         assert status == 200
-        await until(lambda: len(hub.sent_by(b.puuid)) == 1)  # B answered A, once
-        decoded = decode_chat(hub.sent_by(b.puuid)[0].body)
+
+        def to_a() -> list[str]:  # B's DMs to A (B's own invite to C races them: not these)
+            return [m.body for m in hub.sent_by(b.puuid) if m.recipient == a.puuid]
+
+        await until(lambda: len(to_a()) == 1)  # B answered A, once
+        decoded = decode_chat(to_a()[0])
         assert decoded is not None and decoded[0] is ChatKind.ANSWER
         await c.service.accept(decoded[1])  # C completes the link B made for A
         node = c.service.node
