@@ -8,7 +8,7 @@ With one symmetric home (docs/nat.md, "Late answers and punching") the answerer 
 when its answer is applied: as the easy side it keeps probing lightly after its burst, as the
 hard side it keeps its punching sockets and their mappings alive. 40 s late (past the old
 ~15 s punching window and the 30 s UDP timeout) runs by default; 2 minutes late is slow.
-Punching is a probability, so those claim "connects within two attempts"
+Punching is a probability, so those claim "connects within three attempts"
 (tests/natlab/attempts.py; the single-attempt rate is bench/bench_natlab.py's).
 """
 
@@ -80,7 +80,7 @@ PUNCH_WITHIN_S = 14.0  # the offerer's connect deadline (15 s) minus a margin
 async def test_one_symmetric_side_answer_applied_after_40_s(
     natlab: NatLab, pair: tuple[NatMode, NatMode]
 ) -> None:
-    # punching is a probability: the claim is "within two attempts" (tests/natlab/attempts.py)
+    # punching is a probability: the claim is "within three attempts" (tests/natlab/attempts.py)
     async def attempt() -> float:
         took = await _late(natlab, 40, *pair)
         assert took <= PUNCH_WITHIN_S, took
@@ -102,4 +102,5 @@ async def test_one_symmetric_side_answer_applied_after_2_minutes(
         assert took <= PUNCH_WITHIN_S, took
         return took
 
-    await within_attempts(f"late answer 120s {pair[0]} x {pair[1]}", attempt)
+    # two attempts (not three): three would not fit the 400 s timeout; a slow run only
+    await within_attempts(f"late answer 120s {pair[0]} x {pair[1]}", attempt, tries=2)

@@ -5,7 +5,7 @@ birthday punching (docs/nat.md), a sequential router (seq) x prc by port predict
 needs a TURN server and says so within a few seconds; the same LAN connects host-to-host; two
 hosts behind a router that does not hairpin need TURN and fail at the connect deadline with an
 error that says what to do. The 20-run series are in bench/bench_natlab.py. Punching works
-with a probability, so its test claims "within two attempts" (tests/natlab/attempts.py).
+with a probability, so its test claims "within three attempts" (tests/natlab/attempts.py).
 """
 
 from __future__ import annotations

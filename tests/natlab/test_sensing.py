@@ -47,7 +47,7 @@ def _hint(events: list[dict[str, Any]]) -> MappingHint:
 async def test_two_plain_servers_tell_the_hard_side_and_it_punches(
     natlab: NatLab, pair: tuple[NatMode, NatMode]
 ) -> None:
-    """The hint and the punching, within two attempts (tests/natlab/attempts.py): punching is
+    """The hint and the punching, within three attempts (tests/natlab/attempts.py): punching is
     a probability, and a hint sensed on a loaded machine can miss the second server."""
 
     async def attempt() -> None:
