@@ -6,8 +6,9 @@ docs/performance.md). A one-shot test of it would fail CI a few runs in a hundre
 six such tests in a CI run, three attempts each keep a red run from chance under 0.1 %
 (two would not at the bench's worst measured rate, 19/20: 1.5 %). A failed attempt is
 logged (shown with the test's output when a later attempt fails too) and recorded in
-$NATLAB_RESULTS, never hidden: the last attempt's failure is the test's. Only an AssertionError (the mechanism did not work) earns a retry;
-anything else (a crash, a broken lab) fails at once.
+$NATLAB_RESULTS, never hidden: the last attempt's failure is the test's. Only an
+AssertionError (the mechanism did not work) earns a retry; anything else (a crash, a broken
+lab) fails at once.
 """
 
 from __future__ import annotations
