@@ -57,7 +57,8 @@ def _listen(avoid: int) -> socket.socket:
     try:
         while True:
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if os.name != "nt":  # as asyncio does (on Windows it would allow port stealing)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind(("127.0.0.1", 0))
             sock.listen(128)
             if sock.getsockname()[1] != avoid:
