@@ -127,11 +127,14 @@ async def test_leave_and_rejoin_through_another_member() -> None:
         nodes[2] = make(2, keys[2])  # same member, new run
         await nodes[2].__aenter__()
         await handshake(nodes[1], nodes[2])  # invited by a member who is not the host
+        # both ends of the introduced link: node 0 seeing it direct says nothing yet of node 2
         await until(lambda: statuses(nodes[0]).get("puuid-2") is Reachability.DIRECT)
-        assert statuses(nodes[2]) == {
-            "puuid-0": Reachability.DIRECT,
-            "puuid-1": Reachability.DIRECT,
-        }
+        await until(
+            lambda: (
+                statuses(nodes[2])
+                == {"puuid-0": Reachability.DIRECT, "puuid-1": Reachability.DIRECT}
+            )
+        )
     finally:
         for node in nodes:
             await node.leave()

@@ -56,6 +56,7 @@ __all__ = [
     "WAIT_RATE",
     "PunchRole",
     "PunchSettings",
+    "pace_delay",
     "probe_ports",
     "punch",
     "punch_role",
@@ -239,6 +240,14 @@ def _probe_request(conn: aioice.Connection) -> stun.Message:
     return request
 
 
+def pace_delay(started: float, sent: int, rate: float, now: float) -> float:
+    """Pure: how long to wait before the next probe so that ``sent`` probes since ``started``
+    keep ``rate`` per second on average. A per-probe sleep of 1/rate ran slow on a loaded
+    machine (each sleep overshoots), so fewer probes went out before the deadline and the
+    birthday odds fell; behind schedule this is 0 and the probes catch up."""
+    return max(0.0, started + sent / rate - now)
+
+
 async def _easy(
     conn: aioice.Connection,
     opts: patch.ConnectionOptions,
@@ -263,7 +272,8 @@ async def _easy(
 
     async def send(ports: list[int], rate: float) -> None:
         nonlocal sent
-        for port in ports:
+        started = loop.time()
+        for n, port in enumerate(ports):
             if _conn_done(conn) or loop.time() >= until:
                 return
             addr = (peer_ip, port)
@@ -274,7 +284,7 @@ async def _easy(
             for proto in protos:
                 proto.send_stun(_probe_request(conn), addr)
             sent += 1
-            await asyncio.sleep(1.0 / rate)
+            await asyncio.sleep(pace_delay(started, n + 1, rate, loop.time()))
 
     await send(probe_ports(hint, signalled, settings.probes, rng), settings.rate)
     burst = sent

@@ -30,6 +30,7 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+STALL_S = 0.02  # seconds: a wait that returns this much late means the loop was not running
 
 
 @dataclass(frozen=True)
@@ -155,16 +156,23 @@ async def pick_stun_servers(
     loop = asyncio.get_running_loop()
     tasks = {asyncio.ensure_future(_ask(s)) for s in servers}
     answers: list[StunAnswer] = []
-    end = loop.time() + budget
+    limit = end = loop.time() + budget
     pending = set(tasks)
     try:
         while pending and len(answers) < 2:
             left = end - loop.time()
             if left <= 0:
                 break
+            before = loop.time()
             done, pending = await asyncio.wait(
                 pending, timeout=left, return_when=asyncio.FIRST_COMPLETED
             )
+            lag = loop.time() - before - left
+            if not done and lag > STALL_S:
+                # this process did not run for at least ``lag`` (a loaded machine): the grace
+                # did not pass for us, and an answer that came in time may still be on its
+                # way to its task; that much more, from now
+                end = min(limit, loop.time() + lag)
             for task in done:
                 if task.cancelled() or task.exception() is not None:
                     logger.debug("STUN probe failed: %s", task.exception())

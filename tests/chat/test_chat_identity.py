@@ -34,8 +34,12 @@ async def test_a_token_in_a_dm_whose_sender_does_not_say_hello_is_refused(
             {"body": encode_chat(ChatKind.INVITE, forged.token), "type": "chat"},
         )
         assert status == 200
-        await until(lambda: len(hub.sent_by(b.puuid)) == 1)  # B answered A, once
-        decoded = decode_chat(hub.sent_by(b.puuid)[0].body)
+
+        def to_a() -> list[str]:  # B's DMs to A (B's own invite to C races them: not these)
+            return [m.body for m in hub.sent_by(b.puuid) if m.recipient == a.puuid]
+
+        await until(lambda: len(to_a()) == 1)  # B answered A, once
+        decoded = decode_chat(to_a()[0])
         assert decoded is not None and decoded[0] is ChatKind.ANSWER
         await c.service.accept(decoded[1])  # C completes the link B made for A
         node = c.service.node
@@ -62,8 +66,11 @@ async def test_a_league_client_restart_mid_handshake_still_links(tmp_path: Path)
         await until(lambda: len(hub.sent_by(inviter.puuid)) == 1)
         await inviter.emu.restart()  # new port, new password: the inviter's agent reconnects
         hub.broken.clear()
-        await until(lambda: inviter.linked() == {invitee.puuid}, 60)
-        assert invitee.linked() == {inviter.puuid}
+        # both sides: the invitee's link is up only once the inviter's answer got through
+        await until(
+            lambda: inviter.linked() == {invitee.puuid} and invitee.linked() == {inviter.puuid},
+            60,
+        )
         assert len(hub.sent_by(inviter.puuid)) == 1  # one invite per party, across sessions
         # ONE answer per invite (the first one's answer reached a client that was restarting)
         assert len(hub.sent_by(invitee.puuid)) <= 2
@@ -81,7 +88,8 @@ async def test_an_invite_before_my_client_shows_its_sender_in_my_lobby_is_kept(
         for m in members:
             assert m.service is not None
             await m.service.enable()
-        await asyncio.sleep(0.5)  # both agents have their chat sessions
+        # both agents have their chat sessions (a fixed sleep was too short under load)
+        await until(lambda: all(m.agent is not None and m.agent.sessions >= 1 for m in members))
         await inviter.emu.run_until("join-1")  # the inviter's client sees the lobby first
         await until(lambda: len(hub.sent_by(inviter.puuid)) == 1)
         agent = invitee.agent

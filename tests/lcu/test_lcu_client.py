@@ -176,3 +176,14 @@ async def test_patch_my_selection(tmp_path: Path) -> None:
             assert await client.patch(path, {"selectedSkinId": 103001}) is None
             info = await client.get("/lol-champ-select/v1/skin-selector-info")
             assert isinstance(info, dict) and info["selectedSkinId"] == 103001
+
+
+async def test_every_restart_comes_back_on_another_port(tmp_path: Path) -> None:
+    # The kernel may hand a just-closed port straight back; the emulator must not take it,
+    # or a watcher that kept the old port would look like it re-read the lockfile.
+    async with LcuEmulator(tmp_path) as emu:
+        for _ in range(20):
+            old = emu.port
+            await emu.restart()
+            assert emu.port != old
+            assert read_lockfile(emu.lockfile_path).port == emu.port

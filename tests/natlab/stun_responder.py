@@ -1,6 +1,9 @@
 """A plain STUN server without RFC 5780 (no OTHER-ADDRESS) for the two-server doctor probe.
 
 stun_responder.py IP:PORT [IP:PORT ...]    answer binding requests on each address
+
+It prints ``ready`` once every address is bound (``start_responder`` waits for it: a fixed
+sleep was too short on a loaded machine, and a node that asked before then saw one server).
 """
 
 from __future__ import annotations
@@ -12,9 +15,8 @@ import threading
 import aioice.stun as stun
 
 
-def serve(ip: str, port: int) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind((ip, port))
+def serve(s: socket.socket) -> None:
+    with s:
         while True:
             data, addr = s.recvfrom(2048)
             try:
@@ -27,11 +29,16 @@ def serve(ip: str, port: int) -> None:
 
 
 if __name__ == "__main__":
-    threads = []
+    socks = []
     for arg in sys.argv[1:]:
         host, port = arg.rsplit(":", 1)
-        t = threading.Thread(target=serve, args=(host, int(port)), daemon=True)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind((host, int(port)))
+        socks.append(sock)
+    threads = [threading.Thread(target=serve, args=(s,), daemon=True) for s in socks]
+    for t in threads:
         t.start()
-        threads.append(t)
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
     for t in threads:
         t.join()

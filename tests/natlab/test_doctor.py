@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import select
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,6 +20,23 @@ pytestmark = pytest.mark.natlab
 COTURN = f"stun:{STUN_IP}:3478"
 DEAD = "stun:203.0.113.99:3478"  # on the lab's "internet", nobody there
 RESPONDER = str(Path(__file__).with_name("stun_responder.py"))
+
+
+def start_responder(lab: NatLab, *addrs: str) -> subprocess.Popen[str]:
+    """The plain STUN responder in the lab's server namespace, once it has bound ``addrs``."""
+    proc = lab.run_in(
+        "stun", [sys.executable, RESPONDER, *addrs], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    ready, _, _ = select.select([proc.stdout], [], [], 30.0)
+    line = proc.stdout.readline() if ready else ""
+    proc.stdout.close()  # it writes nothing more
+    if line.strip() != "ready":
+        proc.kill()
+        proc.wait()
+        raise AssertionError(f"the STUN responder did not start (exit {proc.poll()}): {line!r}")
+    return proc
+
 
 EXPECTED = {  # mode -> mapping, filtering, NAT type, verdict
     NatMode.PRC: (
@@ -94,11 +113,8 @@ def test_doctor_two_plain_servers(
 ) -> None:
     """Without RFC 5780 the mapping is still told apart by comparing two servers."""
     natlab.set_nat("ra", mode)
-    server = natlab.run_in(
-        "stun", [sys.executable, RESPONDER, f"{STUN_IP}:5000", f"{STUN_IP2}:5000"]
-    )
+    server = start_responder(natlab, f"{STUN_IP}:5000", f"{STUN_IP2}:5000")
     try:
-        time.sleep(0.3)
         rc, report, _ = doctor_json(
             natlab, "a", "--stun", f"stun:{STUN_IP}:5000", "--stun", f"stun:{STUN_IP2}:5000"
         )
@@ -136,9 +152,7 @@ def test_doctor_bad_url_is_a_user_error(natlab: NatLab) -> None:
     ("mode", "pattern"),
     [(NatMode.PRC, "stable"), (NatMode.SEQ, "sequential"), (NatMode.SYM, "random")],
 )
-def test_doctor_reports_the_allocation_pattern(
-    natlab: NatLab, mode: NatMode, pattern: str
-) -> None:
+def test_doctor_reports_the_allocation_pattern(natlab: NatLab, mode: NatMode, pattern: str) -> None:
     natlab.set_nat("ra", mode)
     rc, report, _ = doctor_json(natlab, "a", "--stun", COTURN)
     assert rc == EXIT_OK

@@ -6,7 +6,6 @@ candidate per side and no server-reflexive copy of it (docs/nat.md, "IPv6")."""
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +16,7 @@ from signaling.token import CandidateType, Token, parse_token
 from . import dualstack
 from .lab import NatLab, NatMode
 from .nodes import STUN_ARGS, connect_pair
-from .test_lab import UDPPING
+from .test_lab import UDPPING, start_echo
 
 pytestmark = pytest.mark.natlab
 
@@ -37,11 +36,8 @@ def _ping6(lab: NatLab, node: str, host: str, port: int) -> bool:
 
 
 def test_the_firewall_drops_unsolicited_inbound(dual: NatLab) -> None:
-    echoes = [
-        dual.run_in(node, [sys.executable, UDPPING, "echo", "4000", "v6"]) for node in ("a", "wan")
-    ]
+    echoes = [start_echo(dual, node, 4000, "v6") for node in ("a", "wan")]
     try:
-        time.sleep(0.3)
         assert _ping6(dual, "b", dualstack.WAN6["wan"], 4000)  # out and back: allowed
         assert not _ping6(dual, "b", dualstack.HOST6["a"], 4000)  # into a's home: dropped
     finally:

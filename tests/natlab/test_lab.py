@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 import subprocess
 import sys
 import time
@@ -23,6 +24,26 @@ from .lab import (
 
 natlab_mark = pytest.mark.natlab
 UDPPING = str(Path(__file__).with_name("udpping.py"))
+
+
+def start_echo(lab: NatLab, node: str, port: int, *family: str) -> subprocess.Popen[str]:
+    """udpping's echo in ``node``, once it is bound (a ping before then proves nothing:
+    on a loaded machine the interpreter can take longer to start than a ping retries)."""
+    proc = lab.run_in(
+        node,
+        [sys.executable, UDPPING, "echo", str(port), *family],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    ready, _, _ = select.select([proc.stdout], [], [], 30.0)
+    line = proc.stdout.readline() if ready else ""
+    proc.stdout.close()  # it writes nothing more
+    if line.strip() != "ready":
+        proc.kill()
+        proc.wait()
+        raise AssertionError(f"udpping echo did not start in {node} (exit {proc.poll()})")
+    return proc
 
 
 def _ping(lab: NatLab, host: str, dst: str, port: int = 3478) -> float | None:
@@ -60,7 +81,7 @@ def test_every_router_mode_verified(natlab: NatLab) -> None:
 
 @natlab_mark
 def test_wan_reachable_lan_not(natlab: NatLab) -> None:
-    echo = natlab.run_in("a2", [sys.executable, UDPPING, "echo", "4000"])
+    echo = start_echo(natlab, "a2", 4000)
     try:
         # a home host reaches the public side through its router
         assert _ping(natlab, "a", STUN_IP) is not None

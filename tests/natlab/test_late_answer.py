@@ -8,6 +8,8 @@ With one symmetric home (docs/nat.md, "Late answers and punching") the answerer 
 when its answer is applied: as the easy side it keeps probing lightly after its burst, as the
 hard side it keeps its punching sockets and their mappings alive. 40 s late (past the old
 ~15 s punching window and the 30 s UDP timeout) runs by default; 2 minutes late is slow.
+Punching is a probability, so those claim "connects within three attempts"
+(tests/natlab/attempts.py; the single-attempt rate is bench/bench_natlab.py's).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 
 import pytest
 
+from .attempts import within_attempts
 from .lab import NatLab, NatMode
 from .nodes import STUN_ARGS, Node, record
 
@@ -77,7 +80,13 @@ PUNCH_WITHIN_S = 14.0  # the offerer's connect deadline (15 s) minus a margin
 async def test_one_symmetric_side_answer_applied_after_40_s(
     natlab: NatLab, pair: tuple[NatMode, NatMode]
 ) -> None:
-    assert await _late(natlab, 40, *pair) <= PUNCH_WITHIN_S
+    # punching is a probability: the claim is "within three attempts" (tests/natlab/attempts.py)
+    async def attempt() -> float:
+        took = await _late(natlab, 40, *pair)
+        assert took <= PUNCH_WITHIN_S, took
+        return took
+
+    await within_attempts(f"late answer 40s {pair[0]} x {pair[1]}", attempt)
 
 
 @pytest.mark.slow
@@ -88,4 +97,10 @@ async def test_one_symmetric_side_answer_applied_after_40_s(
 async def test_one_symmetric_side_answer_applied_after_2_minutes(
     natlab: NatLab, pair: tuple[NatMode, NatMode]
 ) -> None:
-    assert await _late(natlab, 120, *pair) <= PUNCH_WITHIN_S
+    async def attempt() -> float:
+        took = await _late(natlab, 120, *pair)
+        assert took <= PUNCH_WITHIN_S, took
+        return took
+
+    # two attempts (not three): three would not fit the 400 s timeout; a slow run only
+    await within_attempts(f"late answer 120s {pair[0]} x {pair[1]}", attempt, tries=2)

@@ -4,7 +4,8 @@ Every pair of {prc, sym, full, arc} connects with STUN only: prc x sym and sym x
 birthday punching (docs/nat.md), a sequential router (seq) x prc by port prediction. sym x sym
 needs a TURN server and says so within a few seconds; the same LAN connects host-to-host; two
 hosts behind a router that does not hairpin need TURN and fail at the connect deadline with an
-error that says what to do. The 20-run series are in bench/bench_natlab.py.
+error that says what to do. The 20-run series are in bench/bench_natlab.py. Punching works
+with a probability, so its test claims "within three attempts" (tests/natlab/attempts.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 
 import pytest
 
+from .attempts import within_attempts
 from .conftest import _in_ci
 from .lab import NatLab, NatMode
 from .nodes import NODE_ARGV, STUN_ARGS, TURN_ARGS, Node, PairResult, connect_pair, record
@@ -80,14 +82,21 @@ async def test_direct_with_stun(natlab: NatLab, pair: tuple[NatMode, NatMode]) -
 async def test_one_symmetric_side_punches_with_stun_only(
     natlab: NatLab, pair: tuple[NatMode, NatMode]
 ) -> None:
-    """Birthday punching: the prflx side is the symmetric one's port the probes found."""
-    natlab.set_nat("ra", pair[0])
-    natlab.set_nat("rb", pair[1])
-    r = await connect_pair(natlab, "a", "b", STUN_ARGS)
-    _assert_open(r, {"srflx", "prflx"}, within_s=CONNECT_DEADLINE_S)
-    sym_side_path = r.path_a if pair[1] is NatMode.SYM else r.path_b  # as the other one sees it
-    assert sym_side_path == "prflx", (r.path_a, r.path_b)
-    assert r.elapsed_s >= PUNCH_AFTER_S  # the normal checks had their chance first
+    """Birthday punching: the prflx side is the symmetric one's port the probes found.
+
+    Punching succeeds with a probability, so the claim is "within PUNCH_ATTEMPTS attempts"
+    (tests/natlab/attempts.py); the single-attempt rate is bench/bench_natlab.py's."""
+
+    async def attempt() -> None:
+        natlab.set_nat("ra", pair[0])  # also forgets the last attempt's mappings
+        natlab.set_nat("rb", pair[1])
+        r = await connect_pair(natlab, "a", "b", STUN_ARGS)
+        _assert_open(r, {"srflx", "prflx"}, within_s=CONNECT_DEADLINE_S)
+        sym_side_path = r.path_a if pair[1] is NatMode.SYM else r.path_b  # as the other sees it
+        assert sym_side_path == "prflx", (r.path_a, r.path_b)
+        assert r.elapsed_s >= PUNCH_AFTER_S  # the normal checks had their chance first
+
+    await within_attempts(f"punching {_ids(pair)}", attempt)
 
 
 @pytest.mark.parametrize("pair", [(NatMode.SEQ, NatMode.PRC), (NatMode.PRC, NatMode.SEQ)], ids=_ids)

@@ -49,10 +49,12 @@ def _dead_port() -> int:
 
 async def test_two_plain_servers_and_a_dead_one(servers: list[str]) -> None:
     dead = f"stun:127.0.0.1:{_dead_port()}"
-    results = await probe([*servers, dead], wait_s=0.5)
+    # 1.5 s, not 0.5 s: the servers answer from this same (possibly stalled) process
+    results = await probe([*servers, dead], wait_s=1.5)
     first, second, gone = results.servers
     assert first.answered and second.answered and not gone.answered
-    assert first.rtt_ms is not None and first.rtt_ms < 200
+    # a round trip was measured (inside the wait); how fast it is belongs in bench/, not here
+    assert first.rtt_ms is not None and 0 < first.rtt_ms < 1500
     assert first.mapped is not None and first.mapped[0] == "127.0.0.1"
     assert gone.error and "no answer" in gone.error
     assert results.rfc5780 is None

@@ -8,9 +8,6 @@ not configured at all.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,9 +15,10 @@ import pytest
 
 from signaling.token import MappingHint, parse_token
 
+from .attempts import within_attempts
 from .lab import STUN_IP, STUN_IP2, NatLab, NatMode
 from .nodes import Node, connect_pair
-from .test_doctor import RESPONDER
+from .test_doctor import start_responder
 
 pytestmark = pytest.mark.natlab
 PORT = 5000
@@ -29,12 +27,7 @@ TWO_PLAIN = ["--stun", f"stun:{STUN_IP}:{PORT}", "--stun", f"stun:{STUN_IP2}:{PO
 
 @pytest.fixture
 def plain_servers(natlab: NatLab) -> Iterator[None]:
-    server = natlab.run_in(
-        "stun",
-        [sys.executable, RESPONDER, f"{STUN_IP}:{PORT}", f"{STUN_IP2}:{PORT}"],
-        stdout=subprocess.DEVNULL,
-    )
-    time.sleep(0.3)
+    server = start_responder(natlab, f"{STUN_IP}:{PORT}", f"{STUN_IP2}:{PORT}")
     try:
         yield
     finally:
@@ -54,16 +47,22 @@ def _hint(events: list[dict[str, Any]]) -> MappingHint:
 async def test_two_plain_servers_tell_the_hard_side_and_it_punches(
     natlab: NatLab, pair: tuple[NatMode, NatMode]
 ) -> None:
-    natlab.set_nat("ra", pair[0])
-    natlab.set_nat("rb", pair[1])
-    r = await connect_pair(natlab, "a", "b", TWO_PLAIN)
-    hints = (_hint(r.events["A@a"]), _hint(r.events["B@b"]))
-    want = tuple(MappingHint.RANDOM if m is NatMode.SYM else MappingHint.STABLE for m in pair)
-    assert hints == want, hints
-    assert r.opened, f"did not connect: {r.failure}\n{r.stderr[-2000:]}"
-    assert r.message_ok
-    sym_side_path = r.path_a if pair[1] is NatMode.SYM else r.path_b
-    assert sym_side_path == "prflx", (r.path_a, r.path_b)  # a punched port
+    """The hint and the punching, within three attempts (tests/natlab/attempts.py): punching is
+    a probability, and a hint sensed on a loaded machine can miss the second server."""
+
+    async def attempt() -> None:
+        natlab.set_nat("ra", pair[0])
+        natlab.set_nat("rb", pair[1])
+        r = await connect_pair(natlab, "a", "b", TWO_PLAIN)
+        hints = (_hint(r.events["A@a"]), _hint(r.events["B@b"]))
+        want = tuple(MappingHint.RANDOM if m is NatMode.SYM else MappingHint.STABLE for m in pair)
+        assert hints == want, hints
+        assert r.opened, f"did not connect: {r.failure}\n{r.stderr[-2000:]}"
+        assert r.message_ok
+        sym_side_path = r.path_a if pair[1] is NatMode.SYM else r.path_b
+        assert sym_side_path == "prflx", (r.path_a, r.path_b)  # a punched port
+
+    await within_attempts(f"two plain servers {pair[0]} x {pair[1]}", attempt)
 
 
 @pytest.mark.usefixtures("plain_servers")

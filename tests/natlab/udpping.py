@@ -1,6 +1,7 @@
 """A tiny UDP reachability tool run inside lab namespaces (the lab has no ping binary).
 
-udpping.py echo PORT [v6]       answer every datagram with itself, forever (v6: on IPv6)
+udpping.py echo PORT [v6]       answer every datagram with itself, forever (v6: on IPv6);
+                                prints "ready" once bound
 udpping.py ping HOST PORT       send one datagram (STUN binding if PORT is 3478), retrying
                                 for 1 s; print the round trip in ms, exit 1 on no answer
 """
@@ -18,6 +19,8 @@ STUN_BINDING = bytes.fromhex("0001000021122a42") + os.urandom(12)
 def echo(port: int, v6: bool = False) -> None:
     with socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("::" if v6 else "0.0.0.0", port))
+        sys.stdout.write("ready\n")  # bound: start_echo waits for this line
+        sys.stdout.flush()
         while True:
             data, addr = s.recvfrom(2048)
             s.sendto(data, addr)

@@ -254,9 +254,15 @@ async def _play(out: Out, base: Path, league_chat: bool = False) -> int:
                 mark(f"League clients: {step}")
 
         def everyone_sees_everything() -> bool:
+            # each friend's LAST pick: a count alone passed on a pick a step earlier (the
+            # default skin before "skins"), and the plan then had nothing to inject
+            # (the skin or chroma its emulated client shows now)
+            picked = {m.puuid: m.emu.world.cell_of(m.emu.world.me).skin_id for m in party}
             for m in party:
                 skins = m.service.party_skins()
                 if len(skins) != 2:
+                    return False
+                if any(picked.get(s.puuid) != (s.chroma_id or s.skin_id) for s in skins):
                     return False
                 if m is not party[2] and not any(s.chroma_id == ROSE_QUARTZ for s in skins):
                     return False

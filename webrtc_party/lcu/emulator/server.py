@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import secrets
+import socket
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -46,6 +47,26 @@ MY_SELECTION = "/lol-champ-select/v1/session/my-selection"
 # 2023 API description predates Swiftplay).
 PLAYER_SLOTS = "/lol-lobby/v1/lobby/members/localMember/player-slots"
 CHAT_TOPIC = "OnJsonApiEvent_lol-chat_v1_conversations"  # covers every uri below it
+
+
+def _listen(avoid: int) -> socket.socket:
+    """A listening socket on a free loopback port other than ``avoid``. The kernel may hand
+    a just-closed port straight back (a restart would then look like no restart), so a
+    socket that got ``avoid`` is held open, listening, while the next one binds."""
+    held: list[socket.socket] = []
+    try:
+        while True:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            if os.name != "nt":  # as asyncio does (on Windows it would allow port stealing)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(("127.0.0.1", 0))
+            sock.listen(128)
+            if sock.getsockname()[1] != avoid:
+                return sock
+            held.append(sock)
+    finally:
+        for s in held:
+            s.close()
 
 
 class LcuEmulator:
@@ -120,9 +141,10 @@ class LcuEmulator:
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=self._cert.server_context())
+        sock = _listen(avoid=self.port)
+        self.port = sock.getsockname()[1]
+        site = web.SockSite(self._runner, sock, ssl_context=self._cert.server_context())
         await site.start()
-        self.port = self._runner.addresses[0][1]
         self._render_into_store()
         text = encode_lockfile(self.lockfile)
         await asyncio.to_thread(self._write_lockfile, text)
@@ -144,7 +166,8 @@ class LcuEmulator:
             self._runner = None
 
     async def restart(self) -> None:
-        """Quit and start again: new port, new password, new lockfile; state is kept."""
+        """Quit and start again: new port (never the old one, see ``_listen``), new
+        password, new lockfile; state is kept."""
         await self.stop()
         self.restarts += 1
         await self.start()
