@@ -8,10 +8,13 @@ side's probes to random ports), their sockets counted in /proc/self/fd.
 from __future__ import annotations
 
 import asyncio
+import itertools
+import logging
 import os
 import random
 import socket
 import struct
+from collections.abc import Callable
 
 import aioice
 import aioice.ice as ice
@@ -53,7 +56,7 @@ def test_the_pacer_gives_one_slot_per_packet_whoever_asks() -> None:
     pacer = PacketPacer(100.0)
     waits = [pacer.reserve(10.0) for _ in range(300)]  # three links asking at once
     assert waits[0] == 0.0 and waits[-1] == pytest.approx(2.99)
-    assert all(b - a == pytest.approx(0.01) for a, b in zip(waits, waits[1:], strict=False))
+    assert all(b - a == pytest.approx(0.01) for a, b in itertools.pairwise(waits))
     assert pacer.reserve(20.0) == 0.0  # idle: no debt carried over
 
 
@@ -65,6 +68,15 @@ def test_bad_limits_are_refused_clearly() -> None:
 
 
 # -- real connections on loopback -------------------------------------------------------
+
+
+async def _until(condition: Callable[[], bool], limit: float = 60.0) -> None:
+    """Poll ``condition`` (a generous bound for a loaded machine, not a timing target)."""
+    for _ in range(int(limit / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"not reached within {limit:g} s")
 
 
 def _fds() -> int:
@@ -135,9 +147,7 @@ SLACK = 3  # packets: the loop may wake a few reserved slots together after a st
 
 async def test_three_hard_links_hold_at_most_256_sockets_and_100_packets_a_second() -> None:
     loop = asyncio.get_running_loop()
-    sink_transport, sink = await loop.create_datagram_endpoint(
-        _Sink, local_addr=("127.0.0.1", 0)
-    )
+    sink_transport, sink = await loop.create_datagram_endpoint(_Sink, local_addr=("127.0.0.1", 0))
     peer = sink_transport.get_extra_info("sockname")[:2]
     shared = PunchBudget()
     until = loop.time() + 6.0
@@ -160,8 +170,7 @@ async def test_three_hard_links_hold_at_most_256_sockets_and_100_packets_a_secon
     watcher = asyncio.ensure_future(watch())
     try:
         first = start(*links[0])
-        while shared.sockets.held < MAX_SOCKETS:  # alone, the first link takes all 256
-            await asyncio.sleep(0.01)
+        await _until(lambda: shared.sockets.held >= MAX_SOCKETS)  # alone, it takes all 256
         await asyncio.gather(first, *(start(*link) for link in links[1:]))
     finally:
         watcher.cancel()
@@ -239,10 +248,9 @@ async def test_a_link_closed_mid_punch_releases_every_socket_and_task() -> None:
     shared = process_budget()
     conn, opts = await _connection(peer, 1, until=loop.time() + 600.0)
     before = _fds()
-    tasks = TaskSet("test link", __import__("logging").getLogger(__name__))
+    tasks = TaskSet("test link", logging.getLogger(__name__))
     task = tasks.spawn(punch(conn, opts, PunchRole.HARD, MappingHint.STABLE, PunchSettings()))
-    while shared.sockets.held < 50:  # mid-punch: sockets opening, checks running
-        await asyncio.sleep(0.01)
+    await _until(lambda: shared.sockets.held >= 50)  # mid-punch: sockets opening, checking
     checks = [p.task for p in conn._check_list if p.task is not None]
     assert checks and _fds() - before >= 50
     await tasks.cancel()  # what Link.close does with its tasks
