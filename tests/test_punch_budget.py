@@ -257,7 +257,7 @@ async def test_a_link_closed_mid_punch_releases_every_socket_and_task() -> None:
     await asyncio.sleep(0)
     try:
         assert task.done() and _fds() == before
-        assert shared.sockets.held == 0 and shared.sockets.leases == 0
+        assert shared.sockets.held == 0 and shared.sockets.leases == 0 and shared.packets.users == 0
         assert all(t.done() for t in checks)
         assert [p for p in conn._check_list if p.protocol not in conn._protocols] == []
     finally:

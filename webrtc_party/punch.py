@@ -210,7 +210,7 @@ async def _hard(
                     logger.info("punch: %d extra sockets checking toward %s", n, remotes)
                 await asyncio.sleep(SOCKET_PACE)
                 continue
-            if len(extra) < n and not short_logged:
+            if not short_logged and pool.share() <= len(extra) < n:  # at a share below n
                 short_logged = True
                 logger.info(
                     "punch: %d punching links share the budget of %d sockets: %d of %d now",
@@ -380,7 +380,19 @@ async def punch(
     now = asyncio.get_running_loop().time()
     until = max(now + 1.0, opts.checks_until or now)
     shared = process_budget() if budget is None else budget
-    if role is PunchRole.HARD:
-        await _hard(conn, opts, settings.sockets, until, shared)
-    elif role is PunchRole.EASY:
-        await _easy(conn, opts, remote_hint, settings, until, shared)
+    if role not in (PunchRole.HARD, PunchRole.EASY):
+        return
+    shared.packets.users += 1
+    if shared.packets.users > 1:
+        logger.info(
+            "punch: %d links punching share %g packets per second",
+            shared.packets.users,
+            shared.packets.rate,
+        )
+    try:
+        if role is PunchRole.HARD:
+            await _hard(conn, opts, settings.sockets, until, shared)
+        else:
+            await _easy(conn, opts, remote_hint, settings, until, shared)
+    finally:
+        shared.packets.users -= 1

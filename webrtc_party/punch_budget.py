@@ -86,6 +86,7 @@ class PacketPacer:
     rate: float = MAX_RATE
     _next: float = field(default=float("-inf"), init=False, repr=False)
     reserved: int = field(default=0, init=False)
+    users: int = field(default=0, init=False)  # links punching now (for the log)
 
     def __post_init__(self) -> None:
         if not self.rate > 0:
