@@ -12,6 +12,7 @@ import itertools
 import logging
 import os
 import random
+import resource
 import socket
 import struct
 from collections.abc import Callable
@@ -263,3 +264,21 @@ async def test_a_link_closed_mid_punch_releases_every_socket_and_task() -> None:
     finally:
         sink_transport.close()
         await conn.close()
+
+
+async def test_out_of_file_descriptors_the_hard_side_punches_with_what_it_has() -> None:
+    loop = asyncio.get_running_loop()
+    sink_transport, _ = await loop.create_datagram_endpoint(_Sink, local_addr=("127.0.0.1", 0))
+    peer = sink_transport.get_extra_info("sockname")[:2]
+    conn, opts = await _connection(peer, 1, until=loop.time() + 3.0)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    before = _fds()
+    resource.setrlimit(resource.RLIMIT_NOFILE, (before + 40, hard))
+    try:
+        await punch(conn, opts, PunchRole.HARD, MappingHint.STABLE, PunchSettings(), PunchBudget())
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+        sink_transport.close()
+        await conn.close()
+    assert 0 < len(opts.punch_protocols) < 100  # it opened what it could (~40), then went on
+    assert _fds() < before  # and released them all (the connection's own socket too)

@@ -198,7 +198,13 @@ async def _hard(
                 if _conn_done(conn):
                     pool.give(lease)
                     break
-                proto = await _open(conn, opts, base, opened)
+                try:
+                    proto = await _open(conn, opts, base, opened)
+                except OSError as exc:  # out of file descriptors, say: punch with what we have
+                    pool.give(lease)
+                    logger.warning("punch: no more sockets (%s); %d open", exc, len(extra))
+                    n = len(extra)
+                    continue
                 opened += 1
                 extra.append(proto)
                 for remote in remotes:
