@@ -43,8 +43,8 @@ PURE = (
     "webrtc_party.lcu", "webrtc_party.lcu.diff", "webrtc_party.lcu.errors",
     "webrtc_party.lcu.gamedata", "webrtc_party.lcu.parse", "webrtc_party.lcu.render",
     "webrtc_party.lcu.state", "webrtc_party.lcu.tracker", "webrtc_party.lcu.wamp",
-    # the NAT classifier
-    "webrtc_party.nat", "webrtc_party.nat.classify",
+    # the NAT classifier, the process-wide punching budget
+    "webrtc_party.nat", "webrtc_party.nat.classify", "webrtc_party.punch_budget",
     # Rose: decisions, records, the view and the bridge's messages
     "webrtc_party.rose.bridge_messages", "webrtc_party.rose.bridge_requests",
     "webrtc_party.rose.control",

@@ -18,7 +18,10 @@ side's port as peer-reflexive (within the patch's separate ``probed`` budget) an
 is checked and nominated as usual, so DTLS and SCTP run over it as over any pair.
 
 Every extra socket is closed when a pair is nominated (except the one that won, which joins
-the connection's own sockets) or at the deadline.
+the connection's own sockets), at the deadline, or when the link closes mid-punch (the task
+is cancelled). All links of the process share one budget (``webrtc_party.punch_budget``):
+at most ``MAX_SOCKETS`` extra sockets and ``MAX_RATE`` packets per second in all, each
+link's share fair; a link that gets less logs it and punches with what it has.
 
 Late answers (docs/nat.md, "Late answers and punching"): the answerer cannot know when its
 answer will be applied, so when its deadline is far (the answer's lifetime) it keeps going
@@ -47,6 +50,8 @@ from aioice.candidate import candidate_priority
 
 from signaling.token import MappingHint
 from webrtc_party import _aioice_patch as patch
+from webrtc_party.punch_budget import MAX_RATE, MAX_SOCKETS, PunchBudget
+from webrtc_party.punch_budget import budget as process_budget
 
 __all__ = [
     "DEFAULT_PROBES",
@@ -69,7 +74,7 @@ DEFAULT_SOCKETS = 256  # extra sockets on the hard side
 DEFAULT_PROBES = 1024  # probes from the easy side
 DEFAULT_RATE = 100.0  # probes per second
 PREDICTED = 320  # sequential: ports after the signalled one probed first
-SOCKET_PACE = 0.008  # seconds between two extra sockets' first checks (125/s)
+SOCKET_PACE = 0.008  # at least this between two extra sockets (the budget: 10 ms a packet)
 LOW_PORT = 1024
 WAIT_RATE = 25.0  # easy side, after the burst, while the deadline is far (late answers)
 REFRESH_S = 20.0  # hard side: one more check per socket this often (Linux UDP timeout: 30 s)
@@ -90,8 +95,7 @@ class PunchSettings:
     rate: float = DEFAULT_RATE
 
 
-MAX_SOCKETS = 256  # the limits (docs/nat.md): never more, whatever the environment says
-MAX_RATE = 100.0
+# MAX_SOCKETS, MAX_RATE: the limits (docs/nat.md), per link and for all links together
 ENV = "WEBRTC_PARTY_PUNCH"  # "sockets,probes,rate": for measuring other settings in the lab
 
 
@@ -150,61 +154,133 @@ def _conn_done(conn: aioice.Connection) -> bool:
     return bool(conn._nominated) or conn._check_list_done or conn._closing
 
 
+MAX_REMOTES = 2  # peer srflx addresses a hard socket checks toward (a token may list more)
+
+
+async def _paced(budget: PunchBudget) -> None:
+    """Wait for this packet's slot in the process-wide rate."""
+    delay = budget.packets.reserve(asyncio.get_running_loop().time())
+    if delay > 0:
+        await asyncio.sleep(delay)
+
+
 async def _hard(
-    conn: aioice.Connection, opts: patch.ConnectionOptions, n: int, until: float
+    conn: aioice.Connection,
+    opts: patch.ConnectionOptions,
+    n: int,
+    until: float,
+    budget: PunchBudget,
 ) -> None:
     remotes = [c for c in conn._remote_candidates if c.type == "srflx" and ":" not in c.host]
+    remotes = remotes[:MAX_REMOTES]
     bases = [p for p in conn._protocols if p.local_candidate.type == "host"]
     if not remotes or not bases:
         logger.info("punch: no server-reflexive peer address or host socket; nothing to do")
         return
     base = bases[0].local_candidate.host
     loop = asyncio.get_running_loop()
+    pool = budget.sockets
+    lease = pool.join()
     extra: list[ice.StunProtocol] = []
+    opened = 0
+    short_logged = False
+    refresh_at = loop.time() + REFRESH_S
     try:
-        for i in range(n):
-            if _conn_done(conn):
-                break
-            _, proto = await loop.create_datagram_endpoint(
-                lambda: ice.StunProtocol(conn), local_addr=(base, 0)
-            )
-            port = proto.transport.get_extra_info("sockname")[1]
-            proto.local_candidate = aioice.Candidate(
-                foundation=f"punch{i}",
-                component=1,
-                transport="udp",
-                priority=candidate_priority(1, "host", 0),
-                host=base,
-                port=port,
-                type="host",
-            )
-            opts.punch_protocols.add(proto.id)
-            extra.append(proto)
-            for remote in remotes:
-                pair = ice.CandidatePair(proto, remote)
-                pair.state = ice.CandidatePair.State.WAITING
-                conn._check_list.append(pair)
-                conn.check_start_task(pair)
-            await asyncio.sleep(SOCKET_PACE)
-        logger.info("punch: %d extra sockets checking toward %s", len(extra), remotes)
-        refresh_at = loop.time() + REFRESH_S
         while not _conn_done(conn) and loop.time() < until:
+            excess = pool.excess(lease)
+            if excess:  # another link joined: give our newest sockets back
+                logger.info("punch: %d links share the sockets; closing %d", pool.leases, excess)
+                for _ in range(excess):
+                    _drop(conn, extra.pop())
+                    pool.give(lease)
+            if len(extra) < n and pool.take(lease):
+                for _ in remotes:
+                    await _paced(budget)
+                if _conn_done(conn):
+                    pool.give(lease)
+                    break
+                try:
+                    proto = await _open(conn, opts, base, opened)
+                except OSError as exc:  # out of file descriptors, say: punch with what we have
+                    pool.give(lease)
+                    logger.warning("punch: no more sockets (%s); %d open", exc, len(extra))
+                    n = len(extra)
+                    continue
+                opened += 1
+                extra.append(proto)
+                for remote in remotes:
+                    pair = ice.CandidatePair(proto, remote)
+                    pair.state = ice.CandidatePair.State.WAITING
+                    conn._check_list.append(pair)
+                    conn.check_start_task(pair)
+                if len(extra) == n:
+                    logger.info("punch: %d extra sockets checking toward %s", n, remotes)
+                await asyncio.sleep(SOCKET_PACE)
+                continue
+            if not short_logged and pool.share() <= len(extra) < n:  # at a share below n
+                short_logged = True
+                logger.info(
+                    "punch: %d punching links share the budget of %d sockets: %d of %d now",
+                    pool.leases,
+                    pool.limit,
+                    len(extra),
+                    n,
+                )
             await asyncio.sleep(0.05)
             if loop.time() >= refresh_at and not _conn_done(conn):
                 refresh_at = loop.time() + REFRESH_S
-                _refresh(conn, extra, remotes)
+                await _refresh(conn, extra, remotes, budget)
     finally:
         _release(conn, extra)
+        pool.leave(lease)
 
 
-def _refresh(
-    conn: aioice.Connection, extra: list[ice.StunProtocol], remotes: list[aioice.Candidate]
+async def _open(
+    conn: aioice.Connection, opts: patch.ConnectionOptions, base: str, i: int
+) -> ice.StunProtocol:
+    _, proto = await asyncio.get_running_loop().create_datagram_endpoint(
+        lambda: ice.StunProtocol(conn), local_addr=(base, 0)
+    )
+    port = proto.transport.get_extra_info("sockname")[1]
+    proto.local_candidate = aioice.Candidate(
+        foundation=f"punch{i}",
+        component=1,
+        transport="udp",
+        priority=candidate_priority(1, "host", 0),
+        host=base,
+        port=port,
+        type="host",
+    )
+    opts.punch_protocols.add(proto.id)
+    return proto
+
+
+async def _refresh(
+    conn: aioice.Connection,
+    extra: list[ice.StunProtocol],
+    remotes: list[aioice.Candidate],
+    budget: PunchBudget,
 ) -> None:
     """One check from each extra socket, so its NAT mapping outlives the NAT's UDP timeout."""
-    for proto in extra:
+    sent = 0
+    for proto in list(extra):
         for remote in remotes:
+            await _paced(budget)
+            if _conn_done(conn) or proto not in extra:
+                return
             proto.send_stun(_probe_request(conn), (remote.host, remote.port))
-    logger.debug("punch: refreshed %d mappings", len(extra) * len(remotes))
+            sent += 1
+    logger.debug("punch: refreshed %d mappings", sent)
+
+
+def _drop(conn: aioice.Connection, proto: ice.StunProtocol) -> None:
+    """Close one extra socket and forget its pairs."""
+    for pair in list(conn._check_list):
+        if pair.protocol is proto:
+            if pair.task is not None:
+                pair.task.cancel()
+            conn._check_list.remove(pair)
+    proto.transport.close()
 
 
 def _release(conn: aioice.Connection, extra: list[ice.StunProtocol]) -> None:
@@ -241,7 +317,7 @@ def _probe_request(conn: aioice.Connection) -> stun.Message:
 
 
 def pace_delay(started: float, sent: int, rate: float, now: float) -> float:
-    """Pure: how long to wait before the next probe so that ``sent`` probes since ``started``
+    """Pure: how long to wait before the next packet so that ``sent`` packets since ``started``
     keep ``rate`` per second on average. A per-probe sleep of 1/rate ran slow on a loaded
     machine (each sleep overshoots), so fewer probes went out before the deadline and the
     birthday odds fell; behind schedule this is 0 and the probes catch up."""
@@ -254,6 +330,7 @@ async def _easy(
     hint: MappingHint,
     settings: PunchSettings,
     until: float,
+    budget: PunchBudget,
 ) -> None:
     remotes = [c for c in conn._remote_candidates if c.type == "srflx" and ":" not in c.host]
     protos = [
@@ -272,8 +349,8 @@ async def _easy(
 
     async def send(ports: list[int], rate: float) -> None:
         nonlocal sent
-        started = loop.time()
-        for n, port in enumerate(ports):
+        started, packets = loop.time(), 0
+        for port in ports:
             if _conn_done(conn) or loop.time() >= until:
                 return
             addr = (peer_ip, port)
@@ -281,10 +358,14 @@ async def _easy(
             recent.append(addr)
             if len(recent) > KEEP_PROBED:
                 opts.probed.discard(recent.popleft())
-            for proto in protos:
+            for proto in protos:  # one packet per host socket, each paced and counted
+                await _paced(budget)
+                if _conn_done(conn) or loop.time() >= until:
+                    return
                 proto.send_stun(_probe_request(conn), addr)
+                packets += 1  # this link's own rate, on a schedule (catches up when late)
+                await asyncio.sleep(pace_delay(started, packets, rate, loop.time()))
             sent += 1
-            await asyncio.sleep(pace_delay(started, n + 1, rate, loop.time()))
 
     await send(probe_ports(hint, signalled, settings.probes, rng), settings.rate)
     burst = sent
@@ -305,13 +386,30 @@ async def punch(
     role: PunchRole,
     remote_hint: MappingHint,
     settings: PunchSettings,
+    budget: PunchBudget | None = None,
 ) -> None:
     """Play ``role`` (HARD or EASY) until the connection's checks end; returns once done or
     nominated. That is the connect deadline for the offerer, the answer's lifetime for the
-    answerer (it cannot know when its answer is applied; see "Late answers" above)."""
+    answerer (it cannot know when its answer is applied; see "Late answers" above).
+
+    ``budget``: the process's one (``webrtc_party.punch_budget``) unless a test gives its own;
+    every socket and packet is taken from it, whatever ``settings`` asks."""
     now = asyncio.get_running_loop().time()
     until = max(now + 1.0, opts.checks_until or now)
-    if role is PunchRole.HARD:
-        await _hard(conn, opts, settings.sockets, until)
-    elif role is PunchRole.EASY:
-        await _easy(conn, opts, remote_hint, settings, until)
+    shared = process_budget() if budget is None else budget
+    if role not in (PunchRole.HARD, PunchRole.EASY):
+        return
+    shared.packets.users += 1
+    if shared.packets.users > 1:
+        logger.info(
+            "punch: %d links punching share %g packets per second",
+            shared.packets.users,
+            shared.packets.rate,
+        )
+    try:
+        if role is PunchRole.HARD:
+            await _hard(conn, opts, settings.sockets, until, shared)
+        else:
+            await _easy(conn, opts, remote_hint, settings, until, shared)
+    finally:
+        shared.packets.users -= 1
