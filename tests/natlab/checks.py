@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,7 +23,13 @@ from .topology import (
 if TYPE_CHECKING:
     from .lab import NatLab
 
-__all__ = ["discover", "missing_prerequisites", "remove_stale_labs", "verify_modes"]
+__all__ = [
+    "discover",
+    "missing_prerequisites",
+    "remove_stale_labs",
+    "run_until_ready",
+    "verify_modes",
+]
 
 _STALE = re.compile(r"^wpnl(\d+)n\d+-\w+$")
 
@@ -100,3 +107,18 @@ def verify_modes(lab: NatLab) -> dict[NatMode, tuple[str | None, str | None]]:
     lab.set_nat("ra", NatMode.PRC)
     lab.set_nat("rb", NatMode.PRC)
     return seen
+
+
+def run_until_ready(lab: NatLab, node: str, argv: list[str], what: str) -> subprocess.Popen[str]:
+    """Start ``argv`` in ``node`` and return once it printed ``ready`` (bound its sockets):
+    on a loaded machine the interpreter can take longer to start than a client retries."""
+    proc = lab.run_in(node, argv, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    ready, _, _ = select.select([proc.stdout], [], [], 30.0)
+    line = proc.stdout.readline() if ready else ""
+    proc.stdout.close()  # it writes nothing more
+    if line.strip() != "ready":
+        proc.kill()
+        proc.wait()
+        raise AssertionError(f"{what} did not start in {node} (exit {proc.poll()}): {line!r}")
+    return proc

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import select
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import pytest
 
 from webrtc_party.cli.common import EXIT_CONNECT, EXIT_LOCAL, EXIT_OK
 
+from .checks import run_until_ready
 from .lab import ROUTERS, STUN_IP, STUN_IP2, NatLab, NatMode
 
 pytestmark = pytest.mark.natlab
@@ -24,18 +24,7 @@ RESPONDER = str(Path(__file__).with_name("stun_responder.py"))
 
 def start_responder(lab: NatLab, *addrs: str) -> subprocess.Popen[str]:
     """The plain STUN responder in the lab's server namespace, once it has bound ``addrs``."""
-    proc = lab.run_in(
-        "stun", [sys.executable, RESPONDER, *addrs], stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None
-    ready, _, _ = select.select([proc.stdout], [], [], 30.0)
-    line = proc.stdout.readline() if ready else ""
-    proc.stdout.close()  # it writes nothing more
-    if line.strip() != "ready":
-        proc.kill()
-        proc.wait()
-        raise AssertionError(f"the STUN responder did not start (exit {proc.poll()}): {line!r}")
-    return proc
+    return run_until_ready(lab, "stun", [sys.executable, RESPONDER, *addrs], "the STUN responder")
 
 
 EXPECTED = {  # mode -> mapping, filtering, NAT type, verdict

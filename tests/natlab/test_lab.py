@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import select
 import subprocess
 import sys
 import time
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from .checks import run_until_ready
 from .lab import (
     EXPECTED_BEHAVIOUR,
     HOSTS,
@@ -27,23 +27,9 @@ UDPPING = str(Path(__file__).with_name("udpping.py"))
 
 
 def start_echo(lab: NatLab, node: str, port: int, *family: str) -> subprocess.Popen[str]:
-    """udpping's echo in ``node``, once it is bound (a ping before then proves nothing:
-    on a loaded machine the interpreter can take longer to start than a ping retries)."""
-    proc = lab.run_in(
-        node,
-        [sys.executable, UDPPING, "echo", str(port), *family],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    ready, _, _ = select.select([proc.stdout], [], [], 30.0)
-    line = proc.stdout.readline() if ready else ""
-    proc.stdout.close()  # it writes nothing more
-    if line.strip() != "ready":
-        proc.kill()
-        proc.wait()
-        raise AssertionError(f"udpping echo did not start in {node} (exit {proc.poll()})")
-    return proc
+    """udpping's echo in ``node``, once it is bound (a ping before then proves nothing)."""
+    argv = [sys.executable, UDPPING, "echo", str(port), *family]
+    return run_until_ready(lab, node, argv, "udpping echo")
 
 
 def _ping(lab: NatLab, host: str, dst: str, port: int = 3478) -> float | None:

@@ -13,13 +13,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import shutil
 import sys
 import threading
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from tests.helpers import wait as wait  # re-exported: the kit's one poll
 from tests.rose.manager_kit import service_over
 from tests.rose.rose_like import EmulatorThread
 from webrtc_party.rose import PartyInjectionHook
+from webrtc_party.rose.adopt import module_text
 from webrtc_party.rose.installed import SkinFiles
 from webrtc_party.rose.manager import PartyManager
 from webrtc_party.rose.modindex import content_hash
@@ -287,6 +289,25 @@ class LeagueThread(EmulatorThread):
 def make_manager(league: LeagueThread, data: RoseData) -> PartyManager:
     """The one place these tests build a manager (over a service on an emulated client)."""
     return PartyManager.for_service(service_over(league.emu, SkinFiles(data.skins, data.custom)))
+
+
+@contextlib.contextmanager
+def adopted_hook_on_path(root: Path) -> Iterator[Path]:
+    """A Rose-shaped folder at ``root`` whose ``party.integration.injection_hook`` is the
+    adopted one-line module, importable as Rose imports it while the block runs. Regular
+    packages, as Rose's are (a namespace package loses to any regular one on sys.path)."""
+    hook = root / "party" / "integration" / "injection_hook.py"
+    hook.parent.mkdir(parents=True)
+    hook.write_text(module_text("PartyInjectionHook"))
+    for package in (hook.parent, hook.parent.parent):
+        (package / "__init__.py").write_text("")
+    sys.path.insert(0, str(root))
+    forget_party_modules()  # a test that ran Rose's real code may have imported Rose's ``party``
+    try:
+        yield root
+    finally:
+        forget_party_modules()
+        sys.path.remove(str(root))
 
 
 def forget_party_modules() -> None:

@@ -22,7 +22,7 @@ from tests.rose.hook_kit import (
     RoseInjectionManager,
     RoseShapedInjector,
     RoseState,
-    forget_party_modules,
+    adopted_hook_on_path,
     in_rose_thread,
 )
 from tests.rose.rose_kit import read_payload, skin
@@ -34,7 +34,6 @@ from webrtc_party.rose.adopt import (
     Action,
     AdoptError,
     adopt,
-    module_text,
     patch_default_skin,
 )
 from webrtc_party.rose.planning import mod_folder_name
@@ -95,18 +94,10 @@ class Party:
 
 
 @pytest.fixture
-def rose_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def rose_modules(tmp_path: Path) -> Iterator[Path]:
     """Rose's adopted hook module importable as Rose imports it (``party.integration...``)."""
-    root = tmp_path / "Rose"
-    hook = root / "party" / "integration" / "injection_hook.py"
-    hook.parent.mkdir(parents=True)
-    hook.write_text(module_text("PartyInjectionHook"))
-    for package in (hook.parent, hook.parent.parent):  # regular packages, as Rose's are: a
-        (package / "__init__.py").write_text("")  # namespace one loses to any on sys.path
-    monkeypatch.syspath_prepend(str(root))
-    forget_party_modules()  # a test that ran Rose's real code may have imported Rose's ``party``
-    yield root
-    forget_party_modules()
+    with adopted_hook_on_path(tmp_path / "Rose") as root:
+        yield root
 
 
 def patched_trigger() -> ModuleType:

@@ -27,12 +27,11 @@ from tests.rose.hook_kit import (
     RoseData,
     RoseInjectionManager,
     RoseShapedInjector,
-    forget_party_modules,
+    adopted_hook_on_path,
     in_rose_thread,
 )
 from tests.rose.rose_kit import read_payload, skin
 from webrtc_party.rose import InjectionReport, PartySkin, TeamView
-from webrtc_party.rose.adopt import module_text
 from webrtc_party.rose.patches import (
     SWIFTPLAY_MARKER,
     SWIFTPLAY_TRIGGER_MARKER,
@@ -135,17 +134,9 @@ class SwiftState:
 
 
 @pytest.fixture
-def rose_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    root = tmp_path / "RoseSrc"
-    hook = root / "party" / "integration" / "injection_hook.py"
-    hook.parent.mkdir(parents=True)
-    hook.write_text(module_text("PartyInjectionHook"))
-    for package in (hook.parent, hook.parent.parent):  # regular packages, as Rose's are: a
-        (package / "__init__.py").write_text("")  # namespace one loses to any on sys.path
-    monkeypatch.syspath_prepend(str(root))
-    forget_party_modules()  # a test that ran Rose's real code may have imported Rose's ``party``
-    yield root
-    forget_party_modules()
+def rose_modules(tmp_path: Path) -> Iterator[Path]:
+    with adopted_hook_on_path(tmp_path / "RoseSrc") as root:
+        yield root
 
 
 def handler_with(
