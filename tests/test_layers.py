@@ -85,6 +85,7 @@ SHELLS = (
     "webrtc_party.rose.installed", "webrtc_party.rose.layout", "webrtc_party.rose.league_chat",
     "webrtc_party.rose.manager", "webrtc_party.rose.modindex", "webrtc_party.rose.ownership",
     "webrtc_party.rose.party_thread", "webrtc_party.rose.preparer",
+    "webrtc_party.rose.private_file",
     "webrtc_party.rose.rose_follow", "webrtc_party.rose.rose_setup",
     "webrtc_party.rose.rose_state", "webrtc_party.rose.service",
 )  # fmt: skip

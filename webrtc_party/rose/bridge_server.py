@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from webrtc_party.rose.bridge_messages import (
     encode_state,
 )
 from webrtc_party.rose.control import PartyControl, PartySnapshot
+from webrtc_party.rose.private_file import write_private
 from webrtc_party.tasks import TaskSet
 
 __all__ = ["DEFAULT_PORT", "KEY_FILE", "KEY_PLACEHOLDER", "BridgeServer", "PanelOutbox"]
@@ -369,9 +369,4 @@ class BridgeServer:
 
 
 def _write_private(path: Path, content: dict[str, object]) -> None:
-    """Write JSON readable by this user only, atomically (a reader never sees half)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(json.dumps(content))
-    os.replace(tmp, path)
+    write_private(path, json.dumps(content))

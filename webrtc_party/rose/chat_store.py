@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from webrtc_party.errors import ConfigError, LocalError
+from webrtc_party.rose.private_file import write_private
 
 __all__ = [
     "ENV_DATA_DIR",
@@ -161,22 +162,6 @@ def decode_friends(text: str) -> dict[str, RememberedFriend]:
     return out
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """A reader (or a crash) sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 class ChatStore:
     """``settings.json``, ``friends.json`` and ``party-key`` in ``folder`` (read at once)."""
 
@@ -214,7 +199,7 @@ class ChatStore:
     def _save(self, name: str, text: str) -> bool:
         """Write one file; False (and a warning) when it could not be written."""
         try:
-            _write_atomically(self.folder / name, text)
+            write_private(self.folder / name, text)
         except OSError as exc:
             self._warn(f"{self.folder / name} could not be written ({exc}); kept for this run.")
             return False
