@@ -27,6 +27,7 @@ Written from reading Rose's code, not copied from it. What it reproduces, with R
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 import time
@@ -44,6 +45,7 @@ __all__ = [
     "RoseLikeRose",
     "RoseLikeServer",
     "RoseLikeState",
+    "rose_party",
 ]
 
 Json = dict[str, Any]
@@ -491,3 +493,33 @@ class EmulatorThread:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def rose_party(
+    stack: contextlib.ExitStack,
+    tmp_path: Path,
+    size: int,
+    manager_class: Callable[[Any, Any, Any], Any],
+    trust: Callable[[Path], None],
+    *,
+    scenario: str = "premade",
+    rose_dir: Callable[[int], str] = lambda i: f"Rose{i}",
+) -> tuple[list[EmulatorThread], list[RoseLikeRose]]:
+    """``size`` emulated League clients in one lobby (one CA) and a Rose-like Rose on each,
+    all closed by ``stack`` in reverse, even if one close fails. ``trust`` gets the
+    emulators' CA before any Rose starts (it sets ``WEBRTC_PARTY_LCU_CAFILE``)."""
+    emus: list[EmulatorThread] = []
+    for i in range(size):
+        first = emus[0] if emus else None
+        emu = EmulatorThread(
+            tmp_path / f"lcu{i}", i, scenario=scenario, size=size, share_ca_with=first
+        )
+        emus.append(stack.enter_context(emu))
+    trust(emus[0].emu.ca_path)
+    roses = [
+        stack.enter_context(
+            RoseLikeRose(e.emu.lockfile_path, tmp_path / rose_dir(i), manager_class)
+        )
+        for i, e in enumerate(emus)
+    ]
+    return emus, roses

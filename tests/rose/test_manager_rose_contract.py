@@ -27,7 +27,7 @@ from tests.rose.manager_kit import (  # FastManager: tests/ui imports it from he
     wait,
 )
 from tests.rose.rose_kit import make_zip, mod_payload
-from tests.rose.rose_like import EmulatorThread, RoseLikeRose
+from tests.rose.rose_like import EmulatorThread, RoseLikeRose, rose_party
 from webrtc_party.rose.modindex import content_hash
 
 
@@ -46,20 +46,8 @@ def network_env(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
 def three(
     tmp_path: Path, network_env: Callable[[Path], None]
 ) -> Iterator[tuple[list[EmulatorThread], list[RoseLikeRose]]]:
-    with contextlib.ExitStack() as stack:  # closes in reverse, even if one close fails
-        emus: list[EmulatorThread] = []
-        for i in range(3):
-            first = emus[0] if emus else None
-            emu = EmulatorThread(tmp_path / f"lcu{i}", i, size=3, share_ca_with=first)
-            emus.append(stack.enter_context(emu))
-        network_env(emus[0].emu.ca_path)
-        roses = [
-            stack.enter_context(
-                RoseLikeRose(e.emu.lockfile_path, tmp_path / f"Rose{i}", FastManager)
-            )
-            for i, e in enumerate(emus)
-        ]
-        yield emus, roses
+    with contextlib.ExitStack() as stack:
+        yield rose_party(stack, tmp_path, 3, FastManager, network_env)
 
 
 def test_three_roses_both_directions_three_games_and_a_friend_leaving(

@@ -10,6 +10,7 @@ worse of the two, and the warning names the champion.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from tests.rose.hook_kit import (
     in_rose_thread,
 )
 from tests.rose.manager_kit import FastManager, connected, link, peers, wait
-from tests.rose.rose_like import EmulatorThread, RoseLikeRose
+from tests.rose.rose_like import EmulatorThread, RoseLikeRose, rose_party
 from webrtc_party.rose import PartyInjectionHook
 from webrtc_party.rose.records import InjectionStatus
 
@@ -38,23 +39,14 @@ def pair(
 ) -> Iterator[tuple[list[EmulatorThread], list[RoseLikeRose]]]:
     monkeypatch.setenv("WEBRTC_PARTY_STUN", "none")
     monkeypatch.setenv("WEBRTC_PARTY_INTERFACES", "127.0.0.1")
-    emus: list[EmulatorThread] = []
-    roses: list[RoseLikeRose] = []
-    try:
-        for i in range(2):
-            first = emus[0] if emus else None
-            emus.append(EmulatorThread(tmp_path / f"lcu{i}", i, scenario="swiftplay", size=2,
-                                       share_ca_with=first))
-        monkeypatch.setenv("WEBRTC_PARTY_LCU_CAFILE", str(emus[0].emu.ca_path))
-        for i, e in enumerate(emus):
-            roses.append(RoseLikeRose(e.emu.lockfile_path, tmp_path / f"pc{i}" / "Rose",
-                                      FastManager))
-        yield emus, roses
-    finally:
-        for r in roses:
-            r.close()
-        for e in emus:
-            e.stop()
+    def trust(ca: Path) -> None:
+        monkeypatch.setenv("WEBRTC_PARTY_LCU_CAFILE", str(ca))
+
+    with contextlib.ExitStack() as stack:
+        yield rose_party(
+            stack, tmp_path, 2, FastManager, trust,
+            scenario="swiftplay", rose_dir=lambda i: f"pc{i}/Rose",
+        )  # fmt: skip
 
 
 def test_two_picks_one_injected_one_missing_get_two_outcomes(

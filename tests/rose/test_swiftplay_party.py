@@ -13,6 +13,7 @@ extracted mods, then ``hook.prepare_party_mods(injector)``, from a plain thread.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,7 +32,7 @@ from tests.rose.hook_kit import (
 )
 from tests.rose.manager_kit import FastManager, connected, link, peers, wait
 from tests.rose.rose_kit import read_payload
-from tests.rose.rose_like import EmulatorThread, RoseLikeRose, RoseLikeState
+from tests.rose.rose_like import EmulatorThread, RoseLikeRose, RoseLikeState, rose_party
 from webrtc_party.party import (
     MAX_SELECTIONS,
     FieldError,
@@ -73,26 +74,11 @@ def network_env(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
 def three(
     tmp_path: Path, network_env: Callable[[Path], None]
 ) -> Iterator[tuple[list[EmulatorThread], list[RoseLikeRose]]]:
-    emus: list[EmulatorThread] = []
-    roses: list[RoseLikeRose] = []
-    try:
-        for i in range(3):
-            first = emus[0] if emus else None
-            emus.append(
-                EmulatorThread(
-                    tmp_path / f"lcu{i}", i, scenario="swiftplay", size=3, share_ca_with=first
-                )
-            )
-        network_env(emus[0].emu.ca_path)
-        for i, e in enumerate(emus):
-            roses.append(RoseLikeRose(e.emu.lockfile_path, tmp_path / f"pc{i}" / "Rose",
-                                      FastManager))
-        yield emus, roses
-    finally:
-        for r in roses:
-            r.close()
-        for e in emus:
-            e.stop()
+    with contextlib.ExitStack() as stack:
+        yield rose_party(
+            stack, tmp_path, 3, FastManager, network_env,
+            scenario="swiftplay", rose_dir=lambda i: f"pc{i}/Rose",
+        )  # fmt: skip
 
 
 def test_three_members_in_swiftplay_one_overlay_holds_each_friends_two_skins(
